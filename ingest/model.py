@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 
 __all__ = [
+    "ActorRef",
     "ActorType",
     "DocumentFormat",
     "EntityKind",
@@ -139,6 +140,16 @@ class Position:
     method: str  # how it was found, e.g. "explicit-reference+cue-lexicon"
 
 
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    """An actor as the graph needs it: from the reference data (``known``) or found in a letter."""
+
+    id: str
+    name: str
+    type: ActorType
+    known: bool
+
+
 @dataclass(slots=True)
 class ResponseDocument:
     """A consultation response after reading, segmentation and analysis."""
@@ -152,5 +163,6 @@ class ResponseDocument:
     passages: list[Passage] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     positions: list[Position] = field(default_factory=list)
+    sender: ActorRef | None = None
     # Stable id of the near-duplicate group this text belongs to (campaign texts).
     text_fingerprint: str | None = None
