@@ -20,6 +20,9 @@ __all__ = [
     "document_ingest_keys",
     "index_items",
     "positions",
+    "proposal",
+    "proposal_ids",
+    "rows_to_table",
     "stats",
 ]
 
@@ -108,7 +111,7 @@ class PositionRow:
 
 
 _POSITIONS = """SELECT ?target ?title ?actor ?actorIri ?actorType ?file ?doc ?stance ?quote ?conf ?curated ?reviewer ?note
-       ?passage ?start ?end
+       ?passage ?autoPassage ?start ?end
 WHERE {
   ?pos pkg:onProposal ?prop ; pkg:statedIn ?doc ; pkg:stance ?s .
   ?s skos:notation ?stance .
@@ -117,8 +120,14 @@ WHERE {
   OPTIONAL { ?doc pkg:sender ?actorIri . ?actorIri foaf:name ?actor ; pkg:actorType ?actorType }
   OPTIONAL { ?pos pkg:confidence ?conf }
   OPTIONAL { ?pos pkg:note ?note }
-  OPTIONAL { ?pos pkg:evidence/oa:hasTarget ?t . ?t oa:hasSelector ?qs . ?qs oa:exact ?quote .
+  OPTIONAL { ?pos pkg:evidence/oa:hasTarget ?t . ?t oa:hasSelector ?qs . ?qs oa:exact ?ownQuote .
              OPTIONAL { ?t oa:hasSource ?passage } OPTIONAL { ?t oa:hasSelector ?ps . ?ps oa:start ?start ; oa:end ?end } }
+  # A reviewer who changes only the stance keeps the extractor's quote as evidence.
+  OPTIONAL { ?auto pkg:onProposal ?prop ; pkg:statedIn ?doc ; pkg:evidence/oa:hasTarget ?at .
+             FILTER NOT EXISTS { ?auto a pkg:CuratedPosition }
+             ?at oa:hasSelector ?aqs . ?aqs oa:exact ?autoQuote .
+             OPTIONAL { ?at oa:hasSource ?autoPassage } }
+  BIND(COALESCE(?ownQuote, ?autoQuote) AS ?quote)
   OPTIONAL { ?pos prov:wasAttributedTo ?rev . ?rev foaf:name ?reviewer }
   BIND(EXISTS { ?pos a pkg:CuratedPosition } AS ?curated)
   # A curated position replaces the automatic one for the same response and proposal.
@@ -160,7 +169,7 @@ def positions(store: GraphStore, *, target_id: str | None = None, actor_iri: str
             curated=str(r["curated"]).lower() == "true",
             reviewer=r["reviewer"],
             note=r["note"],
-            passage_iri=r["passage"],
+            passage_iri=r["passage"] or r["autoPassage"],
             start=int(r["start"]) if r["start"] is not None else None,
             end=int(r["end"]) if r["end"] is not None else None,
         )
@@ -289,3 +298,20 @@ def rows_to_table(rows: list[Row]) -> tuple[list[str], list[list[str]]]:
         return [], []
     cols = list(rows[0].keys())
     return cols, [["" if r.get(c) is None else str(r[c]) for c in cols] for r in rows]
+
+
+def proposal(store: GraphStore, target_id: str) -> dict[str, str | None] | None:
+    """A recommendation or assessment by id: title, text, kind, chapter; None when unknown."""
+    rows = store.select(
+        _q(
+            f"""SELECT ?iri ?title ?text ?chapter ?kind WHERE {{
+  ?iri a pkg:Proposal ; pkg:identifier "{_esc(target_id)}" ; dcterms:title ?title .
+  OPTIONAL {{ ?iri dcterms:description ?text }} OPTIONAL {{ ?iri pkg:chapter ?chapter }}
+  BIND(IF(EXISTS {{ ?iri a pkg:Assessment }}, "assessment", "recommendation") AS ?kind) }} LIMIT 1"""
+        )
+    )
+    return rows[0] if rows else None
+
+
+def proposal_ids(store: GraphStore) -> list[str]:
+    return sorted(str(r["id"]) for r in store.select(_q("SELECT DISTINCT ?id WHERE { ?p a pkg:Proposal ; pkg:identifier ?id }")))

@@ -258,6 +258,76 @@ def check() -> None:
         raise typer.Exit(1)
 
 
+# -- positions -------------------------------------------------------------------------------------
+STANCE_ORDER = ("supports", "qualified", "opposes", "mentions")
+STANCE_LABELS = {
+    "supports": "støtter (supports)",
+    "qualified": "støtter med forbehold (qualified)",
+    "opposes": "går imot (opposes)",
+    "mentions": "omtaler (mentions)",
+}
+
+
+@app.command()
+@friendly_errors
+def trace(
+    target: Annotated[str, typer.Argument(help="Recommendation or assessment id, e.g. R2 or V1.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Every position on a recommendation, grouped by stance, with actor, document and quote."""
+    from ingest.errors import InputError
+    from search_api.trace import trace_target
+
+    with open_kg() as kg:
+        result = trace_target(kg.store, target)
+    if result is None:
+        raise InputError(f"unknown recommendation '{target}'; see `policykg sparql -f examples/queries/stance-matrix.rq`")
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(f"[bold]{result['target']}[/] {result['title']}", highlight=False)
+    if not result["positions"]:
+        console.print("no positions found")
+    for stance in STANCE_ORDER:
+        group = [p for p in result["positions"] if p["stance"] == stance]
+        if not group:
+            continue
+        table = Table(title=f"{STANCE_LABELS[stance]}: {len(group)}", title_justify="left", expand=True)
+        for col in ("actor", "type", "document", "quote", "conf."):
+            table.add_column(col, overflow="fold")
+        for p in group:
+            conf = "curated" if p["curated"] else f"{p['confidence']:.2f}" if p["confidence"] is not None else ""
+            table.add_row(p["actor"], p["actor_type"], p["document"], f"«{p['quote']}»", conf)
+        console.print(table)
+
+
+@app.command()
+@friendly_errors
+def curate(
+    target: Annotated[str | None, typer.Argument(help="Recommendation id, e.g. R2.")] = None,
+    document: Annotated[str | None, typer.Argument(help="The response's file name.")] = None,
+    stance: Annotated[str | None, typer.Option("--stance", help="supports | qualified | opposes | mentions | rejected")] = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+    quote: Annotated[str | None, typer.Option("--quote", help="Evidence quote (default: keep the extractor's).")] = None,
+    reviewer: Annotated[str, typer.Option("--reviewer", envvar="USER")] = "reviewer",
+    file: Annotated[Path | None, typer.Option("--file", help="A YAML list of decisions instead.")] = None,
+) -> None:
+    """Record a reviewer's decision on a position; curated positions win and survive re-ingest."""
+    from graph.curation import CurationDecision, apply_decisions, load_decisions_file
+    from graph.queries import proposal_ids
+    from ingest.errors import InputError
+
+    if file is not None:
+        decisions = load_decisions_file(file)
+    else:
+        if not (target and document and stance):
+            raise InputError("give TARGET DOCUMENT --stance STANCE, or --file DECISIONS.yaml")
+        decisions = [CurationDecision(target=target, document=document, stance=stance, reviewer=reviewer, note=note, quote=quote)]
+    with open_kg() as kg:
+        n = apply_decisions(kg.store, kg.iris, decisions, known_targets=set(proposal_ids(kg.store)))
+    console.print(f"recorded {n} decision(s)")
+
+
 def main() -> None:
     app()
 
