@@ -83,8 +83,13 @@ def _existing(store: GraphStore, iris: IriMinter) -> dict[tuple[str, str], Curat
     )
     return {
         (str(r["file"]), str(r["target"])): CurationDecision(
-            target=str(r["target"]), document=str(r["file"]), stance=str(r["stance"]),
-            reviewer=str(r["reviewer"]), note=r["note"], quote=r["quote"], decided_at=r["at"],
+            target=str(r["target"]),
+            document=str(r["file"]),
+            stance=str(r["stance"]),
+            reviewer=str(r["reviewer"]),
+            note=r["note"],
+            quote=r["quote"],
+            decided_at=r["at"],
         )
         for r in rows
     }
@@ -96,21 +101,32 @@ def apply_decisions(
     """Validate and merge decisions into the curation graph (a later decision on the same pair wins)."""
     documents = {
         str(r["file"])
-        for r in store.select(PREFIXES + "SELECT ?file WHERE { ?d a pkg:ConsultationResponse ; pkg:fileName ?file }")
+        for r in store.select(
+            PREFIXES + "SELECT ?file WHERE { ?d a pkg:ConsultationResponse ; pkg:fileName ?file }"
+        )
     }
     for d in decisions:
         if d.stance not in CURATION_STANCES:
             raise InputError(f"unknown stance '{d.stance}'; use one of: {', '.join(CURATION_STANCES)}")
         if d.target not in known_targets:
-            raise InputError(f"unknown recommendation '{d.target}'; known: {', '.join(sorted(known_targets))}")
+            raise InputError(
+                f"unknown recommendation '{d.target}'; known: {', '.join(sorted(known_targets))}"
+            )
         if d.document not in documents:
-            raise InputError(f"no ingested response named '{d.document}'; ingest it first or check the file name")
+            raise InputError(
+                f"no ingested response named '{d.document}'; ingest it first or check the file name"
+            )
     merged = _existing(store, iris)
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     for d in decisions:
         merged[(d.document, d.target)] = CurationDecision(
-            target=d.target, document=d.document, stance=d.stance, reviewer=d.reviewer,
-            note=d.note, quote=d.quote, decided_at=d.decided_at or now,
+            target=d.target,
+            document=d.document,
+            stance=d.stance,
+            reviewer=d.reviewer,
+            note=d.note,
+            quote=d.quote,
+            decided_at=d.decided_at or now,
         )
     g = Graph()
     for d in merged.values():
@@ -120,7 +136,9 @@ def apply_decisions(
         g.add((node, RDF.type, PKG.Position))
         g.add((node, PKG.onProposal, URIRef(iris.proposal(d.target))))
         g.add((node, PKG.statedIn, URIRef(iris.response(d.document))))
-        g.add((node, PKG.stance, STANCE_CONCEPTS[Stance(d.stance)] if d.stance != "rejected" else PKG.Rejected))
+        g.add(
+            (node, PKG.stance, STANCE_CONCEPTS[Stance(d.stance)] if d.stance != "rejected" else PKG.Rejected)
+        )
         g.add((node, PKG.confidence, Literal("1.0", datatype=XSD.decimal)))
         # Plain copies of the key, so the graph can be read back without the reference data.
         g.add((node, PKG.curatedFile, Literal(d.document)))

@@ -1,13 +1,13 @@
 """Exceptions raised by ``graph/``.
 
-    PolicykgError (ingest.errors)
-    └── GraphError                 (anything the graph layer refuses or fails at)
-        ├── StoreConfigError       (ambiguous or missing store settings)
-        ├── StoreUnavailableError  (the store cannot be opened or reached: locked, server down)
-        ├── QueryError             (a SPARQL query is malformed or refused)
-        │   ├── QueryTimeoutError  (ran longer than the configured timeout)
-        │   └── ResultTooLargeError (more rows than the configured cap)
-        └── ValidationError        (a document's triples fail the SHACL shapes)
+PolicykgError (ingest.errors)
+└── GraphError                 (anything the graph layer refuses or fails at)
+    ├── StoreConfigError       (ambiguous or missing store settings)
+    ├── StoreUnavailableError  (the store cannot be opened or reached: locked, server down)
+    ├── QueryError             (a SPARQL query is malformed or refused)
+    │   ├── QueryTimeoutError  (ran longer than the configured timeout)
+    │   └── ResultTooLargeError (more rows than the configured cap)
+    └── ValidationError        (a document's triples fail the SHACL shapes)
 """
 
 from __future__ import annotations

@@ -6,8 +6,6 @@ byte-identical export and a changed document changes only its own named graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from graph.iris import DCTERMS, FOAF, OA, ORG, PKG, PROV, SKOS, IriMinter
@@ -46,12 +44,22 @@ _PASSAGE_KINDS = {
     PassageKind.PARAGRAPH: PKG.Paragraph,
     PassageKind.LIST_ITEM: PKG.ListItem,
 }
-_RESPONSE_TYPES = {ResponseType.WITH_COMMENTS: PKG.WithComments, ResponseType.WITHOUT_COMMENTS: PKG.WithoutComments}
+_RESPONSE_TYPES = {
+    ResponseType.WITH_COMMENTS: PKG.WithComments,
+    ResponseType.WITHOUT_COMMENTS: PKG.WithoutComments,
+}
 
 
 def _new_graph() -> Graph:
     g = Graph()
-    for prefix, ns in (("pkg", PKG), ("oa", OA), ("prov", PROV), ("org", ORG), ("foaf", FOAF), ("skos", SKOS)):
+    for prefix, ns in (
+        ("pkg", PKG),
+        ("oa", OA),
+        ("prov", PROV),
+        ("org", ORG),
+        ("foaf", FOAF),
+        ("skos", SKOS),
+    ):
         g.bind(prefix, ns)
     g.bind("dcterms", DCTERMS)
     return g
@@ -115,7 +123,9 @@ def map_reference(ref: ReferenceData, iris: IriMinter) -> Graph:
             g.add((node, SKOS.broader, URIRef(iris.theme(theme.broader))))
 
     for actor in ref.actors.values():
-        node = _add_actor(g, iris, ActorRef(actor.id, actor.name, actor.type, True), org_number=actor.org_number)
+        node = _add_actor(
+            g, iris, ActorRef(actor.id, actor.name, actor.type, True), org_number=actor.org_number
+        )
         for alias in actor.aliases:
             g.add((node, SKOS.altLabel, Literal(alias)))
 
@@ -190,7 +200,7 @@ def map_response(
     g.add((node, RDF.type, PKG.ConsultationResponse))
     g.add((node, PKG.respondsTo, URIRef(iris.hearing(ref.hearing.id))))
     g.add((node, PKG.fileName, Literal(f)))
-    g.add((node, PKG.format, Literal(doc.format.value)))
+    g.add((node, PKG["format"], Literal(doc.format.value)))
     g.add((node, PKG.contentHash, Literal(doc.content_hash)))
     g.add((node, PKG.ingestKey, Literal(ingest_key)))
     g.add((node, PKG.text, Literal(doc.text)))
@@ -220,7 +230,7 @@ def map_response(
         g.add((pnode, RDF.type, PKG.Passage))
         g.add((pnode, PKG.inDocument, node))
         g.add((node, PKG.passage, pnode))
-        g.add((pnode, PKG.index, Literal(p.index, datatype=XSD.integer)))
+        g.add((pnode, PKG["index"], Literal(p.index, datatype=XSD.integer)))
         g.add((pnode, PKG.passageKind, _PASSAGE_KINDS[p.kind]))
         g.add((pnode, PKG.text, Literal(p.text)))
         if p.headings:
@@ -237,7 +247,7 @@ def map_response(
         g.add((mnode, PKG.mentionOf, entity))
         g.add((mnode, PKG.inPassage, pnode))
         g.add((mnode, PKG.surface, Literal(m.surface)))
-        g.add((mnode, PKG.confidence, Literal(round(m.score, 3), datatype=XSD.decimal)))
+        g.add((mnode, PKG.confidence, Literal(f"{m.score:.3f}", datatype=XSD.decimal)))
         _selector(g, mnode, m.start, m.end)
         if m.kind.value == "actor" and m.entity_id not in ref.actors and m.new_actor_type:
             new_actors.setdefault(
@@ -263,7 +273,7 @@ def map_response(
         if sender_node is not None:
             g.add((pnode, PKG.heldBy, sender_node))
         g.add((pnode, PKG.stance, STANCE_CONCEPTS[pos.stance]))
-        g.add((pnode, PKG.confidence, Literal(round(pos.confidence, 3), datatype=XSD.decimal)))
+        g.add((pnode, PKG.confidence, Literal(f"{pos.confidence:.3f}", datatype=XSD.decimal)))
         g.add((pnode, PROV.wasGeneratedBy, activity))
         g.add((pnode, PKG.note, Literal(pos.method)))
         evidence = URIRef(f"{pnode}/evidence")
@@ -284,7 +294,3 @@ def _entity_iri(iris: IriMinter, kind: str, entity_id: str) -> URIRef:
     if kind == "grant_scheme":
         return URIRef(iris.grant_scheme(entity_id))
     return URIRef(iris.actor(entity_id))
-
-
-def graph_size(graphs: Iterable[Graph]) -> int:
-    return sum(len(g) for g in graphs)

@@ -47,7 +47,11 @@ def _esc(value: str) -> str:
 
 def document_ingest_keys(store: GraphStore) -> dict[str, str]:
     """file name -> ingest key of every response in the store."""
-    rows = store.select(_q("SELECT ?file ?key WHERE { ?d a pkg:ConsultationResponse ; pkg:fileName ?file ; pkg:ingestKey ?key }"))
+    rows = store.select(
+        _q(
+            "SELECT ?file ?key WHERE { ?d a pkg:ConsultationResponse ; pkg:fileName ?file ; pkg:ingestKey ?key }"
+        )
+    )
     return {str(r["file"]): str(r["key"]) for r in rows}
 
 
@@ -60,7 +64,11 @@ def stats(store: GraphStore) -> dict[str, object]:
 WHERE { ?d a pkg:ConsultationResponse . OPTIONAL { ?p pkg:inDocument ?d } }"""
         )
     )
-    positions_ = store.select(_q("SELECT ?stance (COUNT(?pos) AS ?n) WHERE { ?pos a pkg:Position ; pkg:stance ?s . ?s skos:notation ?stance } GROUP BY ?stance ORDER BY ?stance"))
+    positions_ = store.select(
+        _q(
+            "SELECT ?stance (COUNT(?pos) AS ?n) WHERE { ?pos a pkg:Position ; pkg:stance ?s . ?s skos:notation ?stance } GROUP BY ?stance ORDER BY ?stance"
+        )
+    )
     by_type = store.select(
         _q(
             """SELECT ?type (COUNT(DISTINCT ?d) AS ?n) WHERE {
@@ -137,8 +145,14 @@ WHERE {
 ORDER BY ?target ?stance ?actor ?file"""
 
 
-def positions(store: GraphStore, *, target_id: str | None = None, actor_iri: str | None = None,
-              document_iri: str | None = None, include_rejected: bool = False) -> list[PositionRow]:
+def positions(
+    store: GraphStore,
+    *,
+    target_id: str | None = None,
+    actor_iri: str | None = None,
+    document_iri: str | None = None,
+    include_rejected: bool = False,
+) -> list[PositionRow]:
     """Every effective position, curated ones winning; filtered by proposal, actor or document."""
     filters = []
     if target_id:
@@ -314,4 +328,7 @@ def proposal(store: GraphStore, target_id: str) -> dict[str, str | None] | None:
 
 
 def proposal_ids(store: GraphStore) -> list[str]:
-    return sorted(str(r["id"]) for r in store.select(_q("SELECT DISTINCT ?id WHERE { ?p a pkg:Proposal ; pkg:identifier ?id }")))
+    return sorted(
+        str(r["id"])
+        for r in store.select(_q("SELECT DISTINCT ?id WHERE { ?p a pkg:Proposal ; pkg:identifier ?id }"))
+    )

@@ -13,7 +13,7 @@ the union of all named graphs), so a remote server must be configured that way t
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
@@ -120,7 +120,7 @@ def _term_value(term: object) -> str | None:
     return str(value) if value is not None else str(term)
 
 
-def _negotiate(accept: str, table: dict[str, object], default: str) -> str:
+def _negotiate(accept: str, table: Mapping[str, object], default: str) -> str:
     """Pick the first acceptable media type we can produce (q-values ignored: clients list their favourite first)."""
     for part in (accept or "").split(","):
         media = part.split(";")[0].strip().lower()
@@ -162,7 +162,9 @@ class OxigraphStore:
         # One SPARQL update is one transaction: readers never see the graph half-replaced,
         # and a crash leaves either the old or the new content.
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        self._store.update(f"DROP SILENT GRAPH <{graph_iri}> ; INSERT DATA {{ GRAPH <{graph_iri}> {{ {body} }} }}")
+        self._store.update(
+            f"DROP SILENT GRAPH <{graph_iri}> ; INSERT DATA {{ GRAPH <{graph_iri}> {{ {body} }} }}"
+        )
 
     def drop_graph(self, graph_iri: str) -> None:
         self._store.update(f"DROP SILENT GRAPH <{graph_iri}>")
@@ -198,7 +200,7 @@ class OxigraphStore:
         result = self._run(query)
         if isinstance(result, ox.QueryBoolean):
             media = _negotiate(accept, RESULT_MEDIA_TYPES, "application/sparql-results+json")
-            return RawResult(result.serialize(format=RESULT_MEDIA_TYPES[media]), media, "ask")
+            return RawResult(result.serialize(format=RESULT_MEDIA_TYPES[media]) or b"", media, "ask")
         if isinstance(result, ox.QuerySolutions):
             media = _negotiate(accept, RESULT_MEDIA_TYPES, "application/sparql-results+json")
             variables = list(result.variables)
@@ -207,7 +209,7 @@ class OxigraphStore:
             return RawResult(body, media, "select")
         media = _negotiate(accept, GRAPH_MEDIA_TYPES, "text/turtle")
         triples = list(_bounded(iter(result), limits, started))  # type: ignore[call-overload]
-        body = ox.serialize(triples, format=GRAPH_MEDIA_TYPES[media]) or b""
+        body = ox.serialize(triples, format=GRAPH_MEDIA_TYPES[media]) or b""  # type: ignore[arg-type]
         return RawResult(body, media, "graph")
 
     def export(self, fmt: ExportFormat) -> bytes:
@@ -238,7 +240,9 @@ def _bounded(items: Iterator[object], limits: QueryLimits, started: float) -> It
         raise QueryTimeoutError(f"the query ran longer than {limits.timeout_s:g} s; narrow it down")
 
 
-def _serialize_solutions(variables: list[ox.Variable], rows: list[object], fmt: ox.QueryResultsFormat) -> bytes:
+def _serialize_solutions(
+    variables: list[ox.Variable], rows: list[object], fmt: ox.QueryResultsFormat
+) -> bytes:
     # Re-serialise the (already materialised, bounded) rows through an in-memory result
     # by round-tripping via the JSON results format, which pyoxigraph can parse back.
     import json

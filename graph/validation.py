@@ -20,7 +20,9 @@ def shapes_graph() -> Graph:
 
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
-    return Graph().parse(data=files("ontologies").joinpath("policykg.ttl").read_text("utf-8"), format="turtle")
+    return Graph().parse(
+        data=files("ontologies").joinpath("policykg.ttl").read_text("utf-8"), format="turtle"
+    )
 
 
 def validate_document_graph(graph: Graph, subject: str) -> None:
@@ -30,5 +32,9 @@ def validate_document_graph(graph: Graph, subject: str) -> None:
     )
     if not conforms:
         # Keep the part of pySHACL's report a person can read: the failing constraints.
-        lines = [ln.strip() for ln in str(report_text).splitlines() if ln.strip().startswith(("Message", "Focus", "Result Path"))]
+        lines = [
+            ln.strip()
+            for ln in str(report_text).splitlines()
+            if ln.strip().startswith(("Message", "Focus", "Result Path"))
+        ]
         raise ValidationError(subject, "\n".join(lines[:30]) or str(report_text)[:2000])

