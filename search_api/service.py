@@ -12,20 +12,20 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from ingest.readers import content_hash
-from ingest.stance import STANCE_EXTRACTOR_VERSION
+from typing import Any
 
 from graph.errors import GraphError
 from graph.iris import IriMinter
 from graph.mapping import map_reference, map_response, to_ntriples
-from graph.queries import document_ingest_keys, index_items
+from graph.queries import document_ingest_keys, index_items, positions
 from graph.store import GraphStore, open_store
 from graph.validation import validate_document_graph
 from ingest.embedding import Embedder
 from ingest.errors import InputError, PolicykgError, ReferenceDataError
 from ingest.pipeline import Analyser, discover_files, ingest_key
+from ingest.readers import content_hash
 from ingest.reference import ReferenceData, load_reference
+from ingest.stance import STANCE_EXTRACTOR_VERSION
 from search_api.settings import Settings
 
 __all__ = ["FileFailure", "IngestReport", "PolicyKG"]
@@ -81,9 +81,8 @@ class PolicyKG:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            from ingest.embedding_cache import CachedEmbedder
-
             from ingest.embedding import create_embedder
+            from ingest.embedding_cache import CachedEmbedder
 
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
             self._embedder = CachedEmbedder(
@@ -235,6 +234,74 @@ class PolicyKG:
         self.store.drop_graph(graph_iri)
         self.index.delete_graph(graph_iri)
         return True
+
+    # -- questions ------------------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        *,
+        top_k: int = 10,
+        actor_type: str | None = None,
+        recommendation: str | None = None,
+        language: str | None = None,
+        file_name: str | None = None,
+        mode: str = "hybrid",
+        include_entities: bool = False,
+    ) -> dict[str, Any]:
+        """Hybrid search over passages; each hit carries what the graph links to it.
+
+        The shape is ``policykg ask --json``'s and the API's ``/ask``.
+        """
+        from search_api.search import HybridSearcher, SearchFilters
+
+        if not question.strip():
+            raise InputError("the question is empty; ask something, e.g. 'Hvem støtter R2?'")
+        if not 1 <= top_k <= 100:
+            raise InputError("top_k must be between 1 and 100")
+        searcher = HybridSearcher(self.index, self.embedder)
+        filters = SearchFilters(
+            actor_type=actor_type, recommendation=recommendation, language=language, file_name=file_name
+        )
+        kinds = None if include_entities else ("passage",)
+        hits = searcher.search(question, top_k=top_k, mode=mode, filters=filters, kinds=kinds)
+        stances = self._stances_for({h.document_iri for h in hits if h.document_iri})
+        out = []
+        for h in hits:
+            links: list[dict[str, Any]] = []
+            for rec in h.recommendations:
+                links.append(
+                    {"kind": "recommendation", "id": rec, "stance": stances.get((h.document_iri or "", rec))}
+                )
+            links += [{"kind": "pilot", "id": p} for p in h.pilots]
+            links += [{"kind": "grant-scheme", "id": g} for g in h.grant_schemes]
+            out.append(
+                {
+                    "document": h.file_name,
+                    "document_iri": h.document_iri,
+                    "passage_iri": h.iri,
+                    "kind": h.kind,
+                    "text": h.text,
+                    "score": round(float(h.score), 6),
+                    "actor": h.sender_name,
+                    "actor_iri": h.sender_iri,
+                    "actor_type": h.actor_type,
+                    "date": h.date,
+                    "language": h.language,
+                    "start": h.start,
+                    "end": h.end,
+                    "entity_id": h.entity_id,
+                    "links": links,
+                }
+            )
+        return {"question": question, "hits": out}
+
+    def _stances_for(self, document_iris: set[str]) -> dict[tuple[str, str], str]:
+        """(document IRI, proposal id) -> effective stance (curated winning) for the given documents."""
+        out: dict[tuple[str, str], str] = {}
+        for doc in document_iris:
+            for row in positions(self.store, document_iri=doc):
+                out[(row.document_iri, row.target)] = row.stance
+        return out
 
     # -- index maintenance -------------------------------------------------------------------
     def reindex(self) -> int:
