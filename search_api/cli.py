@@ -295,6 +295,49 @@ def check() -> None:
         raise typer.Exit(1)
 
 
+# -- questions -------------------------------------------------------------------------------------
+@app.command()
+@friendly_errors
+def ask(
+    question: Annotated[str, typer.Argument(help="A question in bokmål, nynorsk or English.")],
+    top_k: Annotated[int, typer.Option("--top-k", min=1, max=100)] = 10,
+    actor_type: Annotated[
+        str | None, typer.Option("--actor-type", help="e.g. municipality, union, county")
+    ] = None,
+    recommendation: Annotated[
+        str | None, typer.Option("--recommendation", help="e.g. R2: passages with a position on it")
+    ] = None,
+    language: Annotated[str | None, typer.Option("--language", help="nb or nn")] = None,
+    mode: Annotated[str, typer.Option("--mode", help="hybrid | dense | lexical")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search the responses; each hit shows its document, sender, date, score and graph links."""
+    with open_kg() as kg:
+        result = kg.ask(
+            question,
+            top_k=top_k,
+            actor_type=actor_type,
+            recommendation=recommendation,
+            language=language,
+            mode=mode,
+        )
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not result["hits"]:
+        console.print("no hits")
+    for rank, hit in enumerate(result["hits"], start=1):
+        links = ", ".join(
+            f"{lk['id']}" + (f" ({lk['stance']})" if lk.get("stance") else "") for lk in hit["links"]
+        )
+        console.print(
+            f"[bold]{rank}.[/] {hit['document']} · {hit['actor'] or '?'} ({hit['actor_type'] or '?'}) · "
+            f"{hit['date'] or 'no date'} · score {hit['score']:.3f}" + (f" · {links}" if links else ""),
+            highlight=False,
+        )
+        console.print(f"   {hit['text']}", highlight=False, markup=False)
+
+
 # -- positions -------------------------------------------------------------------------------------
 STANCE_ORDER = ("supports", "qualified", "opposes", "mentions")
 STANCE_LABELS = {
