@@ -420,6 +420,10 @@ def curate(
     console.print(f"recorded {n} decision(s)")
 
 
+# Sub-commands defined in their own modules register themselves on import.
+from search_api import cli_evaluate  # noqa: E402, F401
+
+
 def main() -> None:
     app()
 
