@@ -1,0 +1,240 @@
+"""Norwegian-aware lexical analysis (bokmål and nynorsk) and BM25-style sparse vectors.
+
+The sparse vector is the lexical half of hybrid search. Documents get BM25 term-frequency
+saturation weights ``tf·(k1+1) / (tf + k1·(1 − b + b·len/avgdl))``; the query side is a
+plain bag of terms with weight 1. IDF is *not* computed here: Qdrant applies it at search
+time through ``Modifier.IDF`` on the sparse vector, so adding a letter never requires
+re-weighting the others.
+
+Analysis of one token:
+
+1. NFC + lower-case; split on everything that is not a letter or digit, but keep both the
+   parts of a hyphenated compound (``luft-til-vann-varmepumper`` → ``luft``, ``til``,
+   ``vann``, ``varmepumper``) and the joined form (``lufttilvannvarmepumper``), so the
+   compound matches whether a writer hyphenates it or not;
+2. stop words for bokmål, nynorsk and a few English function words (questions come in
+   English too, and "to"/"for"/"i" collide with Norwegian);
+3. Snowball "norwegian" stemmer (PyStemmer). It already folds many nynorsk inflections
+   onto bokmål ones (kommunar/kommunane/kommuner/kommunene → ``kommun``);
+4. a small nynorsk→bokmål table for frequent public-administration words where the two
+   written standards use different stems (tilskot→tilskudd, bustad→bolig,
+   tilråding→anbefaling ...). Applied on stems, to whole words and to the head or tail of
+   compounds (``tilskotsordning``, ``omsorgsbustad``). See ``_NN_NB`` for why these and
+   ``tests/test_lexical.py`` for the measured pairs.
+
+simplemma was measured as a pre-step and rejected: it lemmatises inconsistently across
+the two standards (``midler``→``middel`` but ``midlar``→``midlar``, ``tilskotet`` not at
+all), which broke more nb/nn pairs than it joined (see ``scripts``-free measurement in
+the test module's pair list).
+
+Token ids are ``blake2b(term, digest_size=4)`` as an unsigned 32-bit int, identical on
+every machine and Python version (unlike ``hash()``); collisions at this vocabulary size
+are rare and only merge two rare terms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+
+import Stemmer
+
+__all__ = [
+    "DEFAULT_AVG_LEN",
+    "DEFAULT_B",
+    "DEFAULT_K1",
+    "STOP_WORDS",
+    "analyze",
+    "query_sparse_vector",
+    "sparse_vector",
+    "term_id",
+    "tokenize",
+]
+
+# BM25 defaults (Robertson/Zaragoza). avgdl is nominal: the index is incremental, so a true
+# corpus average would change with every letter; a typical paragraph is ~40 content terms.
+DEFAULT_K1 = 1.2
+DEFAULT_B = 0.75
+DEFAULT_AVG_LEN = 40.0
+
+_STOP_NB = """
+alle at av bare begge ble blei bli blir blitt både da de deg dem den denne der deres det
+dette din disse ditt du eller en enn er et ett etter for fordi fra før ha hadde han hans har
+hennes her hos hun hva hvem hver hvilke hvilken hvis hvor hvordan hvorfor i inn jeg kan kun
+kunne man mange med meg mellom men min mine mitt mot må ned noe noen nå når og også om opp
+oss over på samme seg selv sin sine sitt skal skulle slik som så sånn til ut var vi vil ville
+vår være vært å
+"""
+_STOP_NN = """
+dei deira deim di dykk dykkar då eg ein eit eitt elles hjå ho henne hennar ingi inkje korleis
+korso kva kvar kven kvi kvifor me medan mi mykje no nokon noka nokor noko nokre sia sidan so
+somme somt um upp vere vore verte vart òg
+"""
+# English function words: English questions are embedded well, but their function words must
+# not match Norwegian homographs ("to" = two, "for", "i", "at", "by" = town).
+_STOP_EN = """
+a an and are as at be by did do does for from has have how in is it its of on or that the
+their them they this to was were what when where which who whom whose why with
+"""
+STOP_WORDS: frozenset[str] = frozenset((_STOP_NB + _STOP_NN + _STOP_EN).split())
+
+# Nynorsk → bokmål where the standards differ in the stem itself (inflection is left to the
+# stemmer). Chosen from common words in municipal/state correspondence, not from the sample
+# letters; each pair is checked in tests/test_lexical.py.
+_NN_NB_WORDS: tuple[tuple[str, str], ...] = (
+    ("tilskot", "tilskudd"),
+    ("bustad", "bolig"),
+    ("tilråding", "anbefaling"),
+    ("tilrå", "anbefale"),
+    ("høyring", "høring"),
+    ("verksemd", "virksomhet"),
+    ("oppgåve", "oppgave"),
+    ("teneste", "tjeneste"),
+    ("innbyggjar", "innbygger"),
+    ("skule", "skole"),
+    ("skular", "skoler"),
+    ("utleige", "utleie"),
+    ("verkemid", "virkemid"),
+    ("lærar", "lærer"),
+    ("tilsett", "ansatt"),
+    ("tilsetjing", "ansettelse"),
+    ("pengar", "penger"),
+    ("rekneskap", "regnskap"),
+    ("avgjerd", "avgjørelse"),
+    ("heildøgns", "heldøgns"),
+    ("ulikskap", "ulikhet"),
+    ("likskap", "likhet"),
+    ("moglegheit", "mulighet"),
+    ("særleg", "særlig"),
+    ("meining", "mening"),
+    ("meiner", "mener"),
+    ("ønskjer", "ønsker"),
+    ("usamd", "uenig"),
+    ("samd", "enig"),
+    ("stør", "støtter"),
+    ("fleire", "flere"),
+    ("berre", "bare"),
+    ("difor", "derfor"),
+    ("eigen", "egen"),
+    ("eigne", "egne"),
+    ("framlegg", "fremlegg"),
+    ("tryggleik", "trygghet"),
+    ("løysing", "løsning"),
+    ("døme", "eksempel"),
+    ("auke", "økning"),
+    ("vidareføre", "videreføre"),
+    ("leiar", "leder"),
+    ("leiing", "ledelse"),
+    ("arbeidsgjevar", "arbeidsgiver"),
+    ("folketal", "folketall"),
+    ("røynsle", "erfaring"),
+    ("statsforvaltar", "statsforvalter"),
+    ("forvalting", "forvaltning"),
+    ("utdanningskrav", "utdanningskrav"),
+    ("kjem", "kommer"),
+    ("fryktar", "frykter"),
+    ("utan", "uten"),
+    ("frå", "fra"),
+    ("ikkje", "ikke"),
+)
+
+_STEMMER = Stemmer.Stemmer("norwegian")
+# Letters and digits; everything else separates. Hyphens and slashes inside a word are
+# handled by _COMPOUND first so the joined form is kept too.
+_WORD = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*", re.UNICODE)
+_PART = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _stem(word: str) -> str:
+    return str(_STEMMER.stemWord(word))
+
+
+def _build_map() -> tuple[list[tuple[str, str]], dict[str, str]]:
+    # Long nynorsk words are replaced inside the word *before* stemming, so inflected forms
+    # and compounds follow (bustad-ene, omsorgs-bustader, tilskot-s-ordning) and the result
+    # is stemmed exactly like the bokmål word; Snowball treats a compound's tail
+    # differently from the bare word ("boliger"→"bol" but "omsorgsboliger"→"omsorgsbo"),
+    # so mapping stems afterwards would miss compounds. Short words (≤4 letters) would hit
+    # unrelated words as substrings: those map on the stem, whole words only.
+    inside = sorted(((nn, nb) for nn, nb in _NN_NB_WORDS if len(nn) >= 5), key=lambda kv: -len(kv[0]))
+    exact: dict[str, str] = {}
+    for nn, nb in _NN_NB_WORDS:
+        if len(nn) < 5 and _stem(nn) != _stem(nb):
+            exact[_stem(nn)] = _stem(nb)
+    return inside, exact
+
+
+_INSIDE, _EXACT = _build_map()
+
+
+@lru_cache(maxsize=200_000)
+def _normalise_term(word: str) -> str:
+    """Stem one lower-cased word after folding nynorsk words onto bokmål ones."""
+    for nn, nb in _INSIDE:
+        # Longest first, so "tilråding" is folded before "tilrå" could split it.
+        if nn in word:
+            word = word.replace(nn, nb)
+    s = _stem(word)
+    # Snowball leaves bokmål definite plurals in -erne as "-ern" ("innbyggerne"); nynorsk
+    # "-arane" (folded to "-erane") stems to "-er", so meet there.
+    if len(s) >= 7 and s.endswith("ern"):
+        s = s[:-1]
+    return _EXACT.get(s, s)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased NFC words, compounds split into parts plus their joined form; no stop words."""
+    text = unicodedata.normalize("NFC", text).lower()
+    out: list[str] = []
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        parts = _PART.findall(word)
+        if len(parts) > 1:
+            out.extend(p for p in parts if p not in STOP_WORDS)
+            # "søknads-" in "søknads-, rapporterings- og ..." has one part: nothing to join.
+            out.append("".join(parts))
+        elif word not in STOP_WORDS:
+            out.append(word)
+    return out
+
+
+def analyze(text: str) -> list[str]:
+    """Index terms of a text: tokens, stemmed and folded nynorsk→bokmål."""
+    return [_normalise_term(t) for t in tokenize(text)]
+
+
+def term_id(term: str) -> int:
+    """Stable uint32 id of a term (same on every machine)."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=4).digest(), "little")
+
+
+def _merge(weights: dict[int, float]) -> tuple[list[int], list[float]]:
+    indices = sorted(weights)
+    return indices, [weights[i] for i in indices]
+
+
+def sparse_vector(
+    text: str, *, k1: float = DEFAULT_K1, b: float = DEFAULT_B, avg_len: float = DEFAULT_AVG_LEN
+) -> tuple[list[int], list[float]]:
+    """Document-side sparse vector: BM25 term-frequency saturation, length-normalised.
+
+    Returns sorted ``(indices, values)``; empty lists for a text without content words.
+    """
+    terms = analyze(text)
+    if not terms:
+        return [], []
+    norm = k1 * (1.0 - b + b * len(terms) / avg_len)
+    weights: dict[int, float] = {}
+    for term, tf in Counter(terms).items():
+        tid = term_id(term)
+        # Two terms hashing to one id add up rather than overwrite.
+        weights[tid] = weights.get(tid, 0.0) + tf * (k1 + 1.0) / (tf + norm)
+    return _merge(weights)
+
+
+def query_sparse_vector(text: str) -> tuple[list[int], list[float]]:
+    """Query-side sparse vector: each distinct term once, weight 1 (Qdrant multiplies by IDF)."""
+    return _merge(dict.fromkeys((term_id(t) for t in analyze(text)), 1.0))

@@ -1,0 +1,330 @@
+"""The vector index: one Qdrant collection of passages and entities, dense + lexical.
+
+Derived data: everything here can be rebuilt from the graph (``policykg reindex``).
+Embedded local Qdrant in a folder by default, or a Qdrant server/cluster by URL.
+
+Each point carries a named dense vector ``dense`` (cosine) and a named sparse vector
+``lexical`` (BM25 term-frequency weights from :mod:`ingest.lexical`; Qdrant applies
+IDF through ``Modifier.IDF``). Point ids are UUID5 of the item IRI, so re-ingesting a
+letter overwrites its points instead of duplicating them.
+
+The embedder the collection was built with is kept in a reserved point (kind
+``_meta``), which works the same in local and server mode; searching or writing with
+another embedder is refused, since vectors of two models are not comparable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from qdrant_client import QdrantClient
+from qdrant_client import models as qm
+
+from graph.records import IndexItem
+from ingest.embedding import Embedder
+from ingest.lexical import sparse_vector
+from search_api.errors import EmbedderMismatchError, IndexConfigError, IndexUnavailableError, SearchError
+
+__all__ = [
+    "DENSE",
+    "LEXICAL",
+    "META_KIND",
+    "PAYLOAD_FIELDS",
+    "PassageIndex",
+    "embed_text",
+    "lexical_text",
+    "point_id",
+]
+
+DENSE = "dense"
+LEXICAL = "lexical"
+META_KIND = "_meta"
+_META_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "urn:policykg:index-meta"))
+# Bump when embed_text/lexical_text or the lexical analysis change: stored hashes then differ
+# and the next upsert re-embeds everything, so an upgrade never leaves stale vectors.
+_TEXT_FORMAT = "v1"
+_BATCH = 128
+
+PAYLOAD_FIELDS = (
+    "iri", "kind", "text", "graph_iri", "document_iri", "file_name", "passage_index", "start", "end",
+    "sender_iri", "sender_name", "actor_type", "date", "language", "recommendations", "pilots",
+    "grant_schemes", "actors", "themes", "entity_id", "label", "headings",
+)  # fmt: skip
+_KEYWORD_INDEXES = ("kind", "actor_type", "language", "recommendations", "graph_iri", "file_name", "iri")
+
+
+def point_id(iri: str) -> str:
+    """Deterministic point id of an item."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, iri))
+
+
+def embed_text(item: IndexItem) -> str:
+    """What the dense model sees: the passage with its sender and heading as context.
+
+    A passage like "Vi støtter forslaget." says nothing about *who* supports *what*; the
+    sender and the section heading give the model that context (measured in
+    ``evaluate_search``: see the report). Entities are their label and description.
+    """
+    if item.kind != "passage":
+        return item.text
+    context = [c for c in (item.sender_name, *item.headings[-1:]) if c]
+    return (" — ".join(context) + ": " + item.text) if context else item.text
+
+
+def lexical_text(item: IndexItem) -> str:
+    """What the lexical vector is built from: the same context as the dense text."""
+    return embed_text(item)
+
+
+def _item_hash(item: IndexItem) -> str:
+    return hashlib.sha256(f"{_TEXT_FORMAT}\n{embed_text(item)}".encode()).hexdigest()
+
+
+def _payload(item: IndexItem, embedder_name: str) -> dict[str, Any]:
+    return {
+        "iri": item.iri,
+        "kind": item.kind,
+        "text": item.text,
+        "graph_iri": item.graph_iri,
+        "document_iri": item.document_iri,
+        "file_name": item.file_name,
+        "passage_index": item.passage_index,
+        "start": item.start,
+        "end": item.end,
+        "headings": list(item.headings),
+        "sender_iri": item.sender_iri,
+        "sender_name": item.sender_name,
+        "actor_type": item.actor_type,
+        "date": item.date,
+        "language": item.language,
+        "recommendations": list(item.recommendations),
+        "pilots": list(item.pilots),
+        "grant_schemes": list(item.grant_schemes),
+        "actors": list(item.actors),
+        "themes": list(item.themes),
+        "entity_id": item.entity_id,
+        "label": item.label,
+        "embedder": embedder_name,
+        "text_hash": _item_hash(item),
+    }
+
+
+def _chunks(seq: list[Any], n: int) -> Iterator[list[Any]]:
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+class PassageIndex:
+    """Passages and entities in one Qdrant collection; see the module docstring."""
+
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        *,
+        url: str | None = None,
+        api_key: str | None = None,
+        collection: str = "policykg",
+        timeout_s: int = 30,
+    ) -> None:
+        if path is not None and url:
+            raise IndexConfigError(
+                "give the index either a folder (embedded Qdrant) or a server URL, not both "
+                f"(path={path}, url={url}); unset POLICYKG_QDRANT_URL to use the folder"
+            )
+        if path is None and not url:
+            raise IndexConfigError("the index needs a folder (path=...) or a Qdrant server URL (url=...)")
+        if not collection or not collection.replace("-", "").replace("_", "").isalnum():
+            raise IndexConfigError(f"collection name '{collection}': use letters, digits, '-' and '_'")
+        self.collection = collection
+        self.location = url or str(path)
+        self._is_server = bool(url)
+        try:
+            if url:
+                self.client = QdrantClient(url=url, api_key=api_key, timeout=timeout_s)
+            else:
+                Path(str(path)).mkdir(parents=True, exist_ok=True)
+                self.client = QdrantClient(path=str(path))
+        except (RuntimeError, OSError, ValueError) as exc:
+            # Local mode locks its folder: a second process gets a RuntimeError here.
+            raise IndexUnavailableError(f"cannot open the vector index at {self.location}: {exc}") from exc
+        self._meta: tuple[str, int] | None = None
+
+    # -- collection and embedder record ---------------------------------------------------
+    def _exists(self) -> bool:
+        try:
+            return bool(self.client.collection_exists(self.collection))
+        except Exception as exc:  # connection refused, timeouts: qdrant raises several types
+            raise IndexUnavailableError(f"cannot reach the vector index at {self.location}: {exc}") from exc
+
+    def built_with(self) -> tuple[str, int] | None:
+        """(embedder name, dim) the collection was built with; None when there is no index yet."""
+        if self._meta is None and self._exists():
+            got = self.client.retrieve(self.collection, ids=[_META_ID], with_payload=True)
+            if got and got[0].payload:
+                self._meta = (str(got[0].payload["embedder"]), int(got[0].payload["dim"]))
+        return self._meta
+
+    def check_embedder(self, embedder: Embedder) -> bool:
+        """Raise if the index was built with another embedder; False when there is no index yet."""
+        meta = self.built_with()
+        if meta is None:
+            return False
+        if meta != (embedder.name, embedder.dim):
+            raise EmbedderMismatchError(meta[0], meta[1], embedder.name, embedder.dim)
+        return True
+
+    def _create(self, embedder: Embedder) -> None:
+        self.client.create_collection(
+            self.collection,
+            vectors_config={DENSE: qm.VectorParams(size=embedder.dim, distance=qm.Distance.COSINE)},
+            sparse_vectors_config={LEXICAL: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
+        )
+        if self._is_server:
+            # Local mode scans payloads and warns that indexes have no effect there.
+            for name in _KEYWORD_INDEXES:
+                self.client.create_payload_index(self.collection, name, qm.PayloadSchemaType.KEYWORD)
+        # The record point needs some dense vector; a unit vector keeps cosine well-defined.
+        # Every search filters it out by kind.
+        unit = [1.0] + [0.0] * (embedder.dim - 1)
+        meta = {"kind": META_KIND, "embedder": embedder.name, "dim": embedder.dim}
+        self.client.upsert(
+            self.collection,
+            [qm.PointStruct(id=_META_ID, vector={DENSE: unit}, payload=meta)],
+            wait=True,
+        )
+        self._meta = (embedder.name, embedder.dim)
+
+    def _ensure(self, embedder: Embedder) -> None:
+        if not self.check_embedder(embedder):
+            self._create(embedder)
+
+    @staticmethod
+    def not_meta() -> qm.FieldCondition:
+        return qm.FieldCondition(key="kind", match=qm.MatchValue(value=META_KIND))
+
+    # -- writing ----------------------------------------------------------------------------
+    def _stored(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(ids, 256):
+            for p in self.client.retrieve(self.collection, ids=chunk, with_payload=True):
+                out[str(p.id)] = dict(p.payload or {})
+        return out
+
+    def upsert(self, items: list[IndexItem], embedder: Embedder) -> int:
+        """Write items; embed only those whose text (or embedder) changed. Returns how many were embedded."""
+        if not items:
+            return 0
+        self._ensure(embedder)
+        by_id = {point_id(i.iri): i for i in items}  # a repeated IRI: the last one wins
+        stored = self._stored(list(by_id))
+        to_embed: list[tuple[str, IndexItem]] = []
+        payload_only: list[tuple[str, dict[str, Any]]] = []
+        for pid, item in by_id.items():
+            payload = _payload(item, embedder.name)
+            old = stored.get(pid)
+            if (
+                old is None
+                or old.get("text_hash") != payload["text_hash"]
+                or old.get("embedder") != embedder.name
+            ):
+                to_embed.append((pid, item))
+            elif old != payload:
+                # Same text, new links (e.g. a curated stance): keep the vectors, refresh the payload.
+                payload_only.append((pid, payload))
+        for chunk in _chunks(to_embed, _BATCH):
+            vectors = embedder.embed_passages([embed_text(it) for _, it in chunk])
+            points = []
+            for (pid, item), vec in zip(chunk, vectors, strict=True):
+                idx, val = sparse_vector(lexical_text(item))
+                points.append(
+                    qm.PointStruct(
+                        id=pid,
+                        vector={DENSE: vec.tolist(), LEXICAL: qm.SparseVector(indices=idx, values=val)},
+                        payload=_payload(item, embedder.name),
+                    )
+                )
+            self.client.upsert(self.collection, points, wait=True)
+        for pid, payload in payload_only:
+            self.client.overwrite_payload(self.collection, payload=payload, points=[pid], wait=True)
+        return len(to_embed)
+
+    def _graph_ids(self, graph_iri: str) -> set[str]:
+        flt = qm.Filter(must=[qm.FieldCondition(key="graph_iri", match=qm.MatchValue(value=graph_iri))])
+        return {pid for pid, _ in self._scroll(flt, payload=False)}
+
+    def delete_graph(self, graph_iri: str) -> int:
+        """Remove every point of a named graph (a response document). Returns how many."""
+        if not self._exists():
+            return 0
+        ids = self._graph_ids(graph_iri)
+        self._delete(ids)
+        return len(ids)
+
+    def _delete(self, ids: Iterable[str]) -> None:
+        for chunk in _chunks(sorted(ids), 512):
+            self.client.delete(self.collection, points_selector=qm.PointIdsList(points=chunk), wait=True)
+
+    def replace_graph(self, graph_iri: str, items: list[IndexItem], embedder: Embedder) -> int:
+        """Make the graph's points exactly ``items``: delete the gone ones, upsert the rest (incremental)."""
+        foreign = [i.iri for i in items if i.graph_iri != graph_iri]
+        if foreign:
+            raise SearchError(f"replace_graph({graph_iri}): {len(foreign)} items belong to other graphs")
+        if self._exists():
+            self.check_embedder(embedder)
+            keep = {point_id(i.iri) for i in items}
+            self._delete(self._graph_ids(graph_iri) - keep)
+        return self.upsert(items, embedder)
+
+    def rebuild(self, items: list[IndexItem], embedder: Embedder) -> int:
+        """Drop the collection and build it anew (also switches embedder). Returns how many were embedded."""
+        if self._exists():
+            self.client.delete_collection(self.collection)
+        self._meta = None
+        self._create(embedder)
+        return self.upsert(items, embedder)
+
+    # -- reading ----------------------------------------------------------------------------
+    def _scroll(
+        self, flt: qm.Filter | None, *, payload: bool | list[str]
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        must_not: list[qm.Condition] = [self.not_meta()]
+        if flt is not None:
+            flt = qm.Filter(must=flt.must, should=flt.should, must_not=[*(flt.must_not or []), *must_not])
+        else:
+            flt = qm.Filter(must_not=must_not)
+        offset: Any = None
+        while True:
+            points, offset = self.client.scroll(
+                self.collection,
+                scroll_filter=flt,
+                limit=512,
+                offset=offset,
+                with_payload=payload,
+                with_vectors=False,
+            )
+            for p in points:
+                yield str(p.id), dict(p.payload or {})
+            if offset is None:
+                return
+
+    def iris(self) -> set[str]:
+        """IRIs of every item in the index (for the graph/index consistency check)."""
+        if not self._exists():
+            return set()
+        return {str(pl["iri"]) for _, pl in self._scroll(None, payload=["iri"]) if "iri" in pl}
+
+    def count(self) -> int:
+        if not self._exists():
+            return 0
+        return int(
+            self.client.count(
+                self.collection, count_filter=qm.Filter(must_not=[self.not_meta()]), exact=True
+            ).count
+        )
+
+    def close(self) -> None:
+        self.client.close()
