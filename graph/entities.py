@@ -1,0 +1,493 @@
+"""Named queries behind the HTTP API's resources: recommendations, actors, pilots, grant schemes, documents.
+
+Like ``graph.queries`` these run over the union default graph and return plain
+dataclasses (strings, ints, lists): no RDF terms leak out. Positions always come from
+:func:`graph.queries.positions`, so curated positions win here exactly as in ``trace``.
+User input (ids, file names) only ever enters a query as an escaped string literal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from graph.queries import PREFIXES, PositionRow, positions
+from graph.store import GraphStore, Row
+
+__all__ = [
+    "STANCES",
+    "ActorDetail",
+    "ActorSummary",
+    "DocumentDetail",
+    "DocumentSummary",
+    "EntityLink",
+    "GrantSchemeInfo",
+    "MentionInfo",
+    "PassageInfo",
+    "PilotInfo",
+    "RecommendationSummary",
+    "actor",
+    "actors",
+    "document",
+    "documents",
+    "grant_schemes",
+    "pilots",
+    "recommendations",
+]
+
+STANCES = ("supports", "qualified", "opposes", "mentions")
+
+
+def _lit(value: str) -> str:
+    """A SPARQL string literal; control characters become \\u escapes so nothing can break out."""
+    out = []
+    for ch in value:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ch == "\x7f":
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _select(store: GraphStore, body: str) -> list[Row]:
+    return store.select(PREFIXES + body)
+
+
+def _natural(value: str) -> tuple[str, int, str]:
+    # R2 before R10: ids sort by their letters, then by their number.
+    m = re.fullmatch(r"(\D*)(\d+)(.*)", value)
+    return (m.group(1), int(m.group(2)), m.group(3)) if m else (value, -1, "")
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendationSummary:
+    id: str
+    iri: str
+    kind: str  # recommendation | assessment
+    title: str
+    text: str | None
+    chapter: str | None
+    stance_counts: dict[str, int]  # every stance in STANCES, effective positions (curated win)
+    total_positions: int
+
+
+def recommendations(store: GraphStore) -> list[RecommendationSummary]:
+    rows = _select(
+        store,
+        """SELECT ?iri ?id ?title ?text ?chapter ?kind WHERE {
+  ?iri a pkg:Proposal ; pkg:identifier ?id ; dcterms:title ?title .
+  OPTIONAL { ?iri dcterms:description ?text } OPTIONAL { ?iri pkg:chapter ?chapter }
+  BIND(IF(EXISTS { ?iri a pkg:Assessment }, "assessment", "recommendation") AS ?kind) }""",
+    )
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STANCES, 0))
+    for pos in positions(store):
+        if pos.stance in STANCES:
+            counts[pos.target][pos.stance] += 1
+    out: dict[str, RecommendationSummary] = {}
+    for r in rows:
+        rid = str(r["id"])
+        c = counts[rid]
+        out.setdefault(
+            rid,
+            RecommendationSummary(
+                rid,
+                str(r["iri"]),
+                str(r["kind"]),
+                str(r["title"]),
+                r["text"],
+                r["chapter"],
+                c,
+                sum(c.values()),
+            ),
+        )
+    return sorted(out.values(), key=lambda s: _natural(s.id))
+
+
+@dataclass(frozen=True, slots=True)
+class ActorSummary:
+    id: str
+    iri: str
+    name: str
+    type: str
+    known: bool  # in the reference data (False: found in a letter)
+    responses: int
+
+
+_ACTORS = """SELECT ?a ?id ?name ?type ?known (COUNT(DISTINCT ?d) AS ?responses) WHERE {
+  ?a a pkg:Actor ; pkg:identifier ?id ; foaf:name ?name ; pkg:actorType ?type .
+  OPTIONAL { ?a pkg:knownActor ?known }
+  OPTIONAL { ?d a pkg:ConsultationResponse ; pkg:sender ?a }
+  %FILTER%
+} GROUP BY ?a ?id ?name ?type ?known"""
+
+
+def actors(
+    store: GraphStore, *, actor_type: str | None = None, actor_id: str | None = None
+) -> list[ActorSummary]:
+    filters = []
+    if actor_type:
+        filters.append(f"FILTER (?type = {_lit(actor_type)})")
+    if actor_id is not None:
+        filters.append(f"FILTER (?id = {_lit(actor_id)})")
+    merged: dict[str, ActorSummary] = {}
+    # An actor written by several graphs (reference data and letters) may carry two names;
+    # the reference data's ("known") wins, then the shortest name, so the answer is stable.
+    for r in _select(store, _ACTORS.replace("%FILTER%", "\n  ".join(filters))):
+        cand = ActorSummary(
+            str(r["id"]),
+            str(r["a"]),
+            str(r["name"]),
+            str(r["type"]),
+            str(r["known"]).lower() == "true",
+            int(r["responses"] or 0),
+        )
+        old = merged.get(cand.iri)
+        if old is None or (cand.known, -len(cand.name), cand.name) > (old.known, -len(old.name), old.name):
+            merged[cand.iri] = cand
+    return sorted(merged.values(), key=lambda a: (a.name.casefold(), a.id))
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    file_name: str
+    iri: str
+    title: str | None
+    date: str | None
+    language: str | None
+    response_type: str | None
+    sender_id: str | None
+    sender_name: str | None
+    sender_type: str | None
+
+
+_DOCUMENTS = """SELECT ?d ?file ?title ?date ?lang ?rtype ?sid ?sname ?stype WHERE {
+  ?d a pkg:ConsultationResponse ; pkg:fileName ?file .
+  OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date }
+  OPTIONAL { ?d dcterms:language ?lang } OPTIONAL { ?d pkg:responseType/skos:notation ?rtype }
+  OPTIONAL { ?d pkg:sender ?s . ?s pkg:identifier ?sid ; foaf:name ?sname ; pkg:actorType ?stype }
+  %FILTER%
+}"""
+
+
+def documents(
+    store: GraphStore, *, sender_iri: str | None = None, file_name: str | None = None
+) -> list[DocumentSummary]:
+    filters = []
+    if sender_iri:
+        filters.append(f"?d pkg:sender <{sender_iri}> .")  # an IRI read from the store, never user input
+    if file_name is not None:
+        filters.append(f"FILTER (?file = {_lit(file_name)})")
+    out: dict[str, DocumentSummary] = {}
+    for r in _select(store, _DOCUMENTS.replace("%FILTER%", "\n  ".join(filters))):
+        d = DocumentSummary(
+            str(r["file"]),
+            str(r["d"]),
+            r["title"],
+            r["date"],
+            r["lang"],
+            r["rtype"],
+            r["sid"],
+            r["sname"],
+            r["stype"],
+        )
+        out.setdefault(d.file_name, d)
+    return sorted(out.values(), key=lambda d: d.file_name)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityLink:
+    """A pilot or grant scheme an actor is linked to, and how (participant, administers, mentioned)."""
+
+    id: str
+    iri: str
+    name: str
+    relations: tuple[str, ...]
+    documents: tuple[str, ...] = ()  # the actor's responses that mention it
+
+
+@dataclass(frozen=True, slots=True)
+class ActorDetail:
+    summary: ActorSummary
+    aliases: list[str]
+    org_number: str | None
+    responses: list[DocumentSummary]
+    positions: list[PositionRow]
+    pilots: list[EntityLink]
+    grant_schemes: list[EntityLink]
+    mentioned_in: list[str]  # file names of responses whose passages name this actor
+
+
+_ACTOR_LINKS = """SELECT ?e ?id ?name ?rel ?file WHERE {
+  ?e a %CLASS% ; pkg:identifier ?id ; rdfs:label ?name .
+  { ?e %OWN% <%ACTOR%> . BIND("%OWNREL%" AS ?rel) }
+  UNION { ?d pkg:sender <%ACTOR%> ; pkg:fileName ?file . ?p a pkg:Passage ; pkg:inDocument ?d ; pkg:mentions ?e .
+          BIND("mentioned" AS ?rel) } }"""
+
+
+def _links(store: GraphStore, actor_iri: str, cls: str, own: str, own_rel: str) -> list[EntityLink]:
+    query = (_ACTOR_LINKS.replace("%CLASS%", cls).replace("%OWN%", own).replace("%OWNREL%", own_rel)).replace(
+        "%ACTOR%", actor_iri
+    )
+    found: dict[str, tuple[str, str, set[str], set[str]]] = {}
+    for r in _select(store, query):
+        entry = found.setdefault(str(r["e"]), (str(r["id"]), str(r["name"]), set(), set()))
+        entry[2].add(str(r["rel"]))
+        if r["file"]:
+            entry[3].add(str(r["file"]))
+    return sorted(
+        (
+            EntityLink(i, iri, n, tuple(sorted(rels)), tuple(sorted(docs)))
+            for iri, (i, n, rels, docs) in found.items()
+        ),
+        key=lambda e: e.id,
+    )
+
+
+def actor(store: GraphStore, actor_id: str) -> ActorDetail | None:
+    """An actor with its responses, positions, and the pilots and grant schemes it is linked to."""
+    found = actors(store, actor_id=actor_id)
+    if not found:
+        return None
+    summary = found[0]
+    iri = summary.iri
+    extra = _select(
+        store,
+        f"""SELECT ?alias ?org WHERE {{ {{ <{iri}> skos:altLabel ?alias }} UNION {{ <{iri}> pkg:orgNumber ?org }} }}""",
+    )
+    mentioned = _select(
+        store,
+        f"""SELECT DISTINCT ?file WHERE {{ ?p a pkg:Passage ; pkg:mentions <{iri}> ; pkg:inDocument ?d .
+  ?d pkg:fileName ?file }} ORDER BY ?file""",
+    )
+    return ActorDetail(
+        summary=summary,
+        aliases=sorted({str(r["alias"]) for r in extra if r["alias"]}),
+        org_number=next((str(r["org"]) for r in extra if r["org"]), None),
+        responses=documents(store, sender_iri=iri),
+        positions=positions(store, actor_iri=iri),
+        pilots=_links(store, iri, "pkg:Pilot", "pkg:participant", "participant"),
+        grant_schemes=_links(store, iri, "pkg:GrantScheme", "pkg:administeredBy", "administers"),
+        mentioned_in=[str(r["file"]) for r in mentioned],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PilotInfo:
+    id: str
+    iri: str
+    name: str
+    kind: str | None
+    region: str | None
+    aliases: list[str]
+    participants: list[tuple[str, str]]  # (actor id, actor name)
+    mentioned_in: list[str]  # file names
+
+
+@dataclass(frozen=True, slots=True)
+class GrantSchemeInfo:
+    id: str
+    iri: str
+    name: str
+    earmarked: bool | None
+    aliases: list[str]
+    administered_by: tuple[str, str] | None  # (actor id, actor name)
+    recommendations: list[str]  # ids of proposals concerning the scheme
+    mentioned_in: list[str]
+
+
+def _mentioned_in(store: GraphStore, cls: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    rows = _select(
+        store,
+        f"""SELECT DISTINCT ?e ?file WHERE {{ ?e a {cls} . ?p a pkg:Passage ; pkg:mentions ?e ; pkg:inDocument ?d .
+  ?d pkg:fileName ?file }}""",
+    )
+    for r in rows:
+        out[str(r["e"])].add(str(r["file"]))
+    return out
+
+
+def _related(store: GraphStore, cls: str, body: str) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = defaultdict(list)
+    for r in _select(store, f"SELECT * WHERE {{ ?e a {cls} . {body} }}"):
+        out[str(r["e"])].append(r)
+    return out
+
+
+def _base(store: GraphStore, cls: str, extra_vars: str, extra: str, entity_id: str | None) -> list[Row]:
+    flt = f"FILTER (?id = {_lit(entity_id)})" if entity_id is not None else ""
+    rows = _select(
+        store,
+        f"""SELECT ?e ?id ?name {extra_vars} WHERE {{ ?e a {cls} ; pkg:identifier ?id ; rdfs:label ?name .
+  {extra} {flt} }}""",
+    )
+    unique = {str(r["e"]): r for r in rows}
+    return sorted(unique.values(), key=lambda r: str(r["id"]))
+
+
+def pilots(store: GraphStore, *, pilot_id: str | None = None) -> list[PilotInfo]:
+    rows = _base(
+        store,
+        "pkg:Pilot",
+        "?kind ?region",
+        "OPTIONAL { ?e pkg:pilotKind ?kind } OPTIONAL { ?e pkg:region ?region }",
+        pilot_id,
+    )
+    aliases = _related(store, "pkg:Pilot", "?e skos:altLabel ?alias")
+    parts = _related(
+        store, "pkg:Pilot", "?e pkg:participant ?a . OPTIONAL { ?a pkg:identifier ?aid ; foaf:name ?aname }"
+    )
+    mentioned = _mentioned_in(store, "pkg:Pilot")
+    out = []
+    for r in rows:
+        e = str(r["e"])
+        members = {(str(p["aid"] or p["a"]), str(p["aname"] or p["aid"] or p["a"])) for p in parts.get(e, [])}
+        out.append(
+            PilotInfo(
+                str(r["id"]),
+                e,
+                str(r["name"]),
+                r["kind"],
+                r["region"],
+                sorted({str(a["alias"]) for a in aliases.get(e, [])}),
+                sorted(members),
+                sorted(mentioned.get(e, set())),
+            )
+        )
+    return out
+
+
+def grant_schemes(store: GraphStore, *, scheme_id: str | None = None) -> list[GrantSchemeInfo]:
+    rows = _base(
+        store,
+        "pkg:GrantScheme",
+        "?earmarked ?aid ?aname",
+        "OPTIONAL { ?e pkg:earmarked ?earmarked } "
+        "OPTIONAL { ?e pkg:administeredBy ?adm . ?adm pkg:identifier ?aid ; foaf:name ?aname }",
+        scheme_id,
+    )
+    aliases = _related(store, "pkg:GrantScheme", "?e skos:altLabel ?alias")
+    recs = _related(store, "pkg:GrantScheme", "?prop pkg:concernsGrantScheme ?e ; pkg:identifier ?pid")
+    mentioned = _mentioned_in(store, "pkg:GrantScheme")
+    out = []
+    for r in rows:
+        e = str(r["e"])
+        earmarked = None if r["earmarked"] is None else str(r["earmarked"]).lower() == "true"
+        out.append(
+            GrantSchemeInfo(
+                str(r["id"]),
+                e,
+                str(r["name"]),
+                earmarked,
+                sorted({str(a["alias"]) for a in aliases.get(e, [])}),
+                (str(r["aid"]), str(r["aname"])) if r["aid"] else None,
+                sorted({str(p["pid"]) for p in recs.get(e, [])}, key=_natural),
+                sorted(mentioned.get(e, set())),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class MentionInfo:
+    kind: str  # actor | pilot | grant_scheme
+    entity_id: str
+    surface: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class PassageInfo:
+    index: int
+    iri: str
+    kind: str | None
+    start: int  # offsets into DocumentDetail.text
+    end: int
+    text: str
+    heading: str | None
+    mentions: list[MentionInfo] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDetail:
+    summary: DocumentSummary
+    format: str | None
+    content_hash: str | None
+    our_reference: str | None
+    their_reference: str | None
+    addressee: str | None
+    text: str
+    passages: list[PassageInfo]
+    positions: list[PositionRow]
+
+
+def document(store: GraphStore, file_name: str) -> DocumentDetail | None:
+    """One response by file name: its text, passages with offsets (and mentions), sender, metadata, positions."""
+    found = documents(store, file_name=file_name)
+    if not found:
+        return None
+    summary = found[0]
+    d = summary.iri
+    meta = _select(
+        store,
+        f"""SELECT ?text ?format ?hash ?our ?their ?addr WHERE {{ <{d}> pkg:text ?text .
+  OPTIONAL {{ <{d}> pkg:format ?format }} OPTIONAL {{ <{d}> pkg:contentHash ?hash }}
+  OPTIONAL {{ <{d}> pkg:ourReference ?our }} OPTIONAL {{ <{d}> pkg:theirReference ?their }}
+  OPTIONAL {{ <{d}> pkg:addressee ?addr }} }} LIMIT 1""",
+    )
+    m = meta[0] if meta else {}
+    mentions: dict[str, list[MentionInfo]] = defaultdict(list)
+    for r in _select(
+        store,
+        f"""SELECT ?p ?id ?kind ?surface ?start ?end WHERE {{ ?m a pkg:Mention ; pkg:inPassage ?p ; pkg:mentionOf ?e ;
+    pkg:surface ?surface ; oa:hasSelector ?s . ?s oa:start ?start ; oa:end ?end . ?p pkg:inDocument <{d}> .
+  ?e pkg:identifier ?id .
+  {{ ?e a pkg:Pilot . BIND("pilot" AS ?kind) }} UNION {{ ?e a pkg:GrantScheme . BIND("grant_scheme" AS ?kind) }}
+  UNION {{ ?e a pkg:Actor . BIND("actor" AS ?kind) }} }} ORDER BY ?start ?id""",
+    ):
+        mentions[str(r["p"])].append(
+            MentionInfo(
+                str(r["kind"]), str(r["id"]), str(r["surface"]), int(str(r["start"])), int(str(r["end"]))
+            )
+        )
+    passages: dict[str, PassageInfo] = {}
+    for r in _select(
+        store,
+        f"""SELECT ?p ?idx ?kind ?text ?start ?end ?heading WHERE {{
+  ?p a pkg:Passage ; pkg:inDocument <{d}> ; pkg:index ?idx ; pkg:text ?text ;
+     oa:hasSelector ?s . ?s a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+  OPTIONAL {{ ?p pkg:passageKind/skos:notation ?kind }} OPTIONAL {{ ?p pkg:heading ?heading }} }}""",
+    ):
+        p = str(r["p"])
+        passages.setdefault(
+            p,
+            PassageInfo(
+                int(str(r["idx"])),
+                p,
+                r["kind"],
+                int(str(r["start"])),
+                int(str(r["end"])),
+                str(r["text"]),
+                r["heading"],
+                mentions.get(p, []),
+            ),
+        )
+    return DocumentDetail(
+        summary=summary,
+        format=m.get("format"),
+        content_hash=m.get("hash"),
+        our_reference=m.get("our"),
+        their_reference=m.get("their"),
+        addressee=m.get("addr"),
+        text=str(m.get("text") or ""),
+        passages=sorted(passages.values(), key=lambda p: p.index),
+        positions=positions(store, document_iri=d),
+    )

@@ -1,0 +1,75 @@
+"""The HTTP API: search, recommendations, actors, documents, curation and a read-only SPARQL endpoint.
+
+``create_app()`` builds the FastAPI app; nothing is opened at import. The lifespan opens
+the :class:`~search_api.service.PolicyKG` (or takes the one passed in, which the caller
+then closes) and keeps it on ``app.state``; routes get it through dependencies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI
+
+from search_api.api.deps import ApiState
+from search_api.api.errors import install_error_handlers
+from search_api.api.limits import BodyLimitMiddleware
+from search_api.api.routers import ROUTERS
+from search_api.api.sparql_protocol import QueryRunner
+from search_api.settings import Settings
+
+if TYPE_CHECKING:
+    from search_api.service import PolicyKG
+
+__all__ = ["create_app"]
+
+# Room for the multipart framing around an upload of exactly max_upload_bytes.
+_MULTIPART_SLACK = 64 * 1024
+_SPARQL_WORKERS = 4
+
+_DESCRIPTION = """\
+Consultation responses (høringssvar) to NOU 2026:1 as a knowledge graph.
+
+* `/ask`: questions in bokmål, nynorsk or English over the responses' passages;
+* `/recommendations`, `/actors`, `/pilots`, `/grant-schemes`, `/documents`: the graph's resources;
+* `/sparql`: a read-only SPARQL 1.1 endpoint (the default graph is the union of all graphs);
+* `POST /documents`, `POST /curation`: writes, with `Authorization: Bearer <POLICYKG_API_TOKEN>`.
+
+Errors are JSON: `{"error": "what went wrong and what to do", "detail": ...}`.
+"""
+
+
+def create_app(settings: Settings | None = None, *, kg: PolicyKG | None = None) -> FastAPI:
+    """The app. ``settings`` rules the API (token, limits); by default the service's own settings."""
+    api_settings = settings or (kg.settings if kg is not None else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = kg is None
+        if kg is None:
+            from search_api.service import PolicyKG  # heavy imports only when the app starts
+
+            service = PolicyKG(api_settings)
+        else:
+            service = kg
+        app.state.api = ApiState(kg=service, settings=api_settings, runner=QueryRunner(_SPARQL_WORKERS))
+        try:
+            yield
+        finally:
+            app.state.api = None
+            if owned:
+                service.close()
+
+    app = FastAPI(
+        title="policykg",
+        version="0.1.0",
+        description=_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=api_settings.max_upload_bytes + _MULTIPART_SLACK)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,279 @@
+"""Response and request models: every route declares one, so the OpenAPI schema is exact."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from graph.curation import CURATION_STANCES
+from ingest.model import ActorType
+
+__all__ = [
+    "ActorDetailOut",
+    "ActorOut",
+    "AskHit",
+    "AskLink",
+    "AskOut",
+    "AskRequest",
+    "CurationOut",
+    "CurationRequest",
+    "DocumentDetailOut",
+    "DocumentOut",
+    "EntityLinkOut",
+    "ErrorOut",
+    "GrantSchemeOut",
+    "HealthOut",
+    "IngestFailureOut",
+    "IngestOut",
+    "MentionOut",
+    "PassageOut",
+    "PilotOut",
+    "PositionOut",
+    "RecommendationDetailOut",
+    "RecommendationOut",
+    "StanceCounts",
+    "TracePosition",
+]
+
+CurationStance = Literal["supports", "qualified", "opposes", "mentions", "rejected"]
+assert set(CURATION_STANCES) == set(CurationStance.__args__)  # type: ignore[attr-defined]
+
+
+class ErrorOut(BaseModel):
+    """Every error: a message a person can act on, and details for programs."""
+
+    error: str = Field(description="What went wrong and what to do about it.")
+    detail: Any | None = Field(default=None, description="Structured details (ids, limits, field errors).")
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    named_graphs: int
+    writes_enabled: bool
+
+
+# -- ask ------------------------------------------------------------------------------------------
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(
+        min_length=1,
+        max_length=2000,
+        validation_alias=AliasChoices("question", "q"),
+        description="A question in bokmål, nynorsk or English.",
+    )
+    top_k: int = Field(default=10, ge=1, le=100)
+    actor_type: ActorType | None = None
+    recommendation: str | None = Field(default=None, max_length=100, description="e.g. R2")
+    language: Literal["nb", "nn"] | None = None
+    file_name: str | None = Field(default=None, max_length=255, description="Only this response.")
+
+
+class AskLink(BaseModel):
+    kind: str = Field(description="recommendation | pilot | grant-scheme")
+    id: str
+    stance: str | None = None
+
+
+class AskHit(BaseModel):
+    document: str | None = Field(description="The response's file name.")
+    document_iri: str | None = None
+    passage_iri: str
+    kind: str
+    text: str
+    score: float
+    actor: str | None = None
+    actor_iri: str | None = None
+    actor_type: str | None = None
+    date: str | None = None
+    language: str | None = None
+    start: int | None = None
+    end: int | None = None
+    entity_id: str | None = None
+    links: list[AskLink] = []
+
+
+class AskOut(BaseModel):
+    question: str
+    hits: list[AskHit]
+
+
+# -- recommendations and positions -----------------------------------------------------------------------
+class StanceCounts(BaseModel):
+    supports: int = 0
+    qualified: int = 0
+    opposes: int = 0
+    mentions: int = 0
+
+
+class RecommendationOut(BaseModel):
+    id: str
+    iri: str
+    kind: Literal["recommendation", "assessment"]
+    title: str
+    text: str | None
+    chapter: str | None
+    stance_counts: StanceCounts
+    total_positions: int
+
+
+class TracePosition(BaseModel):
+    """One effective position (curated ones win), as in ``policykg trace --json``."""
+
+    actor: str
+    actor_iri: str
+    actor_type: str
+    document: str
+    stance: str
+    quote: str
+    confidence: float | None
+    curated: bool
+    reviewer: str | None = None
+    note: str | None = None
+    passage_iri: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class PositionOut(TracePosition):
+    target: str
+    title: str
+
+
+class RecommendationDetailOut(BaseModel):
+    target: str
+    title: str
+    kind: str
+    text: str | None
+    stance_counts: StanceCounts
+    positions: list[TracePosition]
+
+
+# -- documents ---------------------------------------------------------------------------------------
+class DocumentOut(BaseModel):
+    file_name: str
+    iri: str
+    title: str | None
+    date: str | None
+    language: str | None
+    response_type: str | None
+    sender_id: str | None
+    sender_name: str | None
+    sender_type: str | None
+
+
+class MentionOut(BaseModel):
+    kind: str
+    entity_id: str
+    surface: str
+    start: int
+    end: int
+
+
+class PassageOut(BaseModel):
+    index: int
+    iri: str
+    kind: str | None
+    start: int = Field(description="Character offset into the document's text.")
+    end: int
+    text: str
+    heading: str | None
+    mentions: list[MentionOut]
+
+
+class DocumentDetailOut(DocumentOut):
+    format: str | None
+    content_hash: str | None
+    our_reference: str | None
+    their_reference: str | None
+    addressee: str | None
+    text: str = Field(description="The normalised text every offset points into.")
+    passages: list[PassageOut]
+    positions: list[PositionOut]
+
+
+class IngestFailureOut(BaseModel):
+    file: str
+    reason: str
+
+
+class IngestOut(BaseModel):
+    ingested: list[str]
+    unchanged: list[str]
+    failed: list[IngestFailureOut]
+    reference_changed: bool
+    embedded: int
+    indexed: int
+
+
+# -- actors, pilots, grant schemes ---------------------------------------------------------------------
+class ActorOut(BaseModel):
+    id: str
+    iri: str
+    name: str
+    type: str
+    known: bool = Field(description="In the reference data (false: found in a letter).")
+    responses: int = Field(description="Number of responses it sent.")
+
+
+class EntityLinkOut(BaseModel):
+    id: str
+    iri: str
+    name: str
+    relations: list[str] = Field(description="participant | administers | mentioned")
+    documents: list[str] = Field(description="The actor's responses that mention it.")
+
+
+class ActorDetailOut(ActorOut):
+    aliases: list[str]
+    org_number: str | None
+    response_documents: list[DocumentOut]
+    positions: list[PositionOut]
+    pilots: list[EntityLinkOut]
+    grant_schemes: list[EntityLinkOut]
+    mentioned_in: list[str]
+
+
+class ActorRefOut(BaseModel):
+    id: str
+    name: str
+
+
+class PilotOut(BaseModel):
+    id: str
+    iri: str
+    name: str
+    kind: str | None
+    region: str | None
+    aliases: list[str]
+    participants: list[ActorRefOut]
+    mentioned_in: list[str]
+
+
+class GrantSchemeOut(BaseModel):
+    id: str
+    iri: str
+    name: str
+    earmarked: bool | None
+    aliases: list[str]
+    administered_by: ActorRefOut | None
+    recommendations: list[str]
+    mentioned_in: list[str]
+
+
+# -- curation ---------------------------------------------------------------------------------------
+class CurationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    target: str = Field(min_length=1, max_length=100, description="Recommendation id, e.g. R2.")
+    document: str = Field(min_length=1, max_length=255, description="The response's file name.")
+    stance: CurationStance
+    reviewer: str = Field(min_length=1, max_length=200)
+    note: str | None = Field(default=None, max_length=5000)
+    quote: str | None = Field(default=None, max_length=5000)
+
+
+class CurationOut(BaseModel):
+    recorded: int
+    position: TracePosition | None = Field(description="The position now in effect (None when rejected).")

@@ -1,0 +1,18 @@
+"""One router per resource; :func:`search_api.api.create_app` includes them all."""
+
+from __future__ import annotations
+
+from search_api.api.routers import actors, ask, curation, documents, entities, health, recommendations, sparql
+
+__all__ = ["ROUTERS"]
+
+ROUTERS = [
+    health.router,
+    ask.router,
+    recommendations.router,
+    actors.router,
+    entities.router,
+    documents.router,
+    curation.router,
+    sparql.router,
+]

@@ -1,0 +1,131 @@
+"""``GET /documents``, ``GET /documents/{file_name}`` and ``POST /documents`` (upload and ingest one file)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import Path as PathParam
+
+from graph.entities import document, documents
+from search_api.api.deps import KG, State, require_writer
+from search_api.api.errors import ApiError, error_responses
+from search_api.api.models import (
+    DocumentDetailOut,
+    DocumentOut,
+    IngestFailureOut,
+    IngestOut,
+    MentionOut,
+    PassageOut,
+    PositionOut,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["documents"])
+
+
+@router.get("/documents", response_model=list[DocumentOut], responses=error_responses(503))
+def list_documents(kg: KG) -> list[DocumentOut]:
+    """Every ingested response: file name, sender, date, language, response type."""
+    return [DocumentOut(**asdict(d)) for d in documents(kg.store)]
+
+
+@router.get(
+    "/documents/{file_name}", response_model=DocumentDetailOut, responses=error_responses(404, 422, 503)
+)
+def get_document(
+    kg: KG, file_name: Annotated[str, PathParam(max_length=255, description="The response's file name.")]
+) -> DocumentDetailOut:
+    """A response's normalised text, its passages with character offsets (and mentions), sender, metadata, positions."""
+    found = document(kg.store, file_name)
+    if found is None:
+        raise ApiError(
+            404,
+            f"no ingested response named '{file_name}'; GET /documents lists them",
+            {"file_name": file_name},
+        )
+    return DocumentDetailOut(
+        **asdict(found.summary),
+        format=found.format,
+        content_hash=found.content_hash,
+        our_reference=found.our_reference,
+        their_reference=found.their_reference,
+        addressee=found.addressee,
+        text=found.text,
+        passages=[
+            PassageOut(**{**asdict(p), "mentions": [MentionOut(**asdict(m)) for m in p.mentions]})
+            for p in found.passages
+        ],
+        positions=[PositionOut(**asdict(p)) for p in found.positions],
+    )
+
+
+def _safe_name(raw: str | None) -> str:
+    # Only the last path segment of what the client calls the file: it names the response (and its IRI).
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name or name.startswith(".") or any(ord(c) < 0x20 or c == "\x7f" for c in name):
+        raise ApiError(
+            422, "the upload needs a file name such as 'lia-kommune.pdf' (no leading dot)", {"file_name": raw}
+        )
+    if len(name.encode("utf-8")) > 255:
+        raise ApiError(422, "the file name is longer than 255 bytes; shorten it", {"file_name": raw})
+    return name
+
+
+@router.post(
+    "/documents",
+    response_model=IngestOut,
+    dependencies=[Depends(require_writer)],
+    responses=error_responses(401, 403, 409, 413, 422, 503),
+)
+def upload_document(
+    state: State,
+    file: Annotated[UploadFile, File(description="One response: .txt, .md, .html, .pdf or .docx.")],
+) -> IngestOut:
+    """Ingest one uploaded response with the stored reference data; an unchanged file is a no-op.
+
+    A file that cannot be read (empty, encrypted, corrupt) is refused with 422 and the reason.
+    """
+    name = _safe_name(file.filename)
+    limit = state.settings.max_upload_bytes
+    if file.size is not None and file.size > limit:
+        raise ApiError(
+            413, f"the file is larger than {limit} bytes (POLICYKG_MAX_UPLOAD_BYTES)", {"max_bytes": limit}
+        )
+    uploads = state.settings.data_dir / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    # A private folder per upload, inside the data dir: the file keeps its own name (it names
+    # the response) and no reference/ folder can be found next to it by accident.
+    folder = Path(tempfile.mkdtemp(dir=uploads))
+    try:
+        path = folder / name
+        with path.open("wb") as out:
+            shutil.copyfileobj(file.file, out, 1024 * 1024)
+        with state.lock:
+            report = state.kg.ingest([path])
+        result = IngestOut(
+            ingested=report.ingested,
+            unchanged=report.unchanged,
+            failed=[
+                IngestFailureOut(
+                    file=name, reason=f.reason.replace(str(path), name).replace(str(folder), "upload")
+                )
+                for f in report.failed
+            ],
+            reference_changed=report.reference_changed,
+            embedded=report.embedded,
+            indexed=report.indexed,
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if result.failed:
+        reasons = "; ".join(f.reason for f in result.failed)
+        raise ApiError(422, f"could not ingest {name}: {reasons}", result.model_dump())
+    if not (result.ingested or result.unchanged):
+        raise ApiError(422, f"{name} is not a response file policykg can read", result.model_dump())
+    return result

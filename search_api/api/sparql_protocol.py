@@ -1,0 +1,174 @@
+"""SPARQL 1.1 Protocol helpers: what kind of request a text is, content negotiation, bounded execution.
+
+The store itself can only *query* (pyoxigraph's ``Store.query`` and a remote query
+endpoint reject updates), so the endpoint is read-only whatever we detect here; the
+detection only turns an update into a clear 403 instead of a parser error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import threading
+from collections.abc import Callable
+from typing import Literal, TypeVar
+
+from graph.errors import QueryTimeoutError
+from search_api.api.errors import ApiError
+
+__all__ = [
+    "GRAPH_TYPES",
+    "RESULT_TYPES",
+    "UPDATE_KEYWORDS",
+    "QueryRunner",
+    "negotiate",
+    "request_form",
+]
+
+T = TypeVar("T")
+
+RESULT_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
+# Names clients commonly send for the same formats.
+_RESULT_ALIASES = {
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+}
+_GRAPH_ALIASES = {
+    "application/x-turtle": "text/turtle",
+    "application/turtle": "text/turtle",
+    "text/plain": "application/n-triples",
+    "application/json": "application/ld+json",
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
+}
+UPDATE_KEYWORDS = frozenset(
+    {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
+)
+_FORMS = {"select": "results", "ask": "results", "construct": "graph", "describe": "graph"}
+
+# The prologue (BASE and PREFIX declarations, comments, white space) before the first keyword.
+_PROLOGUE = re.compile(
+    r"(?:\s+|#[^\n]*(?:\n|$)|BASE\s*<[^>\s]*>|PREFIX\s+[^\s:]*:\s*<[^>\s]*>)*", re.IGNORECASE
+)
+_KEYWORD = re.compile(r"[A-Za-z]+")
+
+
+def request_form(text: str) -> Literal["results", "graph", "update"] | None:
+    """``results`` (SELECT/ASK), ``graph`` (CONSTRUCT/DESCRIBE), ``update``, or None when unclear."""
+    prologue = _PROLOGUE.match(text)
+    keyword = _KEYWORD.match(text, prologue.end() if prologue else 0)
+    if keyword is None:
+        return None
+    word = keyword.group(0).lower()
+    if word in UPDATE_KEYWORDS:
+        return "update"
+    form = _FORMS.get(word)
+    return "results" if form == "results" else "graph" if form == "graph" else None
+
+
+def negotiate(accept: str | None, kind: Literal["results", "graph"]) -> str | None:
+    """The media type to answer with (q-values honoured, ties in the client's order), None if none fits."""
+    table, aliases = (RESULT_TYPES, _RESULT_ALIASES) if kind == "results" else (GRAPH_TYPES, _GRAPH_ALIASES)
+    if not accept or not accept.strip():
+        return table[0]
+    ranked: list[tuple[float, int, str]] = []
+    for order, part in enumerate(accept.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media and q > 0:
+            ranked.append((-q, order, media.lower()))
+    for _, _, media in sorted(ranked):
+        if media in table:
+            return media
+        if media in aliases:
+            return aliases[media]
+        if media == "*/*":
+            return table[0]
+        if media.endswith("/*"):
+            family = media[:-1]
+            match = next((t for t in table if t.startswith(family)), None)
+            if match:
+                return match
+    return None
+
+
+def _without_frames(exc: BaseException) -> BaseException:
+    """Drop the tracebacks here, in the worker: their frames hold pyoxigraph iterators, which
+    must be freed on the thread that made them (PyO3 "unsendable" objects)."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.__traceback__ = None
+        stack += [current.__cause__, current.__context__]
+    return exc
+
+
+class QueryRunner:
+    """Runs blocking queries in worker threads and answers at the deadline even if they go on.
+
+    pyoxigraph releases the GIL while it evaluates, so a heavy query does not stall the
+    event loop, but it cannot be interrupted either: a query that blocks inside the engine
+    keeps its thread until it finishes. The threads are daemons (they never hold up
+    shutdown) and a semaphore caps how many run at once, so runaway queries cannot
+    pile up; when all slots are busy the endpoint says so at once (503) instead of queueing.
+    """
+
+    def __init__(self, max_concurrent: int = 4) -> None:
+        self._slots = threading.BoundedSemaphore(max_concurrent)
+
+    async def run(self, func: Callable[[], T], timeout_s: float) -> T:
+        if not self._slots.acquire(blocking=False):
+            raise ApiError(
+                503,
+                "too many SPARQL queries are running; try again shortly, and add a LIMIT to heavy queries",
+                headers={"Retry-After": "5"},
+            )
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+
+        def deliver(result: T | None, error: BaseException | None) -> None:
+            if future.done():  # the client was already answered (timeout)
+                return
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(result)  # type: ignore[arg-type]
+
+        def work() -> None:
+            result: T | None = None
+            error: BaseException | None = None
+            try:
+                result = func()
+            except BaseException as exc:
+                error = _without_frames(exc)
+            finally:
+                self._slots.release()
+            with contextlib.suppress(RuntimeError):  # the event loop is gone (shutdown): nobody waits
+                loop.call_soon_threadsafe(deliver, result, error)
+
+        threading.Thread(target=work, name="policykg-sparql", daemon=True).start()
+        try:
+            return await asyncio.wait_for(future, timeout_s)  # cancels only the waiting, not the thread
+        except TimeoutError:
+            raise QueryTimeoutError(
+                f"the query ran longer than {timeout_s:g} s and was abandoned; narrow it down or add a LIMIT"
+            ) from None
