@@ -142,7 +142,7 @@ class RemoteSparqlStore:
         auth: tuple[str, str] | None = None,
     ) -> None:
         self.endpoints = resolve_endpoints(url, update_url, graph_store_url)
-        self.url = self.endpoints.query
+        self.url = _public(self.endpoints.query)
         self._timeout_s = timeout_s
         # One persistent client: keep-alive connections, and credentials set once.
         self._client = httpx.Client(timeout=timeout_s, auth=auth, headers={"User-Agent": "policykg"})
@@ -283,7 +283,7 @@ class RemoteSparqlStore:
                         yield ox.parse(buffered, format=_UPSTREAM_GRAPHS[media])
                     else:
                         raise QueryError(
-                            f"the SPARQL server at {url} answered in an unexpected format '{media}'"
+                            f"the SPARQL server at {_public(url)} answered in an unexpected format '{media}'"
                         )
                 except (OSError, SyntaxError, ValueError) as exc:
                     if reader.error is not None:
@@ -310,6 +310,7 @@ class RemoteSparqlStore:
     @contextmanager
     def _errors(self, url: str, timeout_s: float | None) -> Iterator[None]:
         """Turn transport failures into the graph layer's errors, with the URL and no traceback noise."""
+        url = _public(url)
         try:
             yield
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
@@ -325,6 +326,11 @@ class RemoteSparqlStore:
             raise StoreUnavailableError(f"lost the connection to the SPARQL server at {url}: {exc}") from exc
 
 
+def _public(url: str) -> str:
+    """The URL without ``user:password@``: error messages end up in logs."""
+    return str(httpx.URL(url).copy_with(username=None, password=None))
+
+
 def _media_type(response: httpx.Response) -> str:
     return response.headers.get("content-type", "").split(";")[0].strip().lower()
 
@@ -332,6 +338,7 @@ def _media_type(response: httpx.Response) -> str:
 def _check(response: httpx.Response, url: str) -> None:
     if response.is_success:
         return
+    url = _public(url)
     response.read()
     message = " ".join(response.text.split())[:_ERROR_EXCERPT] or response.reason_phrase
     status = response.status_code

@@ -138,7 +138,7 @@ def test_http_timeout_is_a_query_timeout(oxigraph_server: OxigraphServer) -> Non
     _emptied(oxigraph_server)
     store = RemoteSparqlStore(oxigraph_server.base_url)
     try:
-        store.replace_graph(G1, "".join(f"<{EX}s{i}> <{EX}p> <{EX}o{i}> .\n" for i in range(150)))
+        store.replace_graph(G1, "".join(f"<{EX}s{i}> <{EX}p> <{EX}o{i}> .\n" for i in range(300)))
         slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
         with pytest.raises(QueryTimeoutError, match=r"0\.1 s"):
             store.query_raw(slow, "application/sparql-results+json", QueryLimits(timeout_s=0.1))
@@ -159,6 +159,12 @@ def test_unreachable_url_is_store_unavailable() -> None:
     url = "http://127.0.0.1:9"
     with pytest.raises(StoreUnavailableError, match=r"http://127\.0\.0\.1:9/query.*is it running"):
         open_store(url=url)
+
+
+def test_credentials_stay_out_of_messages() -> None:
+    with pytest.raises(StoreUnavailableError) as caught:
+        RemoteSparqlStore("http://kg:s3cret@127.0.0.1:9")
+    assert "s3cret" not in str(caught.value) and "http://127.0.0.1:9/query" in str(caught.value)
 
 
 def test_url_that_is_not_a_sparql_endpoint(oxigraph_server: OxigraphServer) -> None:
