@@ -148,6 +148,11 @@ class RemoteSparqlStore:
         self._client = httpx.Client(timeout=timeout_s, auth=auth, headers={"User-Agent": "policykg"})
         try:
             self.ask("ASK {}")  # fail at startup, with the URL, rather than on the first request
+        except QueryTimeoutError as exc:
+            self._client.close()
+            raise StoreUnavailableError(
+                f"the SPARQL server at {self.url} did not answer within {timeout_s:g} s"
+            ) from exc
         except QueryError as exc:
             self._client.close()
             raise StoreConfigError(
