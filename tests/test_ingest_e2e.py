@@ -41,7 +41,9 @@ def gold_responses(gold_dir: Path) -> list[dict[str, str]]:
 
 
 def test_responses_per_actor_type(ingested: Path, gold_dir: Path) -> None:
-    code, out, err = cli(ingested, "sparql", "-f", "examples/queries/responses-per-actor-type.rq", "--format", "json")
+    code, out, err = cli(
+        ingested, "sparql", "-f", "examples/queries/responses-per-actor-type.rq", "--format", "json"
+    )
     assert code == 0, err
     bindings = json.loads(out)["results"]["bindings"]
     got = {b["actorType"]["value"]: int(b["responses"]["value"]) for b in bindings}
@@ -90,7 +92,9 @@ def test_changed_file_changes_only_its_graph(tmp_path: Path, corpus_dir: Path) -
     assert cli(data_dir, "ingest", "--no-index", str(corpus))[0] == 0
     _, before, _ = cli(data_dir, "export", "--format", "nq")
     letter = corpus / "responses" / "havbu-kommune-uten-merknad.txt"
-    letter.write_text(letter.read_text(encoding="utf-8").replace("Per Ove Strand", "Per Ove Strand-Berg"), encoding="utf-8")
+    letter.write_text(
+        letter.read_text(encoding="utf-8").replace("Per Ove Strand", "Per Ove Strand-Berg"), encoding="utf-8"
+    )
     code, out, _ = cli(data_dir, "ingest", "--no-index", str(corpus))
     assert code == 0 and "ingested 1, unchanged 9" in out
     _, after, _ = cli(data_dir, "export", "--format", "nq")
@@ -100,13 +104,17 @@ def test_changed_file_changes_only_its_graph(tmp_path: Path, corpus_dir: Path) -
     assert all(line.rstrip(" .").endswith(graph) for line in changed)
 
 
-def test_bad_input_is_reported_and_the_batch_goes_on(tmp_path: Path, corpus_dir: Path, bad_input_dir: Path) -> None:
+def test_bad_input_is_reported_and_the_batch_goes_on(
+    tmp_path: Path, corpus_dir: Path, bad_input_dir: Path
+) -> None:
     folder = tmp_path / "mixed"
     shutil.copytree(bad_input_dir, folder)
     (folder / "README.md").unlink()
     shutil.copy(corpus_dir / "responses" / "aust-heia-kommune.txt", folder)
     data_dir = tmp_path / "kg"
-    code, out, err = cli(data_dir, "ingest", "--no-index", "--reference", str(corpus_dir / "reference"), str(folder))
+    code, out, err = cli(
+        data_dir, "ingest", "--no-index", "--reference", str(corpus_dir / "reference"), str(folder)
+    )
     assert code == 1
     assert "ingested 1" in out
     bad = sorted(p.name for p in bad_input_dir.iterdir() if p.name != "README.md")
@@ -122,7 +130,9 @@ def test_bad_input_is_reported_and_the_batch_goes_on(tmp_path: Path, corpus_dir:
 
 
 def test_missing_path_and_unknown_command_are_clean(tmp_path: Path) -> None:
-    code, _, err = cli(tmp_path / "kg", "ingest", "--reference", "examples/nou-2026-1/reference", str(tmp_path / "nope"))
+    code, _, err = cli(
+        tmp_path / "kg", "ingest", "--reference", "examples/nou-2026-1/reference", str(tmp_path / "nope")
+    )
     assert code == 1 and "no such file or folder" in err and "Traceback" not in err
     code, _, err = cli(tmp_path / "kg", "sparql", "SELECT ?x WHERE { ?x ?y }")
     assert code == 1 and "error:" in err and "Traceback" not in err
@@ -150,10 +160,24 @@ def test_curation_wins_and_survives_reingest(tmp_path: Path, corpus_dir: Path) -
     shutil.copy(corpus_dir / "responses" / "lia-kommune.pdf", corpus / "responses")
     data_dir = tmp_path / "kg"
     assert cli(data_dir, "ingest", "--no-index", str(corpus))[0] == 0
-    code, _, err = cli(data_dir, "curate", "R5", "lia-kommune.pdf", "--stance", "qualified", "--note", "forbehold i pkt 4", "--reviewer", "kari")
+    code, _, err = cli(
+        data_dir,
+        "curate",
+        "R5",
+        "lia-kommune.pdf",
+        "--stance",
+        "qualified",
+        "--note",
+        "forbehold i pkt 4",
+        "--reviewer",
+        "kari",
+    )
     assert code == 0, err
     decisions = tmp_path / "decisions.yaml"
-    decisions.write_text("- {target: R9, document: lia-kommune.pdf, stance: mentions, reviewer: ola, quote: Kommunestyret}\n", encoding="utf-8")
+    decisions.write_text(
+        "- {target: R9, document: lia-kommune.pdf, stance: mentions, reviewer: ola, quote: Kommunestyret}\n",
+        encoding="utf-8",
+    )
     assert cli(data_dir, "curate", "--file", str(decisions))[0] == 0
 
     def lia(target: str) -> dict[str, object]:
@@ -164,7 +188,12 @@ def test_curation_wins_and_survives_reingest(tmp_path: Path, corpus_dir: Path) -
         return rows[0]
 
     r5 = lia("R5")
-    assert (r5["stance"], r5["curated"], r5["reviewer"], r5["note"]) == ("qualified", True, "kari", "forbehold i pkt 4")
+    assert (r5["stance"], r5["curated"], r5["reviewer"], r5["note"]) == (
+        "qualified",
+        True,
+        "kari",
+        "forbehold i pkt 4",
+    )
     assert "søknads- og rapporteringskravene" in str(r5["quote"])  # the extractor's quote is kept
     # Re-ingest after a change to the file's bytes (a sidecar) must keep the decisions.
     (corpus / "responses" / "lia-kommune.pdf.meta.yaml").write_text("language: nb\n", encoding="utf-8")
@@ -188,14 +217,18 @@ def test_index_check_and_reindex(ingested: Path) -> None:
 
 
 def test_ask_json_shape(ingested: Path) -> None:
-    code, out, err = cli(ingested, "ask", "Hvem vil beholde bemanningsnormene i barnehagen?", "--top-k", "5", "--json")
+    code, out, err = cli(
+        ingested, "ask", "Hvem vil beholde bemanningsnormene i barnehagen?", "--top-k", "5", "--json"
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data["question"].startswith("Hvem vil beholde")
     assert len(data["hits"]) == 5
     hit = data["hits"][0]
     assert {"document", "passage_iri", "text", "score", "actor", "links"} <= set(hit)
-    assert any(h["document"] in {"barnehagelaererforbundet.pdf", "nordfjell-kommune.docx"} for h in data["hits"])
+    assert any(
+        h["document"] in {"barnehagelaererforbundet.pdf", "nordfjell-kommune.docx"} for h in data["hits"]
+    )
     code, out, _ = cli(ingested, "ask", "bemanningsnormer", "--actor-type", "union", "--json")
     assert code == 0
     assert {h["actor_type"] for h in json.loads(out)["hits"]} == {"union"}
