@@ -116,7 +116,7 @@ class HybridSearcher:
         self.embedder = embedder
         self.prefetch_limit = prefetch_limit
 
-    def _filter(self, filters: SearchFilters | None, kinds: Sequence[str] | None) -> qm.Filter:
+    def build_filter(self, filters: SearchFilters | None, kinds: Sequence[str] | None) -> qm.Filter:
         must = filters.conditions() if filters else []
         if kinds:
             must.append(qm.FieldCondition(key="kind", match=qm.MatchAny(any=list(kinds))))
@@ -141,11 +141,12 @@ class HybridSearcher:
         # Refuse vectors of another model before computing anything; no index yet = no hits.
         if not self.index.check_embedder(self.embedder):
             return []
-        flt = self._filter(filters, kinds)
+        flt = self.build_filter(filters, kinds)
         client, coll = self.index.client, self.index.collection
-        dense: list[float] | None = None
+        dense: list[list[float]] | None = None
         if mode in ("hybrid", "dense"):
-            dense = self.embedder.embed_queries([question])[0].tolist()
+            # "dense" is a MaxSim multivector: a one-row query scores each point by its best row.
+            dense = [self.embedder.embed_queries([question])[0].tolist()]
         sparse: qm.SparseVector | None = None
         if mode in ("hybrid", "lexical"):
             idx, val = query_sparse_vector(question)
