@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.queries import PREFIXES, PositionRow, positions
 from graph.store import GraphStore, Row
@@ -62,8 +63,9 @@ def _natural(value: str) -> tuple[str, int, str]:
     return (m.group(1), int(m.group(2)), m.group(3)) if m else (value, -1, "")
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value is not None else None
+def _pick(row: Row, names: str) -> dict[str, Any]:
+    """The named variables of a row, to fill a dataclass whose fields share their names."""
+    return {n: row[n] for n in names.split()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,19 +96,8 @@ def recommendations(store: GraphStore) -> list[RecommendationSummary]:
     for r in rows:
         rid = str(r["id"])
         c = counts[rid]
-        out.setdefault(
-            rid,
-            RecommendationSummary(
-                rid,
-                str(r["iri"]),
-                str(r["kind"]),
-                str(r["title"]),
-                r["text"],
-                r["chapter"],
-                c,
-                sum(c.values()),
-            ),
-        )
+        fields = _pick(r, "id iri kind title text chapter")
+        out.setdefault(rid, RecommendationSummary(**fields, stance_counts=c, total_positions=sum(c.values())))
     return sorted(out.values(), key=lambda s: _natural(s.id))
 
 
@@ -120,12 +111,12 @@ class ActorSummary:
     responses: int
 
 
-_ACTORS = """SELECT ?a ?id ?name ?type ?known (COUNT(DISTINCT ?d) AS ?responses) WHERE {
-  ?a a pkg:Actor ; pkg:identifier ?id ; foaf:name ?name ; pkg:actorType ?type .
-  OPTIONAL { ?a pkg:knownActor ?known }
-  OPTIONAL { ?d a pkg:ConsultationResponse ; pkg:sender ?a }
+_ACTORS = """SELECT ?iri ?id ?name ?type ?known (COUNT(DISTINCT ?d) AS ?responses) WHERE {
+  ?iri a pkg:Actor ; pkg:identifier ?id ; foaf:name ?name ; pkg:actorType ?type .
+  OPTIONAL { ?iri pkg:knownActor ?known }
+  OPTIONAL { ?d a pkg:ConsultationResponse ; pkg:sender ?iri }
   %FILTER%
-} GROUP BY ?a ?id ?name ?type ?known"""
+} GROUP BY ?iri ?id ?name ?type ?known"""
 
 
 def actors(
@@ -140,14 +131,8 @@ def actors(
     # An actor written by several graphs (reference data and letters) may carry two names;
     # the reference data's ("known") wins, then the shortest name, so the answer is stable.
     for r in _select(store, _ACTORS.replace("%FILTER%", "\n  ".join(filters))):
-        cand = ActorSummary(
-            str(r["id"]),
-            str(r["a"]),
-            str(r["name"]),
-            str(r["type"]),
-            str(r["known"]).lower() == "true",
-            int(r["responses"] or 0),
-        )
+        known, responses = str(r["known"]).lower() == "true", int(r["responses"] or 0)
+        cand = ActorSummary(**_pick(r, "id iri name type"), known=known, responses=responses)
         old = merged.get(cand.iri)
         if old is None or (cand.known, -len(cand.name), cand.name) > (old.known, -len(old.name), old.name):
             merged[cand.iri] = cand
@@ -167,13 +152,14 @@ class DocumentSummary:
     sender_type: str | None
 
 
-_DOCUMENTS = """SELECT ?d ?file ?title ?date ?lang ?rtype ?sid ?sname ?stype WHERE {
-  ?d a pkg:ConsultationResponse ; pkg:fileName ?file .
-  OPTIONAL { ?d dcterms:title ?title } OPTIONAL { ?d dcterms:date ?date }
-  OPTIONAL { ?d dcterms:language ?lang } OPTIONAL { ?d pkg:responseType/skos:notation ?rtype }
-  OPTIONAL { ?d pkg:sender ?s . ?s pkg:identifier ?sid ; foaf:name ?sname ; pkg:actorType ?stype }
+_DOC_FIELDS = "file_name iri title date language response_type sender_id sender_name sender_type"
+_DOCUMENTS = f"""SELECT ?{_DOC_FIELDS.replace(" ", " ?")} WHERE {{
+  ?iri a pkg:ConsultationResponse ; pkg:fileName ?file_name .
+  OPTIONAL {{ ?iri dcterms:title ?title }} OPTIONAL {{ ?iri dcterms:date ?date }}
+  OPTIONAL {{ ?iri dcterms:language ?language }} OPTIONAL {{ ?iri pkg:responseType/skos:notation ?response_type }}
+  OPTIONAL {{ ?iri pkg:sender ?s . ?s pkg:identifier ?sender_id ; foaf:name ?sender_name ; pkg:actorType ?sender_type }}
   %FILTER%
-}"""
+}}"""
 
 
 def documents(
@@ -181,22 +167,12 @@ def documents(
 ) -> list[DocumentSummary]:
     filters = []
     if sender_iri:
-        filters.append(f"?d pkg:sender <{sender_iri}> .")  # an IRI read from the store, never user input
+        filters.append(f"?iri pkg:sender <{sender_iri}> .")  # an IRI read from the store, never user input
     if file_name is not None:
-        filters.append(f"FILTER (?file = {_lit(file_name)})")
+        filters.append(f"FILTER (?file_name = {_lit(file_name)})")
     out: dict[str, DocumentSummary] = {}
     for r in _select(store, _DOCUMENTS.replace("%FILTER%", "\n  ".join(filters))):
-        d = DocumentSummary(
-            str(r["file"]),
-            str(r["d"]),
-            r["title"],
-            r["date"],
-            r["lang"],
-            r["rtype"],
-            r["sid"],
-            r["sname"],
-            r["stype"],
-        )
+        d = DocumentSummary(**_pick(r, _DOC_FIELDS))
         out.setdefault(d.file_name, d)
     return sorted(out.values(), key=lambda d: d.file_name)
 
@@ -325,74 +301,53 @@ def _base(store: GraphStore, cls: str, extra_vars: str, extra: str, entity_id: s
     flt = f"FILTER (?id = {_lit(entity_id)})" if entity_id is not None else ""
     rows = _select(
         store,
-        f"""SELECT ?e ?id ?name {extra_vars} WHERE {{ ?e a {cls} ; pkg:identifier ?id ; rdfs:label ?name .
+        f"""SELECT ?iri ?id ?name {extra_vars} WHERE {{ ?iri a {cls} ; pkg:identifier ?id ; rdfs:label ?name .
   {extra} {flt} }}""",
     )
-    unique = {str(r["e"]): r for r in rows}
+    unique = {str(r["iri"]): r for r in rows}
     return sorted(unique.values(), key=lambda r: str(r["id"]))
 
 
+def _aliases(store: GraphStore, cls: str) -> dict[str, list[str]]:
+    found = _related(store, cls, "?e skos:altLabel ?alias")
+    return {e: sorted({str(a["alias"]) for a in rows}) for e, rows in found.items()}
+
+
 def pilots(store: GraphStore, *, pilot_id: str | None = None) -> list[PilotInfo]:
-    rows = _base(
-        store,
-        "pkg:Pilot",
-        "?kind ?region",
-        "OPTIONAL { ?e pkg:pilotKind ?kind } OPTIONAL { ?e pkg:region ?region }",
-        pilot_id,
-    )
-    aliases = _related(store, "pkg:Pilot", "?e skos:altLabel ?alias")
-    parts = _related(
-        store, "pkg:Pilot", "?e pkg:participant ?a . OPTIONAL { ?a pkg:identifier ?aid ; foaf:name ?aname }"
-    )
-    mentioned = _mentioned_in(store, "pkg:Pilot")
-    out = []
-    for r in rows:
-        e = str(r["e"])
-        members = {(str(p["aid"] or p["a"]), str(p["aname"] or p["aid"] or p["a"])) for p in parts.get(e, [])}
-        out.append(
-            PilotInfo(
-                str(r["id"]),
-                e,
-                str(r["name"]),
-                r["kind"],
-                r["region"],
-                sorted({str(a["alias"]) for a in aliases.get(e, [])}),
-                sorted(members),
-                sorted(mentioned.get(e, set())),
-            )
+    optional = "OPTIONAL { ?iri pkg:pilotKind ?kind } OPTIONAL { ?iri pkg:region ?region }"
+    rows = _base(store, "pkg:Pilot", "?kind ?region", optional, pilot_id)
+    aliases, mentioned = _aliases(store, "pkg:Pilot"), _mentioned_in(store, "pkg:Pilot")
+    parts = _related(store, "pkg:Pilot", "?e pkg:participant ?a . ?a pkg:identifier ?aid ; foaf:name ?aname")
+    return [
+        PilotInfo(
+            **_pick(r, "id iri name kind region"),
+            aliases=aliases.get(str(r["iri"]), []),
+            participants=sorted({(str(p["aid"]), str(p["aname"])) for p in parts.get(str(r["iri"]), [])}),
+            mentioned_in=sorted(mentioned.get(str(r["iri"]), set())),
         )
-    return out
+        for r in rows
+    ]
 
 
 def grant_schemes(store: GraphStore, *, scheme_id: str | None = None) -> list[GrantSchemeInfo]:
-    rows = _base(
-        store,
-        "pkg:GrantScheme",
-        "?earmarked ?aid ?aname",
-        "OPTIONAL { ?e pkg:earmarked ?earmarked } "
-        "OPTIONAL { ?e pkg:administeredBy ?adm . ?adm pkg:identifier ?aid ; foaf:name ?aname }",
-        scheme_id,
+    optional = (
+        "OPTIONAL { ?iri pkg:earmarked ?earmarked } "
+        "OPTIONAL { ?iri pkg:administeredBy ?adm . ?adm pkg:identifier ?aid ; foaf:name ?aname }"
     )
-    aliases = _related(store, "pkg:GrantScheme", "?e skos:altLabel ?alias")
+    rows = _base(store, "pkg:GrantScheme", "?earmarked ?aid ?aname", optional, scheme_id)
+    aliases, mentioned = _aliases(store, "pkg:GrantScheme"), _mentioned_in(store, "pkg:GrantScheme")
     recs = _related(store, "pkg:GrantScheme", "?prop pkg:concernsGrantScheme ?e ; pkg:identifier ?pid")
-    mentioned = _mentioned_in(store, "pkg:GrantScheme")
-    out = []
-    for r in rows:
-        e = str(r["e"])
-        earmarked = None if r["earmarked"] is None else str(r["earmarked"]).lower() == "true"
-        out.append(
-            GrantSchemeInfo(
-                str(r["id"]),
-                e,
-                str(r["name"]),
-                earmarked,
-                sorted({str(a["alias"]) for a in aliases.get(e, [])}),
-                (str(r["aid"]), str(r["aname"])) if r["aid"] else None,
-                sorted({str(p["pid"]) for p in recs.get(e, [])}, key=_natural),
-                sorted(mentioned.get(e, set())),
-            )
+    return [
+        GrantSchemeInfo(
+            **_pick(r, "id iri name"),
+            earmarked=None if r["earmarked"] is None else str(r["earmarked"]).lower() == "true",
+            aliases=aliases.get(str(r["iri"]), []),
+            administered_by=(str(r["aid"]), str(r["aname"])) if r["aid"] else None,
+            recommendations=sorted({str(p["pid"]) for p in recs.get(str(r["iri"]), [])}, key=_natural),
+            mentioned_in=sorted(mentioned.get(str(r["iri"]), set())),
         )
-    return out
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,56 +393,41 @@ def document(store: GraphStore, file_name: str) -> DocumentDetail | None:
     d = summary.iri
     meta = _select(
         store,
-        f"""SELECT ?text ?format ?hash ?our ?their ?addr WHERE {{ <{d}> pkg:text ?text .
-  OPTIONAL {{ <{d}> pkg:format ?format }} OPTIONAL {{ <{d}> pkg:contentHash ?hash }}
-  OPTIONAL {{ <{d}> pkg:ourReference ?our }} OPTIONAL {{ <{d}> pkg:theirReference ?their }}
-  OPTIONAL {{ <{d}> pkg:addressee ?addr }} }} LIMIT 1""",
+        f"""SELECT ?text ?format ?content_hash ?our_reference ?their_reference ?addressee WHERE {{ <{d}> pkg:text ?text .
+  OPTIONAL {{ <{d}> pkg:format ?format }} OPTIONAL {{ <{d}> pkg:contentHash ?content_hash }}
+  OPTIONAL {{ <{d}> pkg:ourReference ?our_reference }} OPTIONAL {{ <{d}> pkg:theirReference ?their_reference }}
+  OPTIONAL {{ <{d}> pkg:addressee ?addressee }} }} LIMIT 1""",
     )
-    m = meta[0] if meta else {}
+    if not meta:
+        return None
     mentions: dict[str, list[MentionInfo]] = defaultdict(list)
     for r in _select(
         store,
-        f"""SELECT ?p ?id ?kind ?surface ?start ?end WHERE {{ ?m a pkg:Mention ; pkg:inPassage ?p ; pkg:mentionOf ?e ;
-    pkg:surface ?surface ; oa:hasSelector ?s . ?s oa:start ?start ; oa:end ?end . ?p pkg:inDocument <{d}> .
-  ?e pkg:identifier ?id .
+        f"""SELECT ?p ?entity_id ?kind ?surface ?start ?end WHERE {{
+  ?m a pkg:Mention ; pkg:inPassage ?p ; pkg:mentionOf ?e ; pkg:surface ?surface ; oa:hasSelector ?s .
+  ?s oa:start ?start ; oa:end ?end . ?p pkg:inDocument <{d}> . ?e pkg:identifier ?entity_id .
   {{ ?e a pkg:Pilot . BIND("pilot" AS ?kind) }} UNION {{ ?e a pkg:GrantScheme . BIND("grant_scheme" AS ?kind) }}
-  UNION {{ ?e a pkg:Actor . BIND("actor" AS ?kind) }} }} ORDER BY ?start ?id""",
+  UNION {{ ?e a pkg:Actor . BIND("actor" AS ?kind) }} }} ORDER BY ?start ?entity_id""",
     ):
-        mentions[str(r["p"])].append(
-            MentionInfo(
-                str(r["kind"]), str(r["id"]), str(r["surface"]), int(str(r["start"])), int(str(r["end"]))
-            )
-        )
+        start, end = int(str(r["start"])), int(str(r["end"]))
+        mentions[str(r["p"])].append(MentionInfo(**_pick(r, "kind entity_id surface"), start=start, end=end))
     passages: dict[str, PassageInfo] = {}
     for r in _select(
         store,
-        f"""SELECT ?p ?idx ?kind ?text ?start ?end ?heading WHERE {{
-  ?p a pkg:Passage ; pkg:inDocument <{d}> ; pkg:index ?idx ; pkg:text ?text ;
+        f"""SELECT ?iri ?index ?kind ?text ?start ?end ?heading WHERE {{
+  ?iri a pkg:Passage ; pkg:inDocument <{d}> ; pkg:index ?index ; pkg:text ?text ;
      oa:hasSelector ?s . ?s a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-  OPTIONAL {{ ?p pkg:passageKind/skos:notation ?kind }} OPTIONAL {{ ?p pkg:heading ?heading }} }}""",
+  OPTIONAL {{ ?iri pkg:passageKind/skos:notation ?kind }} OPTIONAL {{ ?iri pkg:heading ?heading }} }}""",
     ):
-        p = str(r["p"])
+        iri = str(r["iri"])
+        numbers: dict[str, Any] = {k: int(str(r[k])) for k in ("index", "start", "end")}
         passages.setdefault(
-            p,
-            PassageInfo(
-                int(str(r["idx"])),
-                p,
-                r["kind"],
-                int(str(r["start"])),
-                int(str(r["end"])),
-                str(r["text"]),
-                r["heading"],
-                mentions.get(p, []),
-            ),
+            iri, PassageInfo(**_pick(r, "iri kind text heading"), **numbers, mentions=mentions[iri])
         )
     return DocumentDetail(
         summary=summary,
-        format=m.get("format"),
-        content_hash=m.get("hash"),
-        our_reference=m.get("our"),
-        their_reference=m.get("their"),
-        addressee=m.get("addr"),
-        text=str(m.get("text") or ""),
+        **_pick(meta[0], "format content_hash our_reference their_reference addressee"),
+        text=str(meta[0]["text"] or ""),
         passages=sorted(passages.values(), key=lambda p: p.index),
         positions=positions(store, document_iri=d),
     )

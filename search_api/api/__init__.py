@@ -69,7 +69,12 @@ def create_app(settings: Settings | None = None, *, kg: PolicyKG | None = None) 
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=api_settings.max_upload_bytes + _MULTIPART_SLACK)
+    cap = api_settings.max_upload_bytes
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=cap + _MULTIPART_SLACK,
+        message=f"the request is larger than the server accepts (POLICYKG_MAX_UPLOAD_BYTES = {cap} bytes)",
+    )
     for router in ROUTERS:
         app.include_router(router)
     return app

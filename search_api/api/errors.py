@@ -111,6 +111,10 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     )
     if exc.status_code == 404 and message == "Not Found":
         message = "no such resource; see /docs for the routes"
+    if exc.status_code == 400 and message == "There was an error parsing the body":
+        message = (
+            "the request body could not be parsed: check that it matches its Content-Type (JSON in UTF-8)"
+        )
     if exc.status_code == 405:
         message = "method not allowed on this route; see /docs"
     return _json(exc.status_code, message, None, getattr(exc, "headers", None))

@@ -17,16 +17,16 @@ class BodyLimitMiddleware:
     through its body parsing untouched, and the app's handler answers it as JSON.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, message: str | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.message = message or f"the request body is larger than {max_bytes} bytes"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_bytes
-        message = f"the request body is larger than {limit} bytes (POLICYKG_MAX_UPLOAD_BYTES)"
+        limit, message = self.max_bytes, self.message
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:

@@ -56,7 +56,7 @@ async def ask_get(
     return await run_in_threadpool(_ask, state, req)
 
 
-@router.post("/ask", response_model=AskOut, responses=error_responses(409, 422, 503))
+@router.post("/ask", response_model=AskOut, responses=error_responses(400, 409, 413, 422, 503))
 async def ask_post(state: State, req: AskRequest) -> AskOut:
     """The same as ``GET /ask`` with the question and filters in a JSON body."""
     return await run_in_threadpool(_ask, state, req)

@@ -23,7 +23,7 @@ _TRACE_FIELDS = set(TracePosition.model_fields)
     "/curation",
     response_model=CurationOut,
     dependencies=[Depends(require_writer)],
-    responses=error_responses(401, 403, 422, 503),
+    responses=error_responses(400, 401, 403, 413, 422, 503),
 )
 def curate(state: State, req: CurationRequest) -> CurationOut:
     """Record a stance decision (supports, qualified, opposes, mentions, or rejected: no position at all)."""

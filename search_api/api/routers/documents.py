@@ -81,7 +81,7 @@ def _safe_name(raw: str | None) -> str:
     "/documents",
     response_model=IngestOut,
     dependencies=[Depends(require_writer)],
-    responses=error_responses(401, 403, 409, 413, 422, 503),
+    responses=error_responses(400, 401, 403, 409, 413, 422, 503),
 )
 def upload_document(
     state: State,

@@ -45,12 +45,12 @@ _POST_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/sparql-query": {"schema": {"type": "string"}},
+            "application/sparql-query": {"schema": {"type": "string", "minLength": 1}},
             "application/x-www-form-urlencoded": {
                 "schema": {
                     "type": "object",
                     "properties": {
-                        "query": {"type": "string"},
+                        "query": {"type": "string", "minLength": 1},
                         "update": {"type": "string", "description": "Refused: the endpoint is read-only."},
                     },
                 }
@@ -106,7 +106,7 @@ async def sparql_get(
     state: State,
     runner: Runner,
     query: Annotated[
-        str | None, Query(description="A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE).")
+        str | None, Query(min_length=1, description="A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE).")
     ] = None,
     update: Annotated[str | None, Query(description="Refused: the endpoint is read-only.")] = None,
 ) -> Response:
