@@ -14,13 +14,20 @@ log = logging.getLogger("policykg.api")
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve until interrupted (Ctrl-C).
 
-    One worker process only: the embedded graph store and the embedded Qdrant each lock the
-    data dir. To scale out, point POLICYKG_SPARQL_URL and POLICYKG_QDRANT_URL at servers first.
+    The service is opened here, before uvicorn starts, so a locked data dir or an
+    unreachable store is a one-line ``PolicykgError`` for the CLI, not a startup traceback.
+    One worker process only: the embedded graph store and the embedded Qdrant each lock
+    the data dir. To scale out, point POLICYKG_SPARQL_URL and POLICYKG_QDRANT_URL at servers.
     """
     import uvicorn
 
     from search_api.api import create_app
+    from search_api.service import PolicyKG
 
-    if host not in ("127.0.0.1", "localhost", "::1") and not settings.api_token:
-        log.warning("listening on %s: writes stay off until POLICYKG_API_TOKEN is set", host)
-    uvicorn.run(create_app(settings), host=host, port=port, workers=1, log_level="info", proxy_headers=False)
+    kg = PolicyKG(settings)
+    try:
+        if not settings.api_token:
+            log.warning("POLICYKG_API_TOKEN is not set: POST /documents and POST /curation are off")
+        uvicorn.run(create_app(settings, kg=kg), host=host, port=port, workers=1, log_level="info")
+    finally:
+        kg.close()
