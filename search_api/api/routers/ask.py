@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ingest.model import ActorType
@@ -17,7 +19,7 @@ __all__ = ["router"]
 router = APIRouter(tags=["search"])
 
 
-def _ask(state: State, req: AskRequest) -> AskOut:
+def _ask(state: State, req: AskRequest) -> JSONResponse:
     with state.lock:
         result = state.kg.ask(
             req.question,
@@ -27,7 +29,12 @@ def _ask(state: State, req: AskRequest) -> AskOut:
             language=req.language,
             file_name=req.file_name,
         )
-    return AskOut.model_validate(result)
+    AskOut.model_validate(
+        result
+    )  # the documented shape, checked; a drift is a bug (500), not a silent change
+    # The service's dict itself, so the body is exactly `policykg ask --json` (links without a
+    # stance stay without the key instead of gaining "stance": null).
+    return JSONResponse(jsonable_encoder(result))
 
 
 @router.get("/ask", response_model=AskOut, responses=error_responses(409, 422, 503))
@@ -43,7 +50,7 @@ async def ask_get(
     ] = None,
     language: Annotated[Literal["nb", "nn"] | None, Query()] = None,
     file_name: Annotated[str | None, Query(max_length=255, description="Only this response.")] = None,
-) -> AskOut:
+) -> JSONResponse:
     """Ask a question in bokmål, nynorsk or English; each hit carries its document, sender and graph links."""
     req = AskRequest(
         question=q,
@@ -57,6 +64,6 @@ async def ask_get(
 
 
 @router.post("/ask", response_model=AskOut, responses=error_responses(400, 409, 413, 422, 503))
-async def ask_post(state: State, req: AskRequest) -> AskOut:
+async def ask_post(state: State, req: AskRequest) -> JSONResponse:
     """The same as ``GET /ask`` with the question and filters in a JSON body."""
     return await run_in_threadpool(_ask, state, req)
