@@ -259,7 +259,7 @@ def export(
 ) -> None:
     """Export every named graph (N-Quads output is sorted, so equal graphs give equal bytes)."""
     with open_kg() as kg:
-        data = kg.store.export(fmt.value)  # type: ignore[arg-type]
+        data = kg.store.export(fmt.value)
     if output:
         output.write_bytes(data)
         err.print(f"wrote {len(data)} bytes to {output}")

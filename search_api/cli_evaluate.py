@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from ingest.errors import InputError
+from ingest.model import ResponseDocument
 from search_api.cli import console, err, evaluate_app, friendly_errors, settings
 
 __all__: list[str] = []
@@ -41,7 +42,7 @@ def _gold_file(gold: Path, name: str) -> Path:
     return path
 
 
-def _analyse_corpus(root: Path) -> list:  # type: ignore[type-arg]
+def _analyse_corpus(root: Path) -> list[ResponseDocument]:
     from ingest.errors import DocumentReadError
     from ingest.pipeline import Analyser, discover_files
     from ingest.reference import load_reference

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import GraphError
 from graph.iris import IriMinter
@@ -27,6 +27,9 @@ from ingest.readers import content_hash
 from ingest.reference import ReferenceData, load_reference
 from ingest.stance import STANCE_EXTRACTOR_VERSION
 from search_api.settings import Settings
+
+if TYPE_CHECKING:  # the index module pulls in qdrant-client: imported only when used
+    from search_api.index import PassageIndex
 
 __all__ = ["FileFailure", "IngestReport", "PolicyKG"]
 
@@ -74,7 +77,7 @@ class PolicyKG:
         else:
             self.store = open_store(self.settings.graph_path)
         self._embedder: Embedder | None = None
-        self._index = None
+        self._index: PassageIndex | None = None
         self._reference: ReferenceData | None = None
 
     # -- lazily built parts ----------------------------------------------------------------
@@ -91,7 +94,7 @@ class PolicyKG:
         return self._embedder
 
     @property
-    def index(self):  # type: ignore[no-untyped-def]
+    def index(self) -> PassageIndex:
         if self._index is None:
             from search_api.index import PassageIndex
 
