@@ -1,0 +1,142 @@
+"""Segmentation: blocks from a reader become the document text and its passages.
+
+Readers produce :class:`Block` s (heading / paragraph / list item). :func:`assemble`
+joins them into the normalised document text (blocks separated by a blank line) and
+makes one :class:`Passage` per block whose offsets point into that text, so
+``text[p.start:p.end] == p.text`` always holds. Plain text and PDF text come as lines;
+:func:`blocks_from_lines` finds paragraphs, list items and headings in them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ingest.model import Passage, PassageKind
+
+__all__ = ["Block", "assemble", "blocks_from_lines", "clean_inline"]
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# "-", "–", "—", "•", "*", "·", "▪" bullets, and numbered items "1." "1)" "a)".
+_BULLET = re.compile(r"^\s*(?:[-–—•*·▪]|\d{1,2}[.)]|[a-z][)])(?:\s+|$)")
+_BARE_BULLET = re.compile(r"^\s*[-–—•*·▪]\s*$")
+_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+\S")
+_PAGE_FURNITURE = re.compile(r"^\s*(?:side|page|s\.)\s*\d+(?:\s*(?:av|of|/)\s*\d+)?\s*$", re.IGNORECASE)
+_TERMINAL = (".", "!", "?", ":", ";", ",", "»", '"', ")")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: PassageKind
+    text: str
+    level: int = 0  # heading level (1 = outermost); 0 for other blocks
+
+
+def clean_inline(text: str) -> str:
+    """NFC, one space between words, no control characters, stripped."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return _SPACES.sub(" ", text.replace("\n", " ")).strip()
+
+
+def assemble(blocks: Iterable[Block]) -> tuple[str, list[Passage]]:
+    """The document text and its passages, with the enclosing headings of each."""
+    parts: list[str] = []
+    passages: list[Passage] = []
+    heading_stack: list[tuple[int, str]] = []
+    offset = 0
+    for block in blocks:
+        text = clean_inline(block.text)
+        if not text:
+            continue
+        if parts:
+            offset += 2  # the "\n\n" between blocks
+        start, end = offset, offset + len(text)
+        if block.kind is PassageKind.HEADING:
+            level = block.level or 1
+            while heading_stack and heading_stack[-1][0] >= level:
+                heading_stack.pop()
+            headings = tuple(h for _, h in heading_stack)
+            heading_stack.append((level, text))
+        else:
+            headings = tuple(h for _, h in heading_stack)
+        passages.append(Passage(len(passages), start, end, text, block.kind, headings))
+        parts.append(text)
+        offset = end
+    return "\n\n".join(parts), passages
+
+
+def _is_heading_line(line: str, next_line: str | None, min_next: int = 60) -> bool:
+    stripped = line.strip()
+    if not stripped or len(stripped) > 70 or stripped.endswith(_TERMINAL) or _BULLET.match(stripped):
+        return False
+    if re.search(r":\s*\S", stripped):  # "Dato: 12.04.2026" is a field, not a heading
+        return False
+    if not stripped[0].isupper() and not stripped[0].isdigit():
+        return False
+    if next_line is None:
+        return False
+    nxt = next_line.strip()
+    # A heading is followed by running text or a list, not by another short line of an address block.
+    return bool(nxt) and (_BULLET.match(nxt) is not None or (nxt[0].isupper() and len(nxt) >= min_next))
+
+
+def blocks_from_lines(lines: list[str], *, wrapped: bool) -> list[Block]:
+    """Blocks from plain-text lines.
+
+    ``wrapped`` says the lines are hard-wrapped (PDF text): a paragraph then also ends at
+    a short line that closes a sentence. In either case a blank line ends a paragraph, a
+    bullet starts a list item, and a group of short lines (an address block, a signature)
+    keeps one block per line.
+    """
+    lines = [ln.rstrip() for ln in lines if not _PAGE_FURNITURE.match(ln)]
+    width = max((len(ln.strip()) for ln in lines), default=0)
+    full = max(40, int(width * 0.72)) if wrapped else 60
+    blocks: list[Block] = []
+    current: list[str] = []
+    kind = PassageKind.PARAGRAPH
+
+    def flush() -> None:
+        nonlocal current, kind
+        if current:
+            blocks.append(Block(kind, " ".join(current)))
+        current, kind = [], PassageKind.PARAGRAPH
+
+    pending_bullet = False
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        prev = lines[i - 1].strip() if i > 0 else ""
+        following = next((ln.strip() for ln in lines[i + 1 :] if ln.strip()), "")
+        if not line:
+            flush()
+            continue
+        if _BARE_BULLET.match(line):  # a bullet alone on its line: the item's text follows
+            flush()
+            pending_bullet = True
+            continue
+        if pending_bullet or _BULLET.match(line):
+            flush()
+            kind = PassageKind.LIST_ITEM
+            current = [line if pending_bullet or _NUMBERED.match(line) else _BULLET.sub("", line, count=1)]
+            pending_bullet = False
+        elif (
+            not current
+            and _is_heading_line(line, following, full)
+            and (not prev or len(prev) < full or prev.endswith(_TERMINAL))
+        ):
+            blocks.append(Block(PassageKind.HEADING, line, 1))
+            continue
+        else:
+            current.append(line)
+        short = len(line) < full
+        if not short or not nxt:
+            continue
+        if wrapped and line.endswith(_TERMINAL[:3]):
+            flush()  # a short line that ends a sentence ends the paragraph
+        elif len(current) == 1 and len(nxt) < full and not line.endswith(_TERMINAL):
+            flush()  # an address line or a field line ("Utvalg: Kommunestyret") stays on its own
+    flush()
+    return blocks
