@@ -275,10 +275,11 @@ def _pdf_blocks(raw: bytes, path: Path) -> list[Block]:
     try:
         reader = PdfReader(io.BytesIO(raw), strict=False)
         if reader.is_encrypted:
+            # An empty user password still opens "protected against editing" PDFs, which we can read.
             try:
-                opened = reader.decrypt("")
+                opened = bool(reader.decrypt(""))
             except Exception:
-                opened = 0
+                opened = False
             if not opened:
                 raise DocumentReadError(
                     path,
