@@ -19,7 +19,14 @@ import yaml
 from ingest.errors import DocumentReadError
 from ingest.model import ActorType, Passage, PassageKind, ResponseMetadata, ResponseType
 
-__all__ = ["apply_sidecar", "detect_language", "extract_metadata", "parse_date", "sidecar_path"]
+__all__ = [
+    "apply_sidecar",
+    "detect_language",
+    "extract_metadata",
+    "normalise_name",
+    "parse_date",
+    "sidecar_path",
+]
 
 _MONTHS = {
     "januar": 1, "februar": 2, "mars": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7,
@@ -32,10 +39,97 @@ _FIELD = re.compile(r"^\s*(?P<key>[A-Za-zÆØÅæøå .]+?)\s*:\s*(?P<value>.*)$
 
 # Words that differ between the written standards: (nynorsk, bokmål).
 _NN_WORDS = frozenset(
-    ["ikkje", "eg", "dei", "frå", "korleis", "kva", "kvar", "vere", "berre", "difor", "dykkar", "dykk", "høyring", "høyringa", "tilråding", "tilrådinga", "meiner", "ynskjer", "ønskjer", "fleire", "mykje", "noko", "nokre", "sjå", "sjølv", "heile", "heilt", "samd", "usamd", "stør", "kommunar", "tilskot", "tilskota", "tilskotet", "eit", "ein", "dette", "vore", "vart", "saman", "også", "òg", "einskilde", "utgreiing", "ho", "hjå"]
+    [
+        "ikkje",
+        "eg",
+        "dei",
+        "frå",
+        "korleis",
+        "kva",
+        "kvar",
+        "vere",
+        "berre",
+        "difor",
+        "dykkar",
+        "dykk",
+        "høyring",
+        "høyringa",
+        "tilråding",
+        "tilrådinga",
+        "meiner",
+        "ynskjer",
+        "ønskjer",
+        "fleire",
+        "mykje",
+        "noko",
+        "nokre",
+        "sjå",
+        "sjølv",
+        "heile",
+        "heilt",
+        "samd",
+        "usamd",
+        "stør",
+        "kommunar",
+        "tilskot",
+        "tilskota",
+        "tilskotet",
+        "eit",
+        "ein",
+        "dette",
+        "vore",
+        "vart",
+        "saman",
+        "også",
+        "òg",
+        "einskilde",
+        "utgreiing",
+        "ho",
+        "hjå",
+    ]
 )
 _NB_WORDS = frozenset(
-    ["ikke", "jeg", "de", "fra", "hvordan", "hva", "hver", "være", "bare", "derfor", "deres", "høring", "høringen", "anbefaling", "anbefalingen", "mener", "ønsker", "flere", "mye", "noe", "noen", "se", "selv", "hele", "helt", "enig", "uenig", "støtter", "kommuner", "tilskudd", "tilskuddet", "et", "en", "vært", "ble", "sammen", "utredning", "hun", "hos"]
+    [
+        "ikke",
+        "jeg",
+        "de",
+        "fra",
+        "hvordan",
+        "hva",
+        "hver",
+        "være",
+        "bare",
+        "derfor",
+        "deres",
+        "høring",
+        "høringen",
+        "anbefaling",
+        "anbefalingen",
+        "mener",
+        "ønsker",
+        "flere",
+        "mye",
+        "noe",
+        "noen",
+        "se",
+        "selv",
+        "hele",
+        "helt",
+        "enig",
+        "uenig",
+        "støtter",
+        "kommuner",
+        "tilskudd",
+        "tilskuddet",
+        "et",
+        "en",
+        "vært",
+        "ble",
+        "sammen",
+        "utredning",
+        "hun",
+        "hos",
+    ]
 )
 _ORG_WORDS = re.compile(
     r"\b(kommune|fylkeskommune|fylkeskommunen|statsforvalteren|statsforvaltaren|departement\w*|direktorat\w*|"
@@ -89,7 +183,7 @@ def detect_language(text: str) -> str:
     return "nn" if nn > nb * 1.2 and nn >= 3 else "nb"
 
 
-def _normalise_name(name: str) -> str:
+def normalise_name(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip(" ,.;:-–")
     if name.isupper() and len(name) > 3:  # "NORDFJELL KOMMUNE" -> "Nordfjell kommune"
         words = [w.capitalize() if i == 0 or w.lower() not in _LOWER_IN_NAMES else w.lower()
@@ -124,7 +218,7 @@ def _sender(
             r"^(?:Høringssvar|Høyringssvar|Høringsuttalelse)\s+(?:fra|frå)\s+(.+)$", p.text, re.IGNORECASE
         )
         if m:
-            return _normalise_name(m.group(1))
+            return normalise_name(m.group(1))
     # The letterhead: the first short line naming an organisation that is not the addressee.
     for p in passages[:6]:
         line = p.text
@@ -133,7 +227,7 @@ def _sender(
         if "departement" in line.lower() and len(passages) > 1 and addressee is None:
             continue  # an address block to a ministry; the sender is named elsewhere
         if _ORG_WORDS.search(line) and not line.endswith("."):
-            return _normalise_name(line)
+            return normalise_name(line)
     # No letterhead (the real letter has none): the organisation that most often speaks in the body.
     counts: Counter[str] = Counter()
     for m in _SUBJECT_VERB.finditer(text):
@@ -141,7 +235,7 @@ def _sender(
         if name.lower() not in _PRONOUNS and not name.lower().startswith("kommisjon"):
             counts[name] += 1
     if counts:
-        return _normalise_name(counts.most_common(1)[0][0])
+        return normalise_name(counts.most_common(1)[0][0])
     return None
 
 
