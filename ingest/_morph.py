@@ -29,6 +29,7 @@ _NN_TO_NB = (
     ("utgreiing", "utredning"),
     ("høyring", "høring"),
     ("styresmakt", "myndighet"),
+    ("øyremerk", "øremerk"),
 )
 # Inflectional endings, longest first; stripped only when a stem of 4+ letters remains.
 _SUFFIXES = (

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ingest.model import Passage, PassageKind
 
-__all__ = ["Block", "assemble", "blocks_from_lines", "clean_inline"]
+__all__ = ["Block", "assemble", "blocks_from_lines", "clean_inline", "sentence_spans"]
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # "-", "–", "—", "•", "*", "·", "▪" bullets, and numbered items "1." "1)" "a)".
@@ -140,3 +140,21 @@ def blocks_from_lines(lines: list[str], *, wrapped: bool) -> list[Block]:
             flush()  # an address line or a field line ("Utvalg: Kommunestyret") stays on its own
     flush()
     return blocks
+
+
+# A sentence ends at . ! ? … followed by space and an upper-case letter, digit or opening quote,
+# so "bl.a. kommunene" and "kap. 7.3" do not end one.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(\[]?[A-ZÆØÅ0-9])")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in ``text`` (a passage), trailing spaces excluded."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
