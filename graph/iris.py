@@ -102,6 +102,9 @@ class IriMinter:
     def reference_graph(self) -> str:
         return f"{self.base}graph/reference"
 
+    def ontology_graph(self) -> str:
+        return f"{self.base}graph/ontology"
+
     def curation_graph(self) -> str:
         return f"{self.base}graph/curation"
 

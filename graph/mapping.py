@@ -222,7 +222,12 @@ def map_response(
 
     sender_node: URIRef | None = None
     if doc.sender is not None:
-        sender_node = _add_actor(g, iris, doc.sender)
+        if doc.sender.known:
+            # Described in the reference graph; typed here only so the document graph validates alone.
+            sender_node = URIRef(iris.actor(doc.sender.id))
+            g.add((sender_node, RDF.type, PKG.Actor))
+        else:
+            sender_node = _add_actor(g, iris, doc.sender)
         g.add((node, PKG.sender, sender_node))
 
     for p in doc.passages:

@@ -22,7 +22,6 @@ another embedder is refused, since vectors of two models are not comparable.
 from __future__ import annotations
 
 import hashlib
-import re
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -34,6 +33,7 @@ from qdrant_client import models as qm
 from graph.records import IndexItem
 from ingest.embedding import Embedder
 from ingest.lexical import sparse_vector
+from ingest.segment import sentence_spans
 from search_api.errors import EmbedderMismatchError, IndexConfigError, IndexUnavailableError, SearchError
 
 __all__ = [
@@ -53,7 +53,7 @@ META_KIND = "_meta"
 _META_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "urn:policykg:index-meta"))
 # Bump when embed_text, sentences() or the lexical analysis change: stored hashes then differ
 # and the next upsert re-embeds everything, so an upgrade never leaves stale vectors.
-_TEXT_FORMAT = "v2"
+_TEXT_FORMAT = "v3"
 _BATCH = 128
 
 PAYLOAD_FIELDS = (
@@ -85,27 +85,16 @@ def embed_text(item: IndexItem, context: bool = False) -> str:
     return (" — ".join(parts) + ": " + item.text) if parts else item.text
 
 
-# A sentence ends at . ! ? … followed by space and an upper-case letter, digit or opening
-# quote; "bl.a. kommunene" does not end one. Fragments under _MIN_WORDS join the next.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(\[]?[A-ZÆØÅ0-9])")
-_MIN_WORDS = 4
 _MAX_SEGMENTS = 32
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a passage worth a vector of their own; [] for a one-sentence passage."""
-    out: list[str] = []
-    pending = ""
-    for part in _SENTENCE_END.split(" ".join(text.split())):
-        pending = f"{pending} {part}".strip()
-        if len(pending.split()) >= _MIN_WORDS:
-            out.append(pending)
-            pending = ""
-    if pending:
-        if out:
-            out[-1] = f"{out[-1]} {pending}"
-        else:
-            out.append(pending)
+    """The sentences of a passage worth a vector of their own; [] for a one-sentence passage.
+
+    The same split as stance extraction uses (``ingest.segment.sentence_spans``), so the
+    embedding cache serves both.
+    """
+    out = [text[s:e] for s, e in sentence_spans(text)]
     return out[:_MAX_SEGMENTS] if len(out) > 1 else []
 
 

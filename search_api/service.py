@@ -142,6 +142,7 @@ class PolicyKG:
             copy.mkdir(parents=True, exist_ok=True)
             for f in folder.glob("*.yaml"):
                 shutil.copy2(f, copy / f.name)
+        self._ensure_ontology()
         if current and current[0]["h"] == ref.content_hash:
             return False
         g = map_reference(ref, self.iris)
@@ -156,6 +157,20 @@ class PolicyKG:
         )
         self.store.replace_graph(graph_iri, to_ntriples(g))
         return True
+
+    def _ensure_ontology(self) -> None:
+        """The vocabulary itself lives in the store too, so queries can use its labels and notations."""
+        from graph.validation import ontology_graph
+
+        graph_iri = self.iris.ontology_graph()
+        data = to_ntriples(ontology_graph())
+        if graph_iri in self.store.graph_names():
+            have = self.store.select(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"
+            )
+            if have and int(have[0]["n"] or 0) == data.count("\n"):
+                return
+        self.store.replace_graph(graph_iri, data)
 
     def ingest(
         self,

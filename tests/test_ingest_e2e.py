@@ -69,7 +69,7 @@ def test_stats_counts(ingested: Path) -> None:
     assert data["responses"] == 10
     assert data["proposals"] == 10
     assert data["passages"] > 100
-    assert data["named_graphs"] == 11  # ten responses + reference data
+    assert data["named_graphs"] == 12  # ten responses, reference data, the ontology
 
 
 def test_reingest_is_a_no_op(ingested: Path, corpus_dir: Path) -> None:
