@@ -147,14 +147,32 @@ def blocks_from_lines(lines: list[str], *, wrapped: bool) -> list[Block]:
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«\"(\[]?[A-ZÆØÅ0-9])")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence in ``text`` (a passage), trailing spaces excluded."""
-    spans = []
+def sentence_spans(text: str, min_words: int = 4) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in ``text`` (a passage), trailing spaces excluded.
+
+    A fragment of fewer than ``min_words`` words ("Se vedlegg.") joins the next sentence,
+    or the previous one at the end: it is no claim of its own.
+    """
+    raw: list[tuple[int, int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
         if text[start : m.start()].strip():
-            spans.append((start, m.start()))
+            raw.append((start, m.start()))
         start = m.end()
     if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
+        raw.append((start, len(text.rstrip())))
+    spans: list[tuple[int, int]] = []
+    pending: int | None = None
+    for s, e in raw:
+        s = pending if pending is not None else s
+        if len(text[s:e].split()) < min_words:
+            pending = s
+            continue
+        pending = None
+        spans.append((s, e))
+    if pending is not None:
+        if spans:
+            spans[-1] = (spans[-1][0], raw[-1][1])
+        else:
+            spans.append((pending, raw[-1][1]))
     return spans
