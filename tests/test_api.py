@@ -45,7 +45,7 @@ def shared_kg(factory: pytest.TempPathFactory) -> PolicyKG:
             assert report.ok and len(report.ingested) == 10, report
             _shared["kg"] = kg
         _shared["users"] += 1
-        return _shared["kg"]  # type: ignore[no-any-return]
+        return _shared["kg"]
 
 
 def release_kg() -> None:

@@ -262,7 +262,7 @@ def kg_light(tmp_path: Any) -> Iterator[TestClient]:
     store.replace_graph("urn:x:graph", triples + "\n")
     settings = Settings(data_dir=tmp_path, query_max_rows=5)
     kg = type("KG", (), {"store": store, "settings": settings})()
-    with TestClient(create_app(settings, kg=kg)) as client:  # type: ignore[arg-type]
+    with TestClient(create_app(settings, kg=kg)) as client:
         yield client
 
 
