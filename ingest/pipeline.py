@@ -55,8 +55,10 @@ def discover_files(paths: Iterable[Path]) -> Iterator[Path]:
                 and p.name.lower() not in _SKIP_NAMES
                 and not p.name.startswith(".")
             )
-        else:
+        elif path.exists():
             candidates = [path]
+        else:
+            continue  # the caller reports paths that do not exist
         for c in candidates:
             resolved = c.resolve()
             if resolved not in seen:

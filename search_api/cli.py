@@ -39,8 +39,9 @@ evaluate_app = typer.Typer(
 )
 app.add_typer(evaluate_app, name="evaluate")
 
-console = Console()
-err = Console(stderr=True)
+# Piped output (files, scripts, tests) is not wrapped at 80 columns: a name or a path stays whole.
+console = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
