@@ -421,6 +421,19 @@ def curate(
     console.print(f"recorded {n} decision(s)")
 
 
+# -- server ----------------------------------------------------------------------------------------
+@app.command()
+@friendly_errors
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+) -> None:
+    """HTTP API and read-only SPARQL endpoint; OpenAPI docs at /docs."""
+    from search_api.serve import serve as run_server
+
+    run_server(settings(), host, port)
+
+
 # Sub-commands defined in their own modules register themselves on import.
 from search_api import cli_evaluate  # noqa: E402, F401
 
