@@ -1,104 +1,241 @@
-"""Stance cue lexicons for bokmål and nynorsk, as regular expressions over lower-cased sentences.
+"""Stance cues in Norwegian hearing letters, bokmål and nynorsk: lexicons as data, one small reader.
 
-Kept as data so they can be read and extended by someone who writes Norwegian, not code.
-Order of precedence when a sentence has several: oppose > qualified > support > mention.
+A sentence gets at most one :class:`Cue`: what the respondent says (supports, opposes,
+supports with a condition), that it only reports what the commission proposes or will do,
+or that it defers. Which proposal the cue is about is decided in ``ingest._relevance``;
+this module only reads the sentence's attitude.
+
+Negation is scoped to the stance word itself: a negator a few words before a support word
+("kan likevel ikke støtte", "er ikkje samde") or right after it ("støtter derfor ikke")
+turns support into opposition, while a negation elsewhere in the sentence ("Vi er ikke
+blinde for at ..., men") does not. Lexicons are tuples of regular expressions over the
+lower-cased sentence, so someone who writes Norwegian can extend them without reading code.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from ingest.model import Stance
 
 __all__ = [
     "CONDITION",
     "DEFER",
-    "DESCRIBES_COMMISSION",
-    "NORMATIVE",
+    "DEONTIC",
     "OPPOSE",
+    "QUALIFIED_SUPPORT",
     "REMOVAL",
     "RESERVATION",
     "RETAIN",
     "SUPPORT",
+    "SUPPORT_EVALUATIVE",
+    "Cue",
+    "detect_cue",
+    "is_commission_voice",
 ]
 
+_NEGATORS = frozenset({"ikke", "ikkje", "ikkj", "ingen", "aldri", "neppe", "heller ikke", "ei"})
+# "ikke bare", "ikkje minst": the negator does not negate what follows.
+_NOT_NEGATING = frozenset({"bare", "berre", "minst", "utan", "uten"})
 
-def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
-
-
-# Explicit opposition (negated support included: the negation is inside the pattern).
-OPPOSE = _any(
-    r"\bgår\s+(?:sterkt\s+|klart\s+|derfor\s+)?(?:imot|i mot|mot)\b",
-    r"\b(?:støtter|stør|støttar)\s+(?:derfor\s+)?(?:ikke|ikkje)\b",
-    r"\b(?:kan|vil)\s+(?:derfor\s+)?(?:ikke|ikkje)\s+(?:støtte|stø|slutte\s+seg\s+til|tilrå|anbefale|gå\s+inn\s+for)",
-    r"\b(?:er|står)\s+(?:sterkt\s+)?(?:uenig|uenige|usamd|usamde|imot)\b",
-    r"\b(?:ikke|ikkje)\s+(?:enig|enige|samd|samde)\s+(?:med|i)\b",
-    r"\bfraråder\b|\bfrårår\b|\bavviser\b|\bavviser\b|\bgår\s+imot\b",
-    r"\bbør\s+(?:ikke|ikkje)\s+(?:innlemmes|fjernes|oppheves|avvikles|gjennomføres)",
-    r"\bvi\s+kan\s+(?:ikke|ikkje)\s+se\s+at\b",
-    r"\bkan\s+(?:ikke|ikkje)\s+sjå\s+at\b",
+# A respondent agrees. Negated forms ("støtter ikke") are found by the negation scope, not listed.
+SUPPORT: tuple[str, ...] = (
+    r"støtt(?:er|ar|ast|es)",
+    r"stør",
+    # The infinitive only after a modal: "for å støtte kommunene" is no stance, "kan ikke støtte" is.
+    r"(?:kan|kunne|vil|ville|skal|må|bør) (?:\w+ ){0,3}(?:støtte|stø)",
+    r"slutt(?:er|ar|a|et|e) (?:oss|seg|meg) (?:\w+ )?til",
+    r"stiller (?:oss|seg) (?:\w+ )?bak",
+    r"(?:er|vere|være|var) (?:\w+ ){0,2}(?:enig|enige|einig|einige|samd|samde)",
+    r"deler (?:\w+ ){0,2}(?:vurdering|vurderinga|vurderingen|syn|synet|analyse|analysen|oppfatning|"
+    r"oppfatninga|oppfatningen|konklusjon|konklusjonen|bekymring|uro)",
+    r"(?:har|får|gir|fortjener) (?:\w+ ){0,3}(?:støtte|tilslutning)",
+    r"(?:full|fulle|klar|klare|sterk|sterke|stor|helhjertet) støtte",
+    r"(?:ønsk|hels|hils)(?:er|jer|ar) (?:\w+ ){1,12}velkom(?:men|e)",
+    r"(?:er|vere|være|stiller (?:oss|seg)) (?:\w+ ){0,2}positiv(?:e)? til",
+    r"ser (?:\w+ )?positivt på",
+    r"imøteser",
+    r"går (?:\w+ )?inn for",
+    r"tilrår (?:at|å)",
+)
+# Evaluations in favour of a proposal, without a stance verb; weaker than SUPPORT.
+SUPPORT_EVALUATIVE: tuple[str, ...] = (
+    r"(?:er )?på (?:høy|høg) tid",
+    r"er (?:\w+ ){0,2}(?:riktig|rett|fornuftig|klokt|klok|nødvendig|avgjørende|avgjerande|viktig|bra|godt)"
+    r"(?! (?:å|for|når|i|om|med))",
+    r"(?:riktig|rett|fornuftig|klokt|klok|godt|viktig|nødvendig) (?:grep|retning|forslag|steg|framlegg)",
+    r"det viktigaste grepet|det viktigste grepet",
+    r"treffer (?:\w+ )?kjernen",
+    r"peker (?:\w+ )?i (?:riktig|rett) retning",
+)
+# The respondent states what must or should happen; support when that is what the proposal does.
+DEONTIC: tuple[str, ...] = (r"(?:bør|må|burde|skal)",)
+OPPOSE: tuple[str, ...] = (
+    r"går (?:\w+ ){0,2}(?:i ?)?mot",
+    r"gå (?:i ?)?mot",
+    r"(?:er|vere|være|står) (?:\w+ )?imot",
+    r"(?:er|vere|være|var) (?:\w+ ){0,2}(?:uenig|uenige|ueinig|ueinige|usamd|usamde)",
+    r"frår(?:åder|år|ådde|ådet)",
+    r"avvis(?:er|ar)",
+    r"tar (?:\w+ )?avstand fr[aå]",
+    r"(?:kan|klarer) (?:\w+ ){0,2}(?:ikke|ikkje) (?:se|sjå) at",
+    r"(?:ser|ser vi) (?:ikke|ikkje) at",
+    r"(?:har|har vi) (?:\w+ )?vanskel(?:ig|eg) for å (?:se|sjå) at",
+    r"(?:er|vere|være) (?:\w+ )?(?:sterkt |svært )?kritisk(?:e)? til",
+    r"advar(?:er|ar) (?:\w+ )?(?:sterkt|klart|tydeleg|tydelig) mot",
+    r"bør (?:ikke|ikkje) (?:\w+ )?(?:innlemmes|innlemmast|fjernes|fjernast|oppheves|opphevast|avvikles|"
+    r"avviklast|gjennomføres|gjennomførast|følges opp|følgjast opp|vedtas|vedtakast)",
+)
+# Conditions and concessions: with support they make it qualified.
+CONDITION: tuple[str, ...] = (
+    r"forutsatt at",
+    r"føresett at",
+    r"føreset at",
+    r"under (?:den )?(?:forutsetning|føresetnad)",
+    r"på (?:betingelse|vilkår|føresetnad) (?:av|om|at)",
+    r"(?:bare|berre|kun|berre) (?:dersom|hvis|om|viss|når|så lenge)",
+    r"så lenge",
+    r"med (?:\w+ )?(?:forbehold|atterhald|reservasjon|reservasjonar|reservasjoner)",
+    r"delvis (?:enig|enige|einig|einige|samd|samde)",
+    r"i (?:utgangspunktet|prinsippet|hovudsak|hovedsak) (?:\w+ )?(?:positiv|positive|enig|enige|einig|einige|samd|samde)",
+    r"advar(?:e|er|ar) mot",
+    r"men (?:\w+ ){0,4}(?:må|bør|skal) (?:ikke|ikkje)",
+    r"men (?:\w+ ){0,5}(?:må|bør) (?:\w+ ){0,3}(?:bygge|byggje|sikres|sikrast|ivaretas|ivaretakast|"
+    r"omfatte|tas med|takast med|ta omsyn|ta hensyn|kompenseres|kompenserast)",
+)
+# Support that names its own limits: qualified without a separate condition.
+QUALIFIED_SUPPORT: tuple[str, ...] = (
+    r"i (?:utgangspunktet|prinsippet|hovudsak|hovedsak) (?:\w+ )?(?:positiv|positive|enig|enige|einig|einige|samd|samde)",
+    r"delvis (?:enig|enige|einig|einige|samd|samde)",
+    r"(?:positiv|positive|enig|enige|einig|einige|samd|samde) (?:\w+ ){0,8}, men ",
+)
+# A concern or reservation stated in its own sentence about the same proposal.
+RESERVATION: tuple[str, ...] = (
+    r"(?:er|vere|være) (?:\w+ ){0,2}(?:bekymret|bekymra|uroa|urolig|uroleg|skeptisk|skeptiske)",
+    r"(?:frykter|fryktar|fryktar vi|frykter vi)",
+    r"vil (?:\w+ )?(?:peke på|understreke|minne om) at (?:\w+ ){0,12}(?:bør|må) (?:\w+ ){0,4}"
+    r"(?:inngå|være en del av|vere ein del av|vurderes|vurderast|utredes|greiast ut|synliggjøres|synleggjerast)",
+    r"(?:bør|må) (?:\w+ ){0,6}(?:inngå|være en del av|vere ein del av) (?:i )?(?:\w+ ){0,2}"
+    r"(?:vurdering|vurderinga|vurderingene|beslutningsgrunnlaget|avgjerdsgrunnlaget|grunnlaget)",
+    r"ber (?:\w+ )?om at (?:\w+ ){0,12}(?:synliggjøres|synleggjerast|synleggjorde|synliggjort|utredes|greiast ut)",
+    r"ber om at (?:\w+ ){0,10}før det (?:fattes|blir gjort|gjøres|vert gjort)",
+)
+# Keeping what exists: opposition to a proposal that removes, merges or loosens it.
+RETAIN: tuple[str, ...] = (
+    r"(?:må|bør|skal) (?:\w+ )?(?:videreføres|vidareførast|vidareførest|beholdes|behaldast|opprettholdes|"
+    r"haldast ved lag|holdes ved lag|bestå|består|bli ståande|bli stående)",
+)
+# What a proposal does, read from its own title and text.
+REMOVAL = re.compile(r"innlemm|fjern|opphev|avvikl|myke opp|avskaff|svekk")
+# The respondent defers, or follows the work without a view.
+DEFER: tuple[str, ...] = (
+    r"(?:vil|skal) komme tilbake til",
+    r"(?:kjem|kjem vi|vil koma) (?:\w+ )?(?:tilbake|attende) til",
+    r"kommer (?:\w+ )?tilbake til",
+    r"vil følgje? (?:\w+ ){0,4}(?:arbeid|arbeidet|utredning|utgreiing|oppfølging)",
+    r"ser (?:\w+ )?fram til",
+    r"(?:tar|tek) (?:\w+ )?(?:ikke|ikkje) stilling",
+    r"avventer|avventar",
+)
+_COMMISSION = re.compile(
+    r"^(?:i tillegg |videre |vidare |samtidig |også )?(?:vil |skal )?(?:kommisjonen|kommunekommisjonen|utvalget|"
+    r"utvalet|utredningen|utgreiinga|rapporten|nou-en|delutredningen|delutgreiinga)(?: sin| selv| sjølv)?"
+    r"(?:,[^,]{1,60},)? (?:\w+ )?(?:anbefaler|anbefalte|tilrår|tilrådde|foreslår|foreslo|gjer framlegg|gjør framlegg|"
+    r"mener|meiner|vil|skal|varsler|varslar|vurderer|peker|begrunner|grunngir|skriver|legger|konkluderer|"
+    r"har|tar til orde|drøfter|drøftar|beskriver|skildrar|viser|påpeker|understreker)\b"
 )
 
-# Support: agreement, backing, welcoming, positive evaluation.
-SUPPORT = _any(
-    r"\b(?:støtter|stør|støttar)\b",
-    r"\bslutter\s+seg\s+til\b|\bsluttar\s+seg\s+til\b|\bslutta\s+seg\s+til\b",
-    r"\b(?:er|var)\s+(?:helt\s+|heilt\s+|derfor\s+)?(?:enig|enige|samd|samde)\b",
-    r"\bdeler\s+(?:kommisjonens|utvalgets)\s+(?:vurdering|syn)",
-    r"\b(?:vår|forbundets|kommunens|fylkeskommunens|vår\s+klare|vår\s+fulle)\s+(?:klare\s+|fulle\s+)?støtte\b",
-    r"\bhar\s+\w+\s+(?:klare|fulle|sterke)\s+støtte\b",
-    r"\bstiller\s+seg\s+(?:helt\s+|heilt\s+)?bak\b|\bstiller\s+oss\s+bak\b",
-    r"\bvelkommen\b|\bønsker\s+.{0,60}\s+velkommen\b",
-    r"\b(?:er|stiller\s+seg)\s+(?:i\s+utgangspunktet\s+|svært\s+|veldig\s+|klart\s+)?positiv[e]?\s+til\b",
-    r"\bpå\s+høy\s+tid\b|\bpå\s+høg\s+tid\b",
-    r"\b(?:riktig|rett|fornuftig|klok|viktig|nødvendig)\s+(?:grep|retning|forslag)\b",
-    r"\bdet\s+viktigste\s+grepet\b",
-    r"\bgir\s+(?:sin\s+)?tilslutning\b|\bhilser\s+.{0,40}velkommen\b",
-)
 
-# Conditions and concessions that turn support into qualified support.
-CONDITION = _any(
-    r"\bforutsatt\s+at\b|\bforutset(?:ter|jer)\b|\bunder\s+(?:forutsetning|føresetnad)\b|\bføresetnad(?:en)?\s+(?:om|at)\b",
-    r"\bmen\s+(?:bare|berre|kun)\s+(?:dersom|hvis|viss|om)\b",
-    r"\bi\s+utgangspunktet\s+positiv",
-    r"\bmed\s+(?:visse\s+|noen\s+|nokre\s+)?forbehold\b",
-    r"\bpå\s+vilkår\s+(?:av|om)\b|\bså\s+lenge\b",
-    r",?\s+men\s+(?:vi|det|forbundet|kommunen|fylkeskommunen|ordningen|ordninga)\s+(?:vil\s+)?(?:advare|må|bør|understreker|vil|er)\b",
-)
+def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\wæøå])(?:" + "|".join(patterns) + r")(?![\wæøå])")
 
-# A reservation stated in a separate sentence about the same proposal.
-RESERVATION = _any(
-    r"\bvil\s+(?:vi\s+)?(?:peke\s+på|advare\s+mot)\b|\bvi\s+vil\s+advare\b",
-    r"\bbør\s+(?:være\s+en\s+del\s+av|inngå\s+i)\s+(?:kunnskaps|beslutnings|vurdering)",
-    r"\b(?:er|er\s+likevel|er\s+derimot)\s+(?:uroa|bekymret|bekymra)\b|\bvi\s+fryktar\b|\bvi\s+frykter\b",
-    r"\bmå\s+(?:ikke|ikkje)\s+svekkes\b|\bmå\s+ikke\s+bli\b",
-)
 
-# Normative statements ("bør", "må") in line with a proposal: implicit support.
-NORMATIVE = _any(
-    r"\bdet\s+bør\s+(?:utvikles|etableres|gjennomgås|ryddes|reduseres|forenkles)\b",
-    r"\b(?:bør|må)\s+(?:reduseres|forenkles|gjennomgås|fjernes|oppheves|utvikles|styrkes|samordnes)\b",
-    r"\bmå\s+også\s+tydelig\b|\bmå\s+(?:fremme|sikre|legge\s+til\s+rette)\b",
-    r"\bbinder\s+ressurser\b|\btar\s+(?:for\s+)?mye\s+tid\b|\btidkrevende\b",
-)
+_SUPPORT = _compile(SUPPORT)
+_EVALUATIVE = _compile(SUPPORT_EVALUATIVE)
+_DEONTIC = _compile(DEONTIC)
+_OPPOSE = _compile(OPPOSE)
+_CONDITION = _compile(CONDITION)
+_QUALIFIED = _compile(QUALIFIED_SUPPORT)
+_RESERVATION = _compile(RESERVATION)
+_RETAIN = _compile(RETAIN)
+_DEFER = _compile(DEFER)
+_CLAUSE_BREAK = re.compile(r"[,;:]| men | og at | og ")
 
-# The respondent defers its position.
-DEFER = _any(
-    r"\bvil\s+komme\s+tilbake\s+til\b|\bkjem\s+attende\s+til\b|\bvil\s+følge\s+.{0,60}\s+arbeid\b",
-    r"\bnår\s+.{0,40}\s+(?:foreligger|ligg\s+føre)\b",
-)
 
-# The sentence reports what the commission says or will do, not what the respondent thinks.
-DESCRIBES_COMMISSION = _any(
-    r"^(?:i\s+tillegg\s+)?(?:vil\s+)?(?:kommisjonen|utvalget|kommunekommisjonen)\s+(?:anbefaler|mener|foreslår|vil|varsler|skal|vurderer|begrunner|peker)\b",
-    r"^i\s+tillegg\s+vil\s+kommisjonen\b",
-    r"^kommisjonen\s+varsler\b",
-)
+@dataclass(frozen=True, slots=True)
+class Cue:
+    stance: Stance | None  # None: only a reservation, no stance of its own
+    strength: float  # 1.0 explicit statement ... 0.3 only reports the commission's work
+    kind: str  # explicit | evaluative | deontic | retain | reservation | commission | defer
+    reservation: bool = False  # a condition or concern is stated too
+    phrase: str = ""  # the words that carry the cue (left out when judging what the sentence is about)
 
-# Keeping what exists ("må videreføres som egne ordninger"): opposition, but only to a proposal
-# that removes or merges something; it says nothing against simplifying it.
-RETAIN = _any(
-    r"\b(?:må|bør|skal)\s+(?:fortsatt\s+)?(?:videreføres|vidareførast|vidareførast|beholdes|behaldast|opprettholdes|haldast\s+ved\s+lag)\b",
-    r"\bnormene\s+bør\s+(?:difor\s+|derfor\s+)?(?:vidareførast|videreføres)\b",
-)
-# What a proposal does, read from its own text: removing, merging or loosening something.
-REMOVAL = re.compile(r"innlemm|fjern|opphev|avvikl|myke\s+opp|avvikles")
+
+def _negated(text: str, start: int, end: int) -> bool:
+    """A negator scoped to the word at text[start:end]: up to three words before it in its clause, or two after."""
+    if any(w in _NEGATORS for w in text[start:end].split()):  # "er ikke enige", "er heller ikke riktig"
+        return True
+    clause = _CLAUSE_BREAK.split(text[max(0, start - 60) : start])[-1]
+    before = clause.split()[-3:]
+    after = _CLAUSE_BREAK.split(text[end : end + 40])[0].split()[:3]
+    for words in (before, after[:2]):
+        for i, w in enumerate(words):
+            nxt = (words + after)[i + 1] if i + 1 < len(words + after) else ""
+            if w in _NEGATORS and nxt not in _NOT_NEGATING:
+                return True
+    return False
+
+
+def is_commission_voice(sentence: str) -> bool:
+    """True when the sentence reports what the commission proposes or does, not the respondent's view."""
+    return bool(_COMMISSION.match(sentence.lower().lstrip("*«\"'–- ")))
+
+
+def _first(pattern: re.Pattern[str], text: str, *, negated: bool) -> re.Match[str] | None:
+    for m in pattern.finditer(text):
+        if _negated(text, m.start(), m.end()) is negated:
+            return m
+    return None
+
+
+def detect_cue(sentence: str) -> Cue | None:
+    """The attitude a sentence states, or None when it states none."""
+    text = " ".join(sentence.lower().split())
+    condition = _CONDITION.search(text) is not None
+    reservation = condition or _RESERVATION.search(text) is not None
+    oppose = _OPPOSE.search(text)  # its negations are part of the patterns
+    against = [m for m in (oppose, _first(_SUPPORT, text, negated=True)) if m is not None]
+    support = _first(_SUPPORT, text, negated=False) or _first(_QUALIFIED, text, negated=False)
+    condition = condition or _QUALIFIED.search(text) is not None
+    first_against = min(against, key=lambda m: m.start()) if against else None
+    # Letters lead with their verdict: whichever explicit word comes first decides.
+    if first_against is not None and (support is None or first_against.start() < support.start()):
+        return Cue(Stance.OPPOSES, 1.0, "explicit", reservation, first_against.group(0))
+    if support is not None:
+        if condition or first_against is not None:
+            return Cue(Stance.QUALIFIED, 1.0, "explicit", True, support.group(0))
+        return Cue(Stance.SUPPORTS, 1.0, "explicit", reservation, support.group(0))
+    if is_commission_voice(text):
+        return Cue(Stance.MENTIONS, 0.3, "commission")
+    if _RETAIN.search(text) and not _first(_RETAIN, text, negated=True):
+        return Cue(Stance.OPPOSES, 0.7, "retain", reservation)
+    evaluative = _EVALUATIVE.search(text)
+    if evaluative is not None:
+        if _negated(text, evaluative.start(), evaluative.end()):  # "det er heller ikke riktig at"
+            return Cue(Stance.OPPOSES, 0.6, "evaluative", reservation, evaluative.group(0))
+        return Cue(
+            Stance.QUALIFIED if condition else Stance.SUPPORTS,
+            0.6,
+            "evaluative",
+            reservation,
+            evaluative.group(0),
+        )
+    if _DEFER.search(text):
+        return Cue(Stance.MENTIONS, 0.35, "defer", reservation)
+    if reservation:
+        return Cue(None, 0.4, "reservation", True)
+    deontic = _first(_DEONTIC, text, negated=False)
+    if deontic is not None and not _first(_DEONTIC, text, negated=True):
+        return Cue(Stance.SUPPORTS, 0.45, "deontic")
+    return None

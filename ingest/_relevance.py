@@ -1,0 +1,158 @@
+"""Which recommendation or assessment a sentence is about: a relevance score per target.
+
+Signals, summed:
+
+- lexical: the target's distinctive word stems (title counted twice, text, theme labels at
+  a lower weight), weighted by inverse frequency over the targets, matched on stems with
+  compound awareness ("rapporteringskrava" contains "rapportering"), nynorsk spellings
+  mapped to bokmål by ``ingest._morph.stem``;
+- grant schemes the sentence names that the target concerns (R2 ↔ investeringstilskuddet);
+- the chapter named in the sentence or in the heading above it ("kapittel 7.3");
+- the heading above the sentence, lexically, at a lower weight: sections are often named
+  after the proposal they discuss ("Bemanningsnormene");
+- e5 similarity of the sentence to the target (when an embedder is given), centred per
+  sentence so only a clear preference counts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from ingest import _cues
+from ingest._morph import stem, tokens
+from ingest.embedding import Embedder
+from ingest.reference import ReferenceData, Target
+
+__all__ = ["TargetIndex"]
+
+Matrix = npt.NDArray[np.float32]
+
+# Words every proposal (or every letter) uses: they say nothing about which proposal is meant.
+_STOP_WORDS = """og i på til for av med som at det den de er å en et ei ein eit om fra frå har vil kan skal bør må
+    ikke ikkje også eller men så seg sin sitt sine vi oss vår våre dei dykk kommisjonen kommisjonens
+    kommunekommisjonen anbefaler anbefaling anbefalingen tilrår tilråding mener meiner vurderer vurdere
+    kommunene kommunane kommunen kommuner kommunar kommune kommunesektoren slik der dette disse desse mer
+    meir flere fleire ved under etter blir bli gjøres gjort selv sjølv eget egne eigne uten utan gi gir
+    gjør gjer større enklere bedre betre behov sikrer sikre samtidig hvordan korleis bruken bruk mellom
+    hver kvar andre nye nytt ny både no nå"""
+_STOP = frozenset(_STOP_WORDS.split())
+_CHAPTER = re.compile(r"\bkap(?:ittel|itel|\.)?\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
+GRANT_BONUS = 0.6
+CHAPTER_BONUS = 0.25
+HEADING_WEIGHT = 0.35
+EMBEDDING_SCALE = 8.0
+SINGLE_TERM = 0.6
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(t.text) for t in tokens(text) if t.text.lower().strip("-") not in _STOP and len(t.text) > 2]
+
+
+def _match(term: str, word: str) -> float:
+    """How well a word stem of the sentence matches a term stem of the proposal."""
+    if term == word:
+        return 1.0
+    if len(term) >= 6 and term in word:  # compound containing the term: "bemanningskrav" ∋ "bemanning"
+        return 0.9
+    prefix = 0
+    for a, b in zip(term, word, strict=False):
+        if a != b:
+            break
+        prefix += 1
+    # Same word, other ending ("øremerked" ~ "øremerkt"), but not a longer compound ("søknads" ≠ "søknadsbasert").
+    if prefix >= 6 and len(term) - prefix <= 3 and len(word) - prefix <= 3:
+        return 0.8
+    return 0.0
+
+
+class TargetIndex:
+    """Per-target term weights and vectors, built once per reference data set."""
+
+    def __init__(self, reference: ReferenceData, embedder: Embedder | None = None) -> None:
+        self.targets: list[Target] = list(reference.targets.values())
+        themes = reference.themes
+        profiles: list[dict[str, float]] = []  # stem -> how much it is the proposal's own word
+        for t in self.targets:
+            prof: dict[str, float] = {}
+            title = _stems(t.title)
+            # Recommendation titles lead with their verb ("Forenkle ...", "Fjerne ..."): the topic is the noun.
+            if len(title) > 1 and re.fullmatch(r"[^\W\d]+[eå]", t.title.split()[0].lower()):
+                prof[title[0]] = prof.get(title[0], 0.0) + 0.4
+                title = title[1:]
+            for s in title:
+                prof[s] = prof.get(s, 0.0) + 1.0
+            for s in _stems(t.text):
+                prof[s] = prof.get(s, 0.0) + 1.0
+            for theme_id in t.themes:
+                if theme_id in themes:
+                    for s in _stems(themes[theme_id].label):
+                        prof.setdefault(s, 0.5)  # the theme's words count, a little
+            profiles.append(prof)
+        df = Counter(s for prof in profiles for s in prof)
+        n = len(self.targets)
+        self._weights: list[dict[str, float]] = [
+            {s: math.log(1 + n / df[s]) * min(c, 1.6) for s, c in prof.items()} for prof in profiles
+        ]
+        self._norms = [math.sqrt(sum(w.values())) or 1.0 for w in self._weights]
+        self.removal = {t.id for t in self.targets if _cues.REMOVAL.search(f"{t.title} {t.text}".lower())}
+        self._memo: dict[tuple[str, str], float] = {}
+        self.embedder = embedder
+        self._vectors: Matrix | None = None
+        if embedder is not None:
+            self._vectors = embedder.embed_queries([f"{t.title}. {t.text}" for t in self.targets])
+
+    def lexical(self, text: str) -> Matrix:
+        words = set(_stems(text))
+        out = np.zeros(len(self.targets), dtype=np.float32)
+        for j, weights in enumerate(self._weights):
+            hit = 0.0
+            matched: set[str] = set()
+            for term, w in weights.items():
+                best, best_word = 0.0, ""
+                for word in words:
+                    key = (term, word)
+                    score = self._memo.get(key)
+                    if score is None:
+                        score = self._memo[key] = _match(term, word)
+                    if score > best:
+                        best, best_word = score, word
+                    if best == 1.0:
+                        break
+                hit += w * best
+                if best >= 0.8:
+                    matched.add(best_word)
+            # One shared word is a hint, two are a topic.
+            out[j] = hit / self._norms[j] * (1.0 if len(matched) >= 2 else SINGLE_TERM)
+        return out
+
+    def relevance(
+        self, sentences: Sequence[str], headings: Sequence[str], grant_ids: Sequence[set[str]]
+    ) -> Matrix:
+        """Shape (len(sentences), len(targets))."""
+        if not sentences:
+            return np.zeros((0, len(self.targets)), dtype=np.float32)
+        rel = np.stack([self.lexical(s) for s in sentences])
+        heading_cache: dict[str, Matrix] = {}
+        for i, heading in enumerate(headings):
+            if heading:
+                if heading not in heading_cache:
+                    heading_cache[heading] = self.lexical(heading)
+                rel[i] += HEADING_WEIGHT * np.minimum(heading_cache[heading], 1.5)
+        if self._vectors is not None and self.embedder is not None:
+            sims = self.embedder.embed_passages(list(sentences)) @ self._vectors.T
+            centred = sims - sims.mean(axis=1, keepdims=True)
+            rel += np.clip(centred, 0, None).astype(np.float32) * EMBEDDING_SCALE
+        for i, text in enumerate(sentences):
+            chapters = set(_CHAPTER.findall(text)) | set(_CHAPTER.findall(headings[i]))
+            for j, t in enumerate(self.targets):
+                if t.chapter and t.chapter in chapters:
+                    rel[i, j] += CHAPTER_BONUS
+                if any(gs in grant_ids[i] for gs in t.grant_schemes):
+                    rel[i, j] += GRANT_BONUS
+        return rel
