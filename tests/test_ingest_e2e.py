@@ -1,4 +1,8 @@
-"""The whole pipeline through the CLI and the service: ingest, idempotence, bad input, SPARQL, trace, curation."""
+"""The whole pipeline through the CLI and the service: ingest, idempotence, bad input, SPARQL, trace, curation.
+
+Every test runs twice: with the graph in the embedded Oxigraph store, and in a real
+``oxigraph serve`` (started on a loopback port) reached through POLICYKG_SPARQL_URL.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,12 @@ import csv
 import json
 import shutil
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from oxigraph_server import running_oxigraph_server
 from typer.testing import CliRunner
 
 from graph.queries import PREFIXES
@@ -21,18 +28,47 @@ pytestmark = pytest.mark.slow
 runner = CliRunner()
 
 
-def cli(data_dir: Path, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["--data-dir", str(data_dir), *args])
+Env = dict[str, str]
+
+
+@pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@contextmanager
+def graph_env(backend: str, tmp: Path) -> Iterator[Env]:
+    """Environment that puts the graph in the chosen store (a fresh server per use)."""
+    if backend == "embedded":
+        yield {}
+        return
+    with running_oxigraph_server(tmp / "oxigraph") as server:
+        yield {"POLICYKG_SPARQL_URL": server.base_url}
+
+
+def cli(kg: tuple[Path, Env], *args: str) -> tuple[int, str, str]:
+    data_dir, env = kg
+    result = runner.invoke(app, ["--data-dir", str(data_dir), *args], env=env)
     return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
-    data_dir = tmp_path_factory.mktemp("kg")
-    code, out, err = cli(data_dir, "ingest", str(corpus_dir))
-    assert code == 0, out + err
-    assert "ingested 10, unchanged 0, failed 0" in out
-    return data_dir
+def ingested(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path
+) -> Iterator[tuple[Path, Env]]:
+    tmp = tmp_path_factory.mktemp("kg")
+    with graph_env(backend, tmp) as env:
+        kg = (tmp / "data", env)
+        code, out, err = cli(kg, "ingest", str(corpus_dir))
+        assert code == 0, out + err
+        assert "ingested 10, unchanged 0, failed 0" in out
+        yield kg
+
+
+@pytest.fixture
+def fresh(backend: str, tmp_path: Path) -> Iterator[tuple[Path, Env]]:
+    with graph_env(backend, tmp_path) as env:
+        yield (tmp_path / "kg", env)
 
 
 def gold_responses(gold_dir: Path) -> list[dict[str, str]]:
@@ -40,7 +76,7 @@ def gold_responses(gold_dir: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def test_responses_per_actor_type(ingested: Path, gold_dir: Path) -> None:
+def test_responses_per_actor_type(ingested: tuple[Path, Env], gold_dir: Path) -> None:
     code, out, err = cli(
         ingested, "sparql", "-f", "examples/queries/responses-per-actor-type.rq", "--format", "json"
     )
@@ -51,7 +87,7 @@ def test_responses_per_actor_type(ingested: Path, gold_dir: Path) -> None:
     assert got == dict(expected)
 
 
-def test_each_response_sender_date_and_type(ingested: Path, gold_dir: Path) -> None:
+def test_each_response_sender_date_and_type(ingested: tuple[Path, Env], gold_dir: Path) -> None:
     code, out, err = cli(ingested, "sparql", "-f", "examples/queries/responses.rq", "--format", "csv")
     assert code == 0, err
     rows = {r["file"]: r for r in csv.DictReader(out.splitlines())}
@@ -62,7 +98,7 @@ def test_each_response_sender_date_and_type(ingested: Path, gold_dir: Path) -> N
         assert row["responseType"] == gold["response_type"]
 
 
-def test_stats_counts(ingested: Path) -> None:
+def test_stats_counts(ingested: tuple[Path, Env]) -> None:
     code, out, _ = cli(ingested, "stats", "--json")
     assert code == 0
     data = json.loads(out)
@@ -72,7 +108,7 @@ def test_stats_counts(ingested: Path) -> None:
     assert data["named_graphs"] == 12  # ten responses, reference data, the ontology
 
 
-def test_reingest_is_a_no_op(ingested: Path, corpus_dir: Path) -> None:
+def test_reingest_is_a_no_op(ingested: tuple[Path, Env], corpus_dir: Path) -> None:
     code, before, _ = cli(ingested, "export", "--format", "nq")
     assert code == 0
     code, out, err = cli(ingested, "ingest", str(corpus_dir))
@@ -84,11 +120,13 @@ def test_reingest_is_a_no_op(ingested: Path, corpus_dir: Path) -> None:
     assert before.splitlines() == sorted(before.splitlines())
 
 
-def test_changed_file_changes_only_its_graph(tmp_path: Path, corpus_dir: Path) -> None:
+def test_changed_file_changes_only_its_graph(
+    fresh: tuple[Path, Env], tmp_path: Path, corpus_dir: Path
+) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(corpus_dir / "reference", corpus / "reference")
     shutil.copytree(corpus_dir / "responses", corpus / "responses")
-    data_dir = tmp_path / "kg"
+    data_dir = fresh
     assert cli(data_dir, "ingest", "--no-index", str(corpus))[0] == 0
     _, before, _ = cli(data_dir, "export", "--format", "nq")
     letter = corpus / "responses" / "havbu-kommune-uten-merknad.txt"
@@ -105,13 +143,13 @@ def test_changed_file_changes_only_its_graph(tmp_path: Path, corpus_dir: Path) -
 
 
 def test_bad_input_is_reported_and_the_batch_goes_on(
-    tmp_path: Path, corpus_dir: Path, bad_input_dir: Path
+    fresh: tuple[Path, Env], tmp_path: Path, corpus_dir: Path, bad_input_dir: Path
 ) -> None:
     folder = tmp_path / "mixed"
     shutil.copytree(bad_input_dir, folder)
     (folder / "README.md").unlink()
     shutil.copy(corpus_dir / "responses" / "aust-heia-kommune.txt", folder)
-    data_dir = tmp_path / "kg"
+    data_dir = fresh
     code, out, err = cli(
         data_dir, "ingest", "--no-index", "--reference", str(corpus_dir / "reference"), str(folder)
     )
@@ -121,7 +159,7 @@ def test_bad_input_is_reported_and_the_batch_goes_on(
     for name in bad:
         assert f"{name}:" in err, f"{name} not reported: {err}"
     assert "Traceback" not in out + err
-    kg = PolicyKG(Settings(data_dir=data_dir))
+    kg = PolicyKG(Settings(data_dir=fresh[0], sparql_url=fresh[1].get("POLICYKG_SPARQL_URL")))
     try:
         files = {r["f"] for r in kg.store.select(PREFIXES + "SELECT ?f WHERE { ?d pkg:fileName ?f }")}
     finally:
@@ -129,16 +167,16 @@ def test_bad_input_is_reported_and_the_batch_goes_on(
     assert files == {"aust-heia-kommune.txt"}
 
 
-def test_missing_path_and_unknown_command_are_clean(tmp_path: Path) -> None:
+def test_missing_path_and_unknown_command_are_clean(fresh: tuple[Path, Env], tmp_path: Path) -> None:
     code, _, err = cli(
-        tmp_path / "kg", "ingest", "--reference", "examples/nou-2026-1/reference", str(tmp_path / "nope")
+        fresh, "ingest", "--reference", "examples/nou-2026-1/reference", str(tmp_path / "nope")
     )
     assert code == 1 and "no such file or folder" in err and "Traceback" not in err
-    code, _, err = cli(tmp_path / "kg", "sparql", "SELECT ?x WHERE { ?x ?y }")
+    code, _, err = cli(fresh, "sparql", "SELECT ?x WHERE { ?x ?y }")
     assert code == 1 and "error:" in err and "Traceback" not in err
 
 
-def test_trace_v1_shows_distriktssenteret_opposing(ingested: Path) -> None:
+def test_trace_v1_shows_distriktssenteret_opposing(ingested: tuple[Path, Env]) -> None:
     code, out, err = cli(ingested, "trace", "V1", "--json")
     assert code == 0, err
     data = json.loads(out)
@@ -153,12 +191,14 @@ def test_trace_v1_shows_distriktssenteret_opposing(ingested: Path) -> None:
     assert code == 0 and "Distriktssenteret" in out and "går imot" in out
 
 
-def test_curation_wins_and_survives_reingest(tmp_path: Path, corpus_dir: Path) -> None:
+def test_curation_wins_and_survives_reingest(
+    fresh: tuple[Path, Env], tmp_path: Path, corpus_dir: Path
+) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(corpus_dir / "reference", corpus / "reference")
     (corpus / "responses").mkdir()
     shutil.copy(corpus_dir / "responses" / "lia-kommune.pdf", corpus / "responses")
-    data_dir = tmp_path / "kg"
+    data_dir = fresh
     assert cli(data_dir, "ingest", "--no-index", str(corpus))[0] == 0
     code, _, err = cli(
         data_dir,
@@ -208,7 +248,7 @@ def test_curation_wins_and_survives_reingest(tmp_path: Path, corpus_dir: Path) -
     assert code == 1 and "no ingested response named 'nope.pdf'" in err
 
 
-def test_index_check_and_reindex(ingested: Path) -> None:
+def test_index_check_and_reindex(ingested: tuple[Path, Env]) -> None:
     code, out, _ = cli(ingested, "check")
     assert code == 0, out
     assert "0 missing from the index, 0 orphan points" in out
@@ -216,7 +256,7 @@ def test_index_check_and_reindex(ingested: Path) -> None:
     assert code == 0 and "0 texts embedded" in out  # vectors come from the cache
 
 
-def test_ask_json_shape(ingested: Path) -> None:
+def test_ask_json_shape(ingested: tuple[Path, Env]) -> None:
     code, out, err = cli(
         ingested, "ask", "Hvem vil beholde bemanningsnormene i barnehagen?", "--top-k", "5", "--json"
     )
