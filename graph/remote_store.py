@@ -18,7 +18,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import cast
 
 import httpx
 import pyoxigraph as ox
@@ -31,16 +30,12 @@ from graph.errors import (
 )
 from graph.store import (
     _EXPORT_FORMATS,
-    GRAPH_MEDIA_TYPES,
-    RESULT_MEDIA_TYPES,
     ExportFormat,
     QueryLimits,
     RawResult,
     Row,
-    _bounded,
-    _negotiate,
-    _serialize_solutions,
     _term_value,
+    render_result,
     sorted_nquads,
 )
 
@@ -217,22 +212,7 @@ class RemoteSparqlStore:
         limits = limits or QueryLimits()
         started = time.monotonic()
         with self._query(query, limits.timeout_s) as result:
-            # Negotiation, caps and serialisation mirror OxigraphStore.query_raw line by line.
-            if isinstance(result, ox.QueryBoolean):
-                media = _negotiate(accept, RESULT_MEDIA_TYPES, "application/sparql-results+json")
-                return RawResult(result.serialize(format=RESULT_MEDIA_TYPES[media]) or b"", media, "ask")
-            if isinstance(result, ox.QuerySolutions):
-                media = _negotiate(accept, RESULT_MEDIA_TYPES, "application/sparql-results+json")
-                variables = list(result.variables)
-                rows = list(_bounded(iter(result), limits, started))
-                return RawResult(
-                    _serialize_solutions(variables, rows, RESULT_MEDIA_TYPES[media]), media, "select"
-                )
-            media = _negotiate(accept, GRAPH_MEDIA_TYPES, "text/turtle")
-            quads = cast(Iterator[ox.Quad], _bounded(cast(Iterator[object], result), limits, started))
-            triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-            body = ox.serialize(triples, format=GRAPH_MEDIA_TYPES[media]) or b""
-            return RawResult(body, media, "graph")
+            return render_result(result, accept, limits, started)
 
     def export(self, fmt: ExportFormat) -> bytes:
         if fmt != "nq" and fmt not in _EXPORT_FORMATS:

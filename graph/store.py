@@ -36,6 +36,7 @@ __all__ = [
     "RawResult",
     "Row",
     "open_store",
+    "render_result",
     "sorted_nquads",
 ]
 
@@ -197,20 +198,7 @@ class OxigraphStore:
     def query_raw(self, query: str, accept: str, limits: QueryLimits | None = None) -> RawResult:
         limits = limits or QueryLimits()
         started = time.monotonic()
-        result = self._run(query)
-        if isinstance(result, ox.QueryBoolean):
-            media = _negotiate(accept, RESULT_MEDIA_TYPES, "application/sparql-results+json")
-            return RawResult(result.serialize(format=RESULT_MEDIA_TYPES[media]) or b"", media, "ask")
-        if isinstance(result, ox.QuerySolutions):
-            media = _negotiate(accept, RESULT_MEDIA_TYPES, "application/sparql-results+json")
-            variables = list(result.variables)
-            rows = list(_bounded(iter(result), limits, started))
-            body = _serialize_solutions(variables, rows, RESULT_MEDIA_TYPES[media])
-            return RawResult(body, media, "select")
-        media = _negotiate(accept, GRAPH_MEDIA_TYPES, "text/turtle")
-        triples = list(_bounded(iter(result), limits, started))  # type: ignore[call-overload]
-        body = ox.serialize(triples, format=GRAPH_MEDIA_TYPES[media]) or b""  # type: ignore[arg-type]
-        return RawResult(body, media, "graph")
+        return render_result(self._run(query), accept, limits, started)
 
     def export(self, fmt: ExportFormat) -> bytes:
         if fmt == "nq":
@@ -223,6 +211,27 @@ class OxigraphStore:
         # pyoxigraph closes the RocksDB handle when the object is collected.
         self._store.flush() if self.path is not None else None
         del self._store
+
+
+def render_result(result: object, accept: str, limits: QueryLimits, started: float) -> RawResult:
+    """Serialise a pyoxigraph query result as the negotiated media type, within the limits.
+
+    Shared by every store, so negotiation, caps and bytes are the same whichever holds the graph.
+    """
+    if isinstance(result, ox.QueryBoolean):
+        media = _negotiate(accept, RESULT_MEDIA_TYPES, "application/sparql-results+json")
+        return RawResult(result.serialize(format=RESULT_MEDIA_TYPES[media]) or b"", media, "ask")
+    if isinstance(result, ox.QuerySolutions):
+        media = _negotiate(accept, RESULT_MEDIA_TYPES, "application/sparql-results+json")
+        variables = list(result.variables)
+        rows = list(_bounded(iter(result), limits, started))
+        return RawResult(_serialize_solutions(variables, rows, RESULT_MEDIA_TYPES[media]), media, "select")
+    media = _negotiate(accept, GRAPH_MEDIA_TYPES, "text/turtle")
+    triples = [
+        t if isinstance(t, ox.Triple) else ox.Triple(t.subject, t.predicate, t.object)  # type: ignore[attr-defined]
+        for t in _bounded(iter(result), limits, started)  # type: ignore[call-overload]
+    ]
+    return RawResult(ox.serialize(triples, format=GRAPH_MEDIA_TYPES[media]) or b"", media, "graph")
 
 
 def _bounded(items: Iterator[object], limits: QueryLimits, started: float) -> Iterator[object]:
