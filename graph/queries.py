@@ -196,9 +196,11 @@ WHERE {
                 oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end .
              ?doc pkg:fileName ?file .
              OPTIONAL { ?p pkg:heading ?heading }
-             OPTIONAL { ?doc pkg:sender ?sender . ?sender foaf:name ?senderName ; pkg:actorType ?actorType }
+             OPTIONAL { ?doc pkg:sender ?sender }
              OPTIONAL { ?doc dcterms:date ?date }
              OPTIONAL { ?doc dcterms:language ?lang } }
+  # A known sender is described in the reference graph, a new one in the response's own graph.
+  OPTIONAL { ?sender foaf:name ?senderName ; pkg:actorType ?actorType }
   %FILTER%
 }"""
 

@@ -310,6 +310,9 @@ def ask(
     ] = None,
     language: Annotated[str | None, typer.Option("--language", help="nb or nn")] = None,
     mode: Annotated[str, typer.Option("--mode", help="hybrid | dense | lexical")] = "hybrid",
+    entities: Annotated[
+        bool, typer.Option("--entities", help="Also find recommendations, grant schemes, pilots and actors.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the responses; each hit shows its document, sender, date, score and graph links."""
@@ -321,6 +324,7 @@ def ask(
             recommendation=recommendation,
             language=language,
             mode=mode,
+            include_entities=entities,
         )
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
@@ -331,6 +335,13 @@ def ask(
         links = ", ".join(
             f"{lk['id']}" + (f" ({lk['stance']})" if lk.get("stance") else "") for lk in hit["links"]
         )
+        if hit["kind"] != "passage":
+            console.print(
+                f"[bold]{rank}.[/] {hit['kind']} {hit['entity_id']} · score {hit['score']:.3f}",
+                highlight=False,
+            )
+            console.print(f"   {hit['text']}", highlight=False, markup=False)
+            continue
         console.print(
             f"[bold]{rank}.[/] {hit['document']} · {hit['actor'] or '?'} ({hit['actor_type'] or '?'}) · "
             f"{hit['date'] or 'no date'} · score {hit['score']:.3f}" + (f" · {links}" if links else ""),

@@ -266,6 +266,7 @@ def test_ask_json_shape(ingested: tuple[Path, Env]) -> None:
     assert len(data["hits"]) == 5
     hit = data["hits"][0]
     assert {"document", "passage_iri", "text", "score", "actor", "links"} <= set(hit)
+    assert all(h["actor"] and h["actor_type"] for h in data["hits"])  # known senders too
     assert any(
         h["document"] in {"barnehagelaererforbundet.pdf", "nordfjell-kommune.docx"} for h in data["hits"]
     )
