@@ -21,9 +21,11 @@ from ingest.model import Stance
 
 __all__ = [
     "CONDITION",
+    "CUE_WORDS",
     "DEFER",
     "DEONTIC",
     "OPPOSE",
+    "OPPOSE_ACTION",
     "QUALIFIED_SUPPORT",
     "REMOVAL",
     "RESERVATION",
@@ -31,6 +33,7 @@ __all__ = [
     "SUPPORT",
     "SUPPORT_EVALUATIVE",
     "Cue",
+    "cue_words_masked",
     "detect_cue",
     "is_commission_voice",
 ]
@@ -50,7 +53,9 @@ SUPPORT: tuple[str, ...] = (
     r"(?:er|vere|være|var) (?:\w+ ){0,2}(?:enig|enige|einig|einige|samd|samde)",
     r"deler (?:\w+ ){0,2}(?:vurdering|vurderinga|vurderingen|syn|synet|analyse|analysen|oppfatning|"
     r"oppfatninga|oppfatningen|konklusjon|konklusjonen|bekymring|uro)",
-    r"(?:har|får|gir|fortjener) (?:\w+ ){0,3}(?:støtte|tilslutning)",
+    # The noun only when it is the respondent's backing: "har vår klare støtte", "har forbundets fulle støtte".
+    r"(?:har|får|gir|fortjener) (?:\w+ ){0,2}(?:vår|vårt|si|sin|full|fulle|klar|klare|sterk|sterke|[\wæøå]+s) "
+    r"(?:\w+ )?(?:støtte|tilslutning)",
     r"(?:full|fulle|klar|klare|sterk|sterke|stor|helhjertet) støtte",
     r"(?:ønsk|hels|hils)(?:er|jer|ar) (?:\w+ ){1,12}velkom(?:men|e)",
     r"(?:er|vere|være|stiller (?:oss|seg)) (?:\w+ ){0,2}positiv(?:e)? til",
@@ -84,6 +89,9 @@ OPPOSE: tuple[str, ...] = (
     r"(?:har|har vi) (?:\w+ )?vanskel(?:ig|eg) for å (?:se|sjå) at",
     r"(?:er|vere|være) (?:\w+ )?(?:sterkt |svært )?kritisk(?:e)? til",
     r"advar(?:er|ar) (?:\w+ )?(?:sterkt|klart|tydeleg|tydelig) mot",
+)
+# "should not be done": opposition when the verb is the proposal's action.
+OPPOSE_ACTION: tuple[str, ...] = (
     r"bør (?:ikke|ikkje) (?:\w+ )?(?:innlemmes|innlemmast|fjernes|fjernast|oppheves|opphevast|avvikles|"
     r"avviklast|gjennomføres|gjennomførast|følges opp|følgjast opp|vedtas|vedtakast)",
 )
@@ -133,7 +141,7 @@ DEFER: tuple[str, ...] = (
     r"(?:vil|skal) komme tilbake til",
     r"(?:kjem|kjem vi|vil koma) (?:\w+ )?(?:tilbake|attende) til",
     r"kommer (?:\w+ )?tilbake til",
-    r"vil følgje? (?:\w+ ){0,4}(?:arbeid|arbeidet|utredning|utgreiing|oppfølging)",
+    r"vil følgj?e (?:\w+ ){0,4}(?:arbeid|arbeidet|utredning|utgreiing|oppfølging)",
     r"ser (?:\w+ )?fram til",
     r"(?:tar|tek) (?:\w+ )?(?:ikke|ikkje) stilling",
     r"avventer|avventar",
@@ -147,6 +155,13 @@ _COMMISSION = re.compile(
 )
 
 
+# Inverted word order after an adverbial: "I tillegg vil kommisjonen se på ...", "I andre delutgreiing skal utvalet ...".
+_COMMISSION_INVERTED = re.compile(
+    r"^(?:[\wæøå-]+ ){1,4}(?:vil|skal|har|anbefaler|tilrår|foreslår|mener|meiner|varsler|varslar) "
+    r"(?:kommisjonen|kommunekommisjonen|utvalget|utvalet)\b"
+)
+
+
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![\wæøå])(?:" + "|".join(patterns) + r")(?![\wæøå])")
 
@@ -154,7 +169,7 @@ def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
 _SUPPORT = _compile(SUPPORT)
 _EVALUATIVE = _compile(SUPPORT_EVALUATIVE)
 _DEONTIC = _compile(DEONTIC)
-_OPPOSE = _compile(OPPOSE)
+_OPPOSE = _compile(OPPOSE + OPPOSE_ACTION)
 _CONDITION = _compile(CONDITION)
 _QUALIFIED = _compile(QUALIFIED_SUPPORT)
 _RESERVATION = _compile(RESERVATION)
@@ -187,9 +202,36 @@ def _negated(text: str, start: int, end: int) -> bool:
     return False
 
 
+# Words that only carry attitude ("deler kommisjonens analyse": "analyse" is no topic there).
+CUE_WORDS = frozenset(
+    w
+    for group in (SUPPORT, SUPPORT_EVALUATIVE, QUALIFIED_SUPPORT, OPPOSE)
+    for pattern in group
+    for w in re.findall(r"[a-zæøå]{2,}", re.sub(r"\\w|\?[:=!<]", " ", pattern))
+)
+_CUE_PREFIXES = tuple(w for w in CUE_WORDS if len(w) >= 5)
+
+
+def cue_words_masked(sentence: str, phrase: str) -> str:
+    """The sentence with the attitude words of its cue phrase blanked (topic words stay)."""
+    if not phrase:
+        return sentence
+    pattern = r"\s+".join(re.escape(w) for w in phrase.split())
+    m = re.search(pattern, sentence, flags=re.IGNORECASE)
+    if m is None:
+        return sentence
+    kept = " ".join(
+        w
+        for w in m.group(0).split()
+        if w.lower() not in CUE_WORDS and not w.lower().startswith(_CUE_PREFIXES)
+    )
+    return f"{sentence[: m.start()]} {kept} {sentence[m.end() :]}"
+
+
 def is_commission_voice(sentence: str) -> bool:
     """True when the sentence reports what the commission proposes or does, not the respondent's view."""
-    return bool(_COMMISSION.match(sentence.lower().lstrip("*«\"'–- ")))
+    text = " ".join(sentence.lower().lstrip("*«\"'–- ").split())
+    return bool(_COMMISSION.match(text) or _COMMISSION_INVERTED.match(text))
 
 
 def _first(pattern: re.Pattern[str], text: str, *, negated: bool) -> re.Match[str] | None:

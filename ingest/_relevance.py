@@ -46,7 +46,8 @@ _CHAPTER = re.compile(r"\bkap(?:ittel|itel|\.)?\s*(\d+(?:\.\d+)?)", re.IGNORECAS
 GRANT_BONUS = 0.6
 CHAPTER_BONUS = 0.25
 HEADING_WEIGHT = 0.35
-EMBEDDING_SCALE = 8.0
+EMBEDDING_SCALE = 10.0
+EMBEDDING_FLOOR = 0.03  # e5 cosine above the sentence's mean over targets
 SINGLE_TERM = 0.6
 
 
@@ -58,7 +59,7 @@ def _match(term: str, word: str) -> float:
     """How well a word stem of the sentence matches a term stem of the proposal."""
     if term == word:
         return 1.0
-    if len(term) >= 6 and term in word:  # compound containing the term: "bemanningskrav" ∋ "bemanning"
+    if len(term) >= 7 and term in word:  # compound containing the term: "bemanningskrav" ∋ "bemanning"
         return 0.9
     prefix = 0
     for a, b in zip(term, word, strict=False):
@@ -69,6 +70,18 @@ def _match(term: str, word: str) -> float:
     if prefix >= 6 and len(term) - prefix <= 3 and len(word) - prefix <= 3:
         return 0.8
     return 0.0
+
+
+def _split_match(term: str, words: set[str]) -> str:
+    """A compound term written as separate words: "krav til kompetanse" for "kompetansekrav"."""
+    for i in range(5, len(term) - 3):
+        head, modifier = term[i:], term[:i]
+        if head in words:
+            stem_mod = modifier[:-1] if modifier.endswith("s") and len(modifier) > 5 else modifier
+            for w in words:
+                if w != head and len(w) >= 5 and (w.startswith(stem_mod) or stem_mod.startswith(w)):
+                    return w
+    return ""
 
 
 class TargetIndex:
@@ -92,7 +105,7 @@ class TargetIndex:
             for theme_id in t.themes:
                 if theme_id in themes:
                     for s in _stems(themes[theme_id].label):
-                        prof.setdefault(s, 0.5)  # the theme's words count, a little
+                        prof.setdefault(s, 0.3)  # the theme's words count, a little
             profiles.append(prof)
         df = Counter(s for prof in profiles for s in prof)
         n = len(self.targets)
@@ -124,6 +137,10 @@ class TargetIndex:
                         best, best_word = score, word
                     if best == 1.0:
                         break
+                if best < 0.8 and len(term) >= 9:
+                    split = _split_match(term, words)
+                    if split:
+                        best, best_word = 0.8, split
                 hit += w * best
                 if best >= 0.8:
                     matched.add(best_word)
@@ -147,7 +164,9 @@ class TargetIndex:
         if self._vectors is not None and self.embedder is not None:
             sims = self.embedder.embed_passages(list(sentences)) @ self._vectors.T
             centred = sims - sims.mean(axis=1, keepdims=True)
-            rel += np.clip(centred, 0, None).astype(np.float32) * EMBEDDING_SCALE
+            # Only a clear preference counts: the per-sentence best is above EMBEDDING_FLOOR for half
+            # of all sentences, whatever they are about.
+            rel += np.clip(centred - EMBEDDING_FLOOR, 0, None).astype(np.float32) * EMBEDDING_SCALE
         for i, text in enumerate(sentences):
             chapters = set(_CHAPTER.findall(text)) | set(_CHAPTER.findall(headings[i]))
             for j, t in enumerate(self.targets):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest._cues import Cue, detect_cue, is_commission_voice
+from ingest._cues import Cue, cue_words_masked, detect_cue, is_commission_voice
 from ingest._relevance import TargetIndex
 from ingest.embedding import Embedder
 from ingest.model import EntityKind, PassageKind, Position, ResponseDocument, ResponseType, Stance
@@ -42,6 +42,7 @@ MENTION_RELEVANCE = 0.8  # a proposal only reported, not judged, must be named c
 TOP_MARGIN = 0.85  # a sentence counts for every proposal within this fraction of its best one
 WEAK_MIN_RELEVANCE = 0.7  # evaluative / normative cues need a clearer topic than explicit ones
 HEADING_CLEAR = 0.35  # a heading this relevant to one proposal names the section's topic
+HEADING_MARGIN = 0.5  # ... and another proposal must beat it by this much to count there
 SUMMARY_PENALTY = 0.9  # prefer the body's statement over the summary bullet that repeats it
 
 _LEADER = re.compile(r"^(?:\(?\d{1,2}[.)]|[a-z][.)]|[-–•*])\s+")
@@ -99,13 +100,6 @@ def _sentences(doc: ResponseDocument) -> list[_Sentence]:
     return out
 
 
-def _mask(text: str, phrase: str) -> str:
-    if not phrase:
-        return text
-    pattern = r"\s+".join(re.escape(w) for w in phrase.split())
-    return re.sub(pattern, " ", text, count=1, flags=re.IGNORECASE)
-
-
 def is_without_comments(doc: ResponseDocument) -> bool:
     """A «uten merknad» response: says so in its metadata, or is short and says it has no remarks."""
     if doc.metadata.response_type is ResponseType.WITHOUT_COMMENTS:
@@ -120,9 +114,11 @@ class StanceClassifier:
         self.embedder = embedder
         self.index = TargetIndex(reference, embedder)  # per-target weights and vectors, once
         self.targets = self.index.targets
-        self._engaged: set[int] = set()  # passages where the respondent states something (per document)
 
-    def _candidates(self, doc: ResponseDocument, sentences: list[_Sentence]) -> dict[str, list[_Candidate]]:
+    def _candidates(
+        self, doc: ResponseDocument, sentences: list[_Sentence]
+    ) -> tuple[dict[str, list[_Candidate]], set[int]]:
+        """Candidate statements per target, and the passages where the respondent states something."""
         grants = [
             {
                 m.entity_id
@@ -133,12 +129,14 @@ class StanceClassifier:
         ]
         cues = [detect_cue(s.text) for s in sentences]
         # The stance words are no topic: "deler kommisjonens analyse" is not about data analysis.
-        topics = [_mask(s.text, c.phrase) if c else s.text for s, c in zip(sentences, cues, strict=True)]
+        topics = [
+            cue_words_masked(s.text, c.phrase) if c else s.text for s, c in zip(sentences, cues, strict=True)
+        ]
         headings = [s.heading for s in sentences]
         rel = self.index.relevance(topics, headings, grants)
         heading_rel = {h: self.index.lexical(h) for h in set(headings) if h}
         commission = [is_commission_voice(s.text) for s in sentences]
-        self._engaged = {
+        engaged = {
             s.passage_index
             for s, c, comm in zip(sentences, cues, commission, strict=True)
             if c is not None and not comm
@@ -163,7 +161,7 @@ class StanceClassifier:
                 # Under a heading that names one proposal, another must be clearly more relevant to count.
                 h = int(hrow.argmax())
                 if np.sort(hrow)[-2] < hrow[h] / 1.5:
-                    keep = row >= row[h] * 1.2
+                    keep = row >= row[h] + HEADING_MARGIN
                     keep[h] = True
                     row = np.where(keep, row, 0.0)
             best = float(row.max())
@@ -180,7 +178,7 @@ class StanceClassifier:
                     stance = Stance.QUALIFIED
                 score = cue.strength * min(r, 2.0) * (SUMMARY_PENALTY if s.summary else 1.0)
                 out.setdefault(t.id, []).append(_Candidate(stance, cue, score, r, s))
-        return out
+        return out, engaged
 
     def classify(self, doc: ResponseDocument, sender_id: str | None = None) -> list[Position]:
         """One position per proposal the response really addresses, best evidence first."""
@@ -190,13 +188,14 @@ class StanceClassifier:
         if not sentences:
             return []
         positions = []
-        for target_id, cands in self._candidates(doc, sentences).items():
-            position = self._decide(target_id, cands)
+        candidates, engaged = self._candidates(doc, sentences)
+        for target_id, cands in candidates.items():
+            position = self._decide(target_id, cands, engaged)
             if position is not None:
                 positions.append(position)
         return sorted(positions, key=lambda p: p.target_id)
 
-    def _decide(self, target_id: str, cands: list[_Candidate]) -> Position | None:
+    def _decide(self, target_id: str, cands: list[_Candidate], engaged: set[int]) -> Position | None:
         stated = [c for c in cands if c.cue.kind not in ("commission", "defer", "reservation")]
         reported = [c for c in cands if c.cue.kind in ("commission", "defer")]
         if stated:
@@ -213,10 +212,10 @@ class StanceClassifier:
         elif reported:
             # Only where the respondent engages with it in the same passage; a letter's recap of the
             # commission's mandate in its introduction is not a mention of a proposal.
-            engaged = [c for c in reported if c.sentence.passage_index in self._engaged]
-            if not engaged:
+            discussed = [c for c in reported if c.sentence.passage_index in engaged]
+            if not discussed:
                 return None
-            best = max(engaged, key=lambda c: c.relevance)
+            best = max(discussed, key=lambda c: c.relevance)
             if best.relevance < MENTION_RELEVANCE:
                 return None
             stance = Stance.MENTIONS
