@@ -46,7 +46,9 @@ def test_metadata_matches_gold(sample_docs: dict[str, ResponseDocument], gold_di
             assert md.response_type.value == row["response_type"], row["file"]
 
 
-def test_gold_quotes_are_in_the_extracted_text(sample_docs: dict[str, ResponseDocument], gold_dir: Path) -> None:
+def test_gold_quotes_are_in_the_extracted_text(
+    sample_docs: dict[str, ResponseDocument], gold_dir: Path
+) -> None:
     quotes: list[tuple[str, str]] = []
     with (gold_dir / "stances.csv").open(encoding="utf-8") as fh:
         quotes += [(r["file"], r["quote"]) for r in csv.DictReader(fh)]
