@@ -17,6 +17,7 @@ from graph.store import GraphStore, Row
 __all__ = [
     "PREFIXES",
     "PositionRow",
+    "campaign_groups",
     "document_ingest_keys",
     "index_items",
     "positions",
@@ -334,3 +335,15 @@ def proposal_ids(store: GraphStore) -> list[str]:
         str(r["id"])
         for r in store.select(_q("SELECT DISTINCT ?id WHERE { ?p a pkg:Proposal ; pkg:identifier ?id }"))
     )
+
+
+def campaign_groups(store: GraphStore, threshold: float = 0.5) -> list[list[str]]:
+    """Responses grouped by near-identical text (campaigns), from the stored MinHash signatures."""
+    from ingest.campaign import group_signatures
+
+    rows = store.select(
+        _q(
+            "SELECT DISTINCT ?file ?sig WHERE { ?d a pkg:ConsultationResponse ; pkg:fileName ?file ; pkg:textFingerprint ?sig }"
+        )
+    )
+    return group_signatures({str(r["file"]): str(r["sig"]) for r in rows}, threshold)

@@ -2,9 +2,10 @@
 
 Near-duplicates are found by word-shingle Jaccard similarity after masking the sender's
 own name (municipalities send the same resolution under their own names). The fingerprint
-of a letter is a SimHash of its masked shingles: letters of one campaign get the same or
-nearly the same value, and :func:`group_near_duplicates` groups them by Jaccard similarity,
-so counts can be given per response and per distinct text.
+of a letter is a MinHash signature of its masked shingles, stored in the graph: the share of
+equal slots between two signatures estimates their Jaccard similarity, so the whole hearing
+can be grouped later (:func:`group_signatures`) without reading the texts again, and counts
+can be given per response and per distinct text.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from collections.abc import Sequence
 
 from ingest.model import PassageKind, ResponseDocument
 
-__all__ = ["group_near_duplicates", "shingles", "text_fingerprint"]
+__all__ = [
+    "group_near_duplicates",
+    "group_signatures",
+    "shingles",
+    "signature_similarity",
+    "text_fingerprint",
+]
 
 SHINGLE = 5  # words per shingle
 # Dates, case numbers and signatures differ between otherwise identical resolutions.
@@ -39,15 +46,61 @@ def shingles(doc: ResponseDocument) -> set[str]:
     return {" ".join(words[i : i + SHINGLE]) for i in range(max(0, len(words) - SHINGLE + 1))}
 
 
+SIGNATURE_SLOTS = 64
+_MERSENNE = (1 << 61) - 1
+
+
+def _slot_params() -> list[tuple[int, int]]:
+    # Fixed per-slot hash parameters derived from their index: the same on every machine and run.
+    out = []
+    for k in range(SIGNATURE_SLOTS):
+        digest = hashlib.blake2b(f"policykg-minhash-{k}".encode(), digest_size=16).digest()
+        out.append(
+            (int.from_bytes(digest[:8], "big") % _MERSENNE | 1, int.from_bytes(digest[8:], "big") % _MERSENNE)
+        )
+    return out
+
+
+_PARAMS = _slot_params()
+
+
 def text_fingerprint(doc: ResponseDocument) -> str:
-    """A 64-bit SimHash (hex) of the masked shingles: stable for the same text on every machine."""
-    weights = [0] * 64
-    for sh in shingles(doc):
-        h = int.from_bytes(hashlib.blake2b(sh.encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if h >> bit & 1 else -1
-    value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
-    return f"{value:016x}"
+    """MinHash signature (64 slots, hex, '.'-separated) of the masked shingles; '' for an empty text."""
+    base = [
+        int.from_bytes(hashlib.blake2b(sh.encode(), digest_size=8).digest(), "big") for sh in shingles(doc)
+    ]
+    if not base:
+        return ""
+    return ".".join(f"{min((a * h + b) % _MERSENNE for h in base):x}" for a, b in _PARAMS)
+
+
+def signature_similarity(a: str, b: str) -> float:
+    """Estimated Jaccard similarity of the texts behind two signatures."""
+    sa, sb = a.split("."), b.split(".")
+    if not a or not b or len(sa) != len(sb):
+        return 0.0
+    return sum(x == y for x, y in zip(sa, sb, strict=True)) / len(sa)
+
+
+def group_signatures(signatures: dict[str, str], threshold: float = 0.5) -> list[list[str]]:
+    """Groups of names (sorted) whose signatures estimate a Jaccard similarity of at least ``threshold``."""
+    names = sorted(signatures)
+    parent = {n: n for n in names}
+
+    def find(n: str) -> str:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            if signature_similarity(signatures[a], signatures[b]) >= threshold:
+                parent[find(a)] = find(b)
+    groups: dict[str, list[str]] = {}
+    for n in names:
+        groups.setdefault(find(n), []).append(n)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

@@ -386,7 +386,11 @@ def trace(
         group = [p for p in result["positions"] if p["stance"] == stance]
         if not group:
             continue
-        table = Table(title=f"{STANCE_LABELS[stance]}: {len(group)}", title_justify="left", expand=True)
+        distinct = result["counts"][stance]["distinct_texts"]
+        title = f"{STANCE_LABELS[stance]}: {len(group)}" + (
+            f" ({distinct} distinct texts)" if distinct != len(group) else ""
+        )
+        table = Table(title=title, title_justify="left", expand=True)
         for col in ("actor", "type", "document", "quote", "conf."):
             table.add_column(col, overflow="fold")
         for p in group:
@@ -430,6 +434,22 @@ def curate(
     with open_kg() as kg:
         n = apply_decisions(kg.store, kg.iris, decisions, known_targets=set(proposal_ids(kg.store)))
     console.print(f"recorded {n} decision(s)")
+
+
+@app.command()
+@friendly_errors
+def campaigns(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Groups of responses that repeat the same text (e.g. one council resolution sent by many)."""
+    from graph.queries import campaign_groups
+
+    with open_kg() as kg:
+        groups = [g for g in campaign_groups(kg.store) if len(g) > 1]
+    if as_json:
+        sys.stdout.write(json.dumps({"campaigns": groups}, ensure_ascii=False, indent=2) + "\n")
+        return
+    for g in groups:
+        console.print(f"{len(g)} responses: {', '.join(g)}", highlight=False)
+    console.print(f"{len(groups)} campaign(s)")
 
 
 # -- server ----------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.queries import positions, proposal
+from graph.queries import campaign_groups, positions, proposal
 from graph.store import GraphStore
 
 __all__ = ["trace_target"]
@@ -16,6 +16,12 @@ def trace_target(store: GraphStore, target_id: str) -> dict[str, Any] | None:
     if prop is None:
         return None
     rows = positions(store, target_id=target_id)
+    # Campaign letters (the same council resolution from several senders) count once per distinct text.
+    group_of = {f: g[0] for g in campaign_groups(store) for f in g}
+    counts: dict[str, dict[str, int]] = {}
+    for stance in sorted({r.stance for r in rows}):
+        docs = [r.document for r in rows if r.stance == stance]
+        counts[stance] = {"responses": len(docs), "distinct_texts": len({group_of.get(d, d) for d in docs})}
     return {
         "target": target_id,
         "title": prop["title"],
@@ -36,7 +42,9 @@ def trace_target(store: GraphStore, target_id: str) -> dict[str, Any] | None:
                 "passage_iri": r.passage_iri,
                 "start": r.start,
                 "end": r.end,
+                "campaign": group_of.get(r.document, r.document),
             }
             for r in rows
         ],
+        "counts": counts,
     }

@@ -134,6 +134,14 @@ class TracePosition(BaseModel):
     passage_iri: str | None = None
     start: int | None = None
     end: int | None = None
+    campaign: str | None = None  # first file of the group of responses sharing this text
+
+
+class TextCounts(BaseModel):
+    """Positions counted per response and per distinct text (campaign letters count once)."""
+
+    responses: int
+    distinct_texts: int
 
 
 class PositionOut(TracePosition):
@@ -147,6 +155,7 @@ class RecommendationDetailOut(BaseModel):
     kind: str
     text: str | None
     stance_counts: StanceCounts
+    counts: dict[str, TextCounts]
     positions: list[TracePosition]
 
 
