@@ -30,6 +30,19 @@ _NN_TO_NB = (
     ("høyring", "høring"),
     ("styresmakt", "myndighet"),
     ("øyremerk", "øremerk"),
+    ("løysing", "løsning"),
+    ("verkemiddel", "virkemiddel"),
+    ("verkemidl", "virkemidl"),
+    ("rettleiar", "veileder"),
+    ("rettleiing", "veiledning"),
+    ("ulikskap", "ulikhet"),
+    ("tenest", "tjenest"),
+    ("samordna", "samordnet"),
+    ("rapportar", "rapporter"),
+    ("folkevald", "folkevalgt"),
+    ("utgreie", "utrede"),
+    ("innbyggjar", "innbygger"),
+    ("forsking", "forskning"),
 )
 # Inflectional endings, longest first; stripped only when a stem of 4+ letters remains.
 _SUFFIXES = (

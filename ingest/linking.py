@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from ingest._morph import Token, slugify, stem, tokens
+from ingest._newentities import actor_type_for_name, find_new_actors, find_new_pilots, new_actor_id
 from ingest.metadata import normalise_name
-from ingest.model import ActorType, EntityKind, Mention, ResponseDocument
+from ingest.model import ActorType, EntityKind, Mention, Passage, ResponseDocument
 from ingest.reference import ReferenceData
 
-__all__ = ["EntityLinker", "SenderActor", "actor_type_for_name"]
+__all__ = ["EntityLinker", "SenderActor", "actor_type_for_name", "new_actor_id"]
 
 FUZZY_MIN = 88.0  # rapidfuzz ratio for a misspelt long word to count
 FUZZY_MIN_LEN = 8  # shorter words must match by stem: too many near neighbours otherwise
@@ -41,72 +42,54 @@ class _Alias:
     words: tuple[str, ...]  # as written in the reference data
     stems: tuple[str, ...]
     strict: bool  # short all-caps or common-word alias: exact case only
+    quoted_only: bool  # several short common words ("I lag"): only as a «quoted» name
+    name_stems: tuple[str, ...]  # the entity's full name, to extend a short alias to it
 
 
-_NEW_ACTOR_PATTERNS: tuple[tuple[re.Pattern[str], ActorType | None], ...] = (
-    (
-        re.compile(
-            r"\bStatsforvalte(?:ren|aren)\s+i\s+((?:[A-ZÆØÅ][\wæøå-]+)(?:\s+(?:og\s+)?[A-ZÆØÅ][\wæøå-]+)*)"
-        ),
-        ActorType.COUNTY_GOVERNOR,
-    ),
-    (
-        re.compile(
-            r"\b((?:[A-ZÆØÅ][\wæøåÆØÅ-]+\s+)(?:og\s+[A-ZÆØÅ][\wæøå-]+\s+)?)(fylkeskommune|FYLKESKOMMUNE)\b"
-        ),
-        ActorType.COUNTY,
-    ),
-    (
-        re.compile(r"\b((?:[A-ZÆØÅ][\wæøåÆØÅ-]+\s+)(?:og\s+[A-ZÆØÅ][\wæøå-]+\s+)?)(kommune|KOMMUNE)\b"),
-        ActorType.MUNICIPALITY,
-    ),
-    (re.compile(r"\b([A-ZÆØÅ][\wæøå-]+\s+)(regionråd|regionråd\w*)\b"), ActorType.MUNICIPAL_GROUP),
-    (re.compile(r"\b([A-ZÆØÅ][\wæøå-]+\s+)(kommuneforbund)\b"), ActorType.INTEREST_ORGANISATION),
-    (re.compile(r"\b(Forbundet\s+for\s+)([a-zæøå]+)\b"), ActorType.UNION),
-    (re.compile(r"\b()([A-ZÆØÅ][a-zæøå]+(?:direktoratet|tilsynet|etaten))\b"), ActorType.STATE_AGENCY),
-    (re.compile(r"\b()([A-ZÆØÅ][a-zæøå]+forbundet)\b"), ActorType.UNION),
-)
-# Capitalised words that start a sentence, not a name ("Hver kommune", "Denne kommune").
-_NOT_NAMES = {"hver", "hvert", "denne", "dette", "den", "en", "ei", "et", "ein", "eit", "vår", "var", "min", "din",
-              "kvar", "annen", "anna", "annan", "enhver", "samme", "same", "liten", "stor", "i", "og", "for",
-              "til", "som", "at", "om", "kommunal", "kommunen", "ingen", "hele", "heile", "én", "hvilken"}  # fmt: skip
+class _Spans:
+    """Mentions found in one passage so far, and the text they cover."""
+
+    def __init__(self, passage: Passage) -> None:
+        self.passage = passage
+        self.mentions: list[Mention] = []
+        self._taken: list[tuple[int, int]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(s < end and start < e for s, e in self._taken)
+
+    def add(
+        self,
+        start: int,
+        end: int,
+        entity_id: str,
+        kind: EntityKind,
+        score: float,
+        new_type: ActorType | None = None,
+        new_name: str | None = None,
+    ) -> None:
+        p = self.passage
+        surface = p.text[start:end].rstrip("-")
+        self.mentions.append(
+            Mention(p.index, p.start + start, p.start + start + len(surface), surface, entity_id, kind, score,
+                    new_actor_type=new_type, new_actor_name=new_name)
+        )  # fmt: skip
+        self._taken.append((start, end))
 
 
-def actor_type_for_name(name: str) -> ActorType:
-    """The type an organisation's name implies (used for senders and organisations not in the reference)."""
-    low = name.lower()
-    if low.startswith(("statsforvalteren", "statsforvaltaren", "fylkesmannen")):
-        return ActorType.COUNTY_GOVERNOR
-    if low.endswith("fylkeskommune") or low.endswith("fylkeskommunen"):
-        return ActorType.COUNTY
-    if re.search(r"\bkommune(n)?$", low):
-        return ActorType.MUNICIPALITY
-    if "regionråd" in low or low.startswith(("kommunene i", "kommunane i")):
-        return ActorType.MUNICIPAL_GROUP
-    if "departement" in low:
-        return ActorType.MINISTRY
-    if re.search(
-        r"(kommuneforbund|organisasjon|forening|foreining|kommunenes|\bks\b|næringsliv|arbeidsgiver)", low
-    ):
-        return ActorType.INTEREST_ORGANISATION
-    if re.search(r"(forbund|fagforening|\blo\b|unio|akademikerne|\bys\b)", low):
-        return ActorType.UNION
-    if re.search(r"(universitet|høgskole|høgskule|institutt|forskning|research)", low):
-        return ActorType.RESEARCH
-    if re.search(r"(direktorat|tilsyn|etaten|senteret|banken|verket|utvalg|utval|kommisjon)", low):
-        return (
-            ActorType.STATE_AGENCY
-            if not re.search(r"(utvalg|utval|kommisjon)", low)
-            else ActorType.COMMISSION
-        )
-    return ActorType.OTHER
+def _name_pattern(name: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in name.split()]
+    return re.compile(r"(?<![\wæøå-])" + r"\s+".join(words) + r"(?![\wæøå-])", re.IGNORECASE)
 
 
-def new_actor_id(name: str) -> str:
-    m = re.match(r"(?i)statsforvalte(?:ren|aren)\s+i\s+(.+)$", name)
-    if m:
-        return "statsforvalteren-" + slugify(m.group(1))
-    return slugify(name)
+def _with_quotes(text: str, start: int, end: int) -> tuple[int, int]:
+    """A name written in «guillemets» is mentioned with them ("«Tett på»", "«I lag» i Trøndelag")."""
+    if start > 0 and text[start - 1] == "«":
+        closing = text.find("»", start, end + 1)
+        if closing == end:
+            return start - 1, end + 1
+        if closing != -1:
+            return start - 1, end
+    return start, end
 
 
 class EntityLinker:
@@ -120,6 +103,7 @@ class EntityLinker:
         ]
         for kind, names in groups:
             for entity_id, variants in names.items():
+                name_stems = tuple(stem(t.text) for t in tokens(variants[0]))
                 for variant in dict.fromkeys(variants):
                     words = tuple(
                         t.text.strip("-") for t in tokens(variant.replace("«", " ").replace("»", " "))
@@ -129,9 +113,15 @@ class EntityLinker:
                     strict = (len(words) == 1 and len(words[0]) <= 4 and words[0].isupper()) or all(
                         len(w) <= 3 for w in words
                     )
-                    aliases.append(_Alias(entity_id, kind, words, tuple(stem(w) for w in words), strict))
+                    quoted_only = len(words) > 1 and all(len(w) <= 3 for w in words)
+                    stems = tuple(stem(w) for w in words)
+                    aliases.append(_Alias(entity_id, kind, words, stems, strict, quoted_only, name_stems))
         # Longest names first, so "Møre og Romsdal fylkeskommune" wins over a shorter overlapping alias.
         self._aliases = sorted(aliases, key=lambda a: -len(a.words))
+        # The report's author and the ministry that asks are named in every letter, and send none.
+        self._not_senders = {reference.hearing.report_author, reference.hearing.issued_by} - {None}
+        # Words of known names: an initiative a letter introduces must not be one of them.
+        self._known_words = frozenset(" ".join(a.words).lower() for a in aliases)
         self._by_first: dict[str, list[_Alias]] = {}
         for alias in self._aliases:
             self._by_first.setdefault(alias.stems[0][:4], []).append(alias)
@@ -181,7 +171,11 @@ class EntityLinker:
                         break
                     scores.append(s)
                 if len(scores) == n:
-                    hits.append((toks[i].start, toks[i + n - 1].end, alias, min(scores)))
+                    start = toks[i].start
+                    if alias.quoted_only and text[max(0, start - 1) : start] not in ("«", '"', "“"):
+                        continue  # "I lag med fylket" is no mention of «I lag»
+                    end = self._extend(text, toks, i + n, alias)
+                    hits.append((start, end, alias, min(scores)))
         # Per entity keep non-overlapping, longest-first matches.
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         kept: list[tuple[int, int, _Alias, float]] = []
@@ -191,65 +185,67 @@ class EntityLinker:
             kept.append(h)
         return kept
 
-    def link(self, doc: ResponseDocument) -> list[Mention]:
-        mentions: list[Mention] = []
-        sender = self._sender_from_metadata(doc)
-        for p in doc.passages:
-            known_spans: list[tuple[int, int]] = []
-            for start, end, alias, score in self._match_passage(p.text):
-                surface = p.text[start:end].rstrip("-")
-                mentions.append(
-                    Mention(
-                        p.index,
-                        p.start + start,
-                        p.start + start + len(surface),
-                        surface,
-                        alias.entity_id,
-                        alias.kind,
-                        score,
-                    )
-                )
-                known_spans.append((start, end))
-            for start, end, name, actor_type in self._new_actors(p.text):
-                if any(s < end and start < e for s, e in known_spans):
-                    continue
-                canonical = normalise_name(name)
-                actor_id = new_actor_id(canonical)
-                if actor_id in self.reference.actors:
-                    continue
-                mentions.append(
-                    Mention(p.index, p.start + start, p.start + end, p.text[start:end], actor_id, EntityKind.ACTOR, 0.9,
-                            new_actor_type=actor_type, new_actor_name=canonical)
-                )  # fmt: skip
-                known_spans.append((start, end))
-            if sender is not None and not sender.known:
-                short = re.sub(r"\s+(kommune|fylkeskommune)$", "", sender.name)
-                if short != sender.name and len(short) >= 3:
-                    for m in re.finditer(rf"(?<![\wæøå-]){re.escape(short)}(?![\wæøå-])", p.text):
-                        if not any(s <= m.start() < e for s, e in known_spans):
-                            mentions.append(
-                                Mention(p.index, p.start + m.start(), p.start + m.end(), m.group(0), sender.id, EntityKind.ACTOR, 0.85,
-                                        new_actor_type=sender.type, new_actor_name=sender.name)
-                            )  # fmt: skip
-        return mentions
+    @staticmethod
+    def _extend(text: str, toks: list[Token], nxt: int, alias: _Alias) -> int:
+        """Where the mention ends: a short alias followed by the rest of the entity's name takes it along.
 
-    def _new_actors(self, text: str) -> list[tuple[int, int, str, ActorType]]:
-        found = []
-        for pattern, actor_type in _NEW_ACTOR_PATTERNS:
-            for m in pattern.finditer(text):
-                first = m.group(1).split()[0].lower() if m.group(1).strip() else ""
-                if first in _NOT_NAMES:
-                    continue
-                name = m.group(0).strip()
-                found.append(
-                    (m.start(), m.start() + len(name), name, actor_type or actor_type_for_name(name))
-                )
-        found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-        kept: list[tuple[int, int, str, ActorType]] = []
-        for f in found:
-            if not any(k[0] < f[1] and f[0] < k[1] for k in kept):
-                kept.append(f)
-        return kept
+        "energitiltak i kommunale utleieboliger og omsorgsboliger" is one mention of «Tilskudd til
+        energitiltak i kommunale utleieboliger, omsorgsboliger og sykehjem»: the words after the
+        alias are matched in order against the rest of the name, "og" and commas allowed.
+        """
+        end = toks[nxt - 1].end
+        last = alias.stems[-1]
+        if last not in alias.name_stems:
+            return end
+        rest = list(alias.name_stems[alias.name_stems.index(last) + 1 :])
+        k, pos = nxt, end
+        while rest and k < len(toks) and re.fullmatch(r"[\s,]*", text[pos : toks[k].start]):
+            word = stem(toks[k].text)
+            if word in ("og", "eller"):
+                pass  # a connector, whichever order the letter lists the name's parts in
+            elif word in rest:
+                rest = rest[rest.index(word) + 1 :]
+                end = toks[k].end
+            else:
+                break
+            pos = toks[k].end
+            k += 1
+        return end
+
+    def link(self, doc: ResponseDocument) -> list[Mention]:
+        """Every mention of a known or new actor, pilot or grant scheme, with document offsets."""
+        sender = self._sender_from_metadata(doc)
+        return [m for p in doc.passages for m in self._link_passage(p, sender)]
+
+    def _link_passage(self, p: Passage, sender: SenderActor | None) -> list[Mention]:
+        spans = _Spans(p)
+        if sender is not None and not sender.known:
+            # The sender's own name, however cased ("NORDFJELL KOMMUNE"), before any pattern splits it.
+            for m in _name_pattern(sender.name).finditer(p.text):
+                spans.add(m.start(), m.end(), sender.id, EntityKind.ACTOR, 1.0, sender.type, sender.name)
+        for start, end, alias, score in self._match_passage(p.text):
+            start, end = _with_quotes(p.text, start, end)
+            # Known names may nest ("fire kommuner i Indre Namdal" names a pilot and an actor).
+            spans.add(start, end, alias.entity_id, alias.kind, score)
+        for e in find_new_actors(p.text):
+            canonical = normalise_name(e.name)
+            actor_id = new_actor_id(canonical)
+            if actor_id not in self.reference.actors and spans.free(e.start, e.end):
+                spans.add(e.start, e.end, actor_id, EntityKind.ACTOR, 0.9, e.actor_type, canonical)
+        for e in find_new_pilots(p.text, self._known_words):
+            if spans.free(e.start, e.end) and slugify(e.name) not in self.reference.pilots:
+                spans.add(e.start, e.end, slugify(e.name), EntityKind.PILOT, 0.7)
+        if sender is not None and not sender.known and sender.type is ActorType.MUNICIPALITY:
+            # "Nordfjell" alone, in a letter from Nordfjell kommune, is the sender; a county's bare
+            # name is the region more often than the council.
+            short = re.sub(r"\s+kommune$", "", sender.name, flags=re.IGNORECASE)
+            if short != sender.name and len(short) >= 3:
+                for m in re.finditer(rf"(?<![\wæøå-]){re.escape(short)}(?![\wæøå-])", p.text):
+                    if spans.free(m.start(), m.end()):
+                        spans.add(
+                            m.start(), m.end(), sender.id, EntityKind.ACTOR, 0.85, sender.type, sender.name
+                        )
+        return spans.mentions
 
     # -- sender ------------------------------------------------------------------------------------
     def _known_actor(self, name: str) -> str | None:
@@ -258,18 +254,36 @@ class EntityLinker:
                 return alias.entity_id
         return None
 
+    def _letterhead(self, doc: ResponseDocument) -> str | None:
+        """The sender's name from the letterhead: a short first line that names an organisation.
+
+        Used when the reader found no sender; the addressee (usually the ministry) is skipped.
+        """
+        addressee = (doc.metadata.addressee or "").lower()
+        issuer = self.reference.actors.get(self.reference.hearing.issued_by or "")
+        for p in doc.passages[:3]:
+            line = p.text.strip()
+            if "\n" in line or not 1 <= len(line.split()) <= 6 or not line[:1].isupper():
+                continue
+            if line.lower() == addressee or (issuer is not None and self._known_actor(line) == issuer.id):
+                continue
+            if self._known_actor(line) or actor_type_for_name(line) is not ActorType.OTHER:
+                return line
+        return None
+
     def _sender_from_metadata(self, doc: ResponseDocument) -> SenderActor | None:
         md = doc.metadata
         if md.actor_id and md.actor_id in self.reference.actors:
             a = self.reference.actors[md.actor_id]
             return SenderActor(a.id, a.name, a.type, True)
-        if not md.sender_name:
+        sender_name = md.sender_name or self._letterhead(doc)
+        if not sender_name:
             return None
-        known = self._known_actor(md.sender_name)
+        known = self._known_actor(sender_name)
         if known and not md.actor_id:
             a = self.reference.actors[known]
             return SenderActor(a.id, a.name, md.actor_type or a.type, True)
-        name = normalise_name(md.sender_name)
+        name = normalise_name(sender_name)
         return SenderActor(
             md.actor_id or new_actor_id(name), name, md.actor_type or actor_type_for_name(name), False
         )
@@ -281,7 +295,7 @@ class EntityLinker:
         # No sender in the letter: the organisation the letter names most often, or an unknown sender.
         counts: dict[str, int] = {}
         for m in mentions:
-            if m.kind is EntityKind.ACTOR and m.entity_id != "kommunekommisjonen":
+            if m.kind is EntityKind.ACTOR and m.entity_id not in self._not_senders:
                 counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
         if counts:
             best = max(sorted(counts), key=lambda k: counts[k])

@@ -156,6 +156,12 @@ class StanceClassifier:
             ):
                 # "Vi er enige med kommisjonen i at ... . Kommisjonen mener X": the agreement is about X.
                 row = np.maximum(row, rel[nxt] * 0.8)
+            if cue.kind in ("explicit", "evaluative") and float(row.max()) < MIN_RELEVANCE:
+                # "... . Vi går derfor imot forslaget.": a verdict without a topic of its own is about
+                # what the sentences before it in the same paragraph discussed.
+                for back, decay in ((1, 0.8), (2, 0.6)):
+                    if i - back >= 0 and sentences[i - back].passage_index == s.passage_index:
+                        row = np.maximum(row, rel[i - back] * decay)
             hrow = heading_rel.get(s.heading)
             if hrow is not None and hrow.max() >= HEADING_CLEAR:
                 # Under a heading that names one proposal, another must be clearly more relevant to count.

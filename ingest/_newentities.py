@@ -1,0 +1,198 @@
+"""Organisations and initiatives a letter names that are not in the reference data.
+
+Norwegian public bodies are named by pattern: "<Name> kommune", "<Name> fylkeskommune",
+"Statsforvalteren i <Region>" (nynorsk "Statsforvaltaren"), "<Name> regionråd",
+"<Name>direktoratet/-tilsynet/-etaten", "<Name>forbundet", "Forbundet for <profession>".
+Each becomes a typed actor whose id is the slug of its normalised name, so "NORDFJELL
+KOMMUNE" and "Nordfjell kommune" are one actor. Initiatives are found only where the
+letter says what they are ("tjenesten Fjordlandsprofilen", "satsingen «Tett på»"): a bare
+capitalised word is too often just a word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest._morph import slugify
+from ingest.model import ActorType
+
+__all__ = ["NewEntity", "actor_type_for_name", "find_new_actors", "find_new_pilots", "new_actor_id"]
+
+_CAP = r"[A-ZÆØÅ][\wæøåÆØÅ-]+"
+# Two-part region names are joined by "og" ("Møre og Romsdal"); both readings are tried and
+# the overlap resolution keeps whichever does not swallow a neighbouring name.
+_NEW_ACTOR_PATTERNS: tuple[tuple[re.Pattern[str], ActorType], ...] = (
+    (
+        re.compile(
+            rf"\bStatsforvalt(?:eren|aren)\s+i\s+{_CAP}\s+og\s+[A-ZÆØÅ][a-zæøå]+\b(?!\s+(?:fylkes)?kommune)"
+        ),
+        ActorType.COUNTY_GOVERNOR,
+    ),
+    (re.compile(rf"\bStatsforvalt(?:eren|aren)\s+i\s+{_CAP}"), ActorType.COUNTY_GOVERNOR),
+    (re.compile(rf"\b{_CAP}\s+og\s+{_CAP}\s+(?:fylkeskommune|FYLKESKOMMUNE)\b"), ActorType.COUNTY),
+    (re.compile(rf"\b{_CAP}\s+(?:fylkeskommune|FYLKESKOMMUNE)\b"), ActorType.COUNTY),
+    (re.compile(rf"\b{_CAP}\s+(?:kommune|KOMMUNE)\b"), ActorType.MUNICIPALITY),
+    (re.compile(rf"\b{_CAP}\s+(?:regionråd|regionrådet|REGIONRÅD)\b"), ActorType.MUNICIPAL_GROUP),
+    (re.compile(rf"\b{_CAP}\s+kommuneforbund\b"), ActorType.INTEREST_ORGANISATION),
+    (re.compile(r"\bForbundet\s+for\s+[a-zæøå]+\b"), ActorType.UNION),
+    (re.compile(r"\b[A-ZÆØÅ][a-zæøå]+(?:direktoratet|tilsynet|etaten)\b"), ActorType.STATE_AGENCY),
+    (re.compile(r"\b(?:Norsk|Norske|Norges)\s+[A-ZÆØÅ]?[a-zæøå]+forbund\b"), ActorType.UNION),
+    (re.compile(r"\b[A-ZÆØÅ][a-zæøå]+forbundet\b"), ActorType.UNION),
+)
+# Capitalised words that start a sentence, not a name ("Hver kommune", "Denne kommune").
+_NOT_NAMES = frozenset(
+    [
+        "hver",
+        "hvert",
+        "denne",
+        "dette",
+        "den",
+        "det",
+        "en",
+        "ei",
+        "et",
+        "ein",
+        "eit",
+        "vår",
+        "var",
+        "min",
+        "din",
+        "kvar",
+        "annen",
+        "anna",
+        "annan",
+        "enhver",
+        "samme",
+        "same",
+        "liten",
+        "lita",
+        "stor",
+        "store",
+        "i",
+        "og",
+        "for",
+        "til",
+        "som",
+        "at",
+        "om",
+        "kommunal",
+        "kommunen",
+        "ingen",
+        "hele",
+        "heile",
+        "én",
+        "hvilken",
+        "kva",
+        "kvilken",
+        "nye",
+        "nytt",
+        "ny",
+        "vertskommune",
+        "kommune",
+        "nabokommune",
+        "egen",
+        "eigen",
+        "eiga",
+        "hennar",
+        "hans",
+        "deres",
+        "dykkar",
+    ]
+)
+
+# Nouns that introduce an initiative's name.
+_INITIATIVE = (
+    r"(?:tjeneste|tjenesten|tenesta|teneste|satsing|satsingen|satsinga|satsinger|pilot|piloten|pilotane|"
+    r"prosjekt|prosjektet|verktøy|verktøyet|program|programmet|programmene|initiativ|initiativet|"
+    r"initiativ som|modell|modellen|portal|portalen|nettsted|nettstad|nettstaden|nettstedet|løsning|løysing|"
+    r"løsningen|løysinga|plattform|plattformen|ordning|ordningen|ordninga|kalt|kalla|kallast|kalles)"
+)
+_QUOTED_INITIATIVE = re.compile(rf"\b{_INITIATIVE}\s*,?\s+«([A-ZÆØÅ][^»\n]{{1,60}})»")
+_NAMED_INITIATIVE = re.compile(
+    rf"\b{_INITIATIVE}\s*,?\s+([A-ZÆØÅ][a-zæøå]{{5,}}(?:-[A-ZÆØÅ]?[a-zæøå]+)?)(?=[\s,.;:)]|$)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntity:
+    start: int
+    end: int
+    name: str  # as written
+    actor_type: ActorType | None  # None for an initiative
+
+
+def actor_type_for_name(name: str) -> ActorType:
+    """The type an organisation's name implies (senders, and organisations not in the reference)."""
+    low = name.lower()
+    if low.startswith(("statsforvalteren", "statsforvaltaren", "fylkesmannen")):
+        return ActorType.COUNTY_GOVERNOR
+    if low.endswith(("fylkeskommune", "fylkeskommunen", "fylkeskommuna")):
+        return ActorType.COUNTY
+    if re.search(r"\bkommune(n)?$", low):
+        return ActorType.MUNICIPALITY
+    if "regionråd" in low or low.startswith(("kommunene i", "kommunane i")) or "interkommunal" in low:
+        return ActorType.MUNICIPAL_GROUP
+    if "departement" in low:
+        return ActorType.MINISTRY
+    if re.search(
+        r"(kommuneforbund|organisasjon|forening|foreining|kommunenes|\bks\b|næringsliv|arbeidsgiver|\blag\b)",
+        low,
+    ):
+        return ActorType.INTEREST_ORGANISATION
+    if re.search(r"(forbund|fagforening|\blo\b|unio|akademikerne|\bys\b)", low):
+        return ActorType.UNION
+    if re.search(r"(universitet|høgskole|høgskule|institutt|forskning|forsking|research)", low):
+        return ActorType.RESEARCH
+    if re.search(r"(utvalg|utval|kommisjon)", low):
+        return ActorType.COMMISSION
+    if re.search(r"(direktorat|tilsyn|etaten|senteret|banken|verket|\bverk\b)", low):
+        return ActorType.STATE_AGENCY
+    return ActorType.OTHER
+
+
+def new_actor_id(name: str) -> str:
+    """'Statsforvaltaren i Fjordland' → 'statsforvalteren-fjordland'; otherwise the slug of the name."""
+    m = re.match(r"(?i)statsforvalt(?:eren|aren)\s+i\s+(.+)$", name)
+    if m:
+        return "statsforvalteren-" + slugify(m.group(1))
+    return slugify(name)
+
+
+def _non_overlapping(found: list[NewEntity]) -> list[NewEntity]:
+    found.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    kept: list[NewEntity] = []
+    for f in found:
+        if not any(k.start < f.end and f.start < k.end for k in kept):
+            kept.append(f)
+    return kept
+
+
+def find_new_actors(text: str) -> list[NewEntity]:
+    """Organisation names by pattern, longest non-overlapping first."""
+    found: list[NewEntity] = []
+    for pattern, actor_type in _NEW_ACTOR_PATTERNS:
+        for m in pattern.finditer(text):
+            first = m.group(0).split()[0].lower()
+            if first in _NOT_NAMES:
+                continue
+            words = m.group(0).split()
+            if "og" in words and words[words.index("og") - 1] == words[words.index("og") + 1]:
+                continue  # "Vestland og Vestland fylkeskommune" is two names
+            found.append(NewEntity(m.start(), m.end(), m.group(0), actor_type))
+    return _non_overlapping(found)
+
+
+def find_new_pilots(text: str, known_words: frozenset[str]) -> list[NewEntity]:
+    """Initiatives the letter introduces by what they are: «quoted» or a capitalised compound after the noun."""
+    found: list[NewEntity] = []
+    for pattern in (_QUOTED_INITIATIVE, _NAMED_INITIATIVE):
+        for m in pattern.finditer(text):
+            name = m.group(1).strip()
+            if name.lower() in known_words or name.lower() in _NOT_NAMES:
+                continue
+            start, end = m.start(1), m.end(1)
+            if pattern is _QUOTED_INITIATIVE:  # the name as written includes its quotation marks
+                start, end = start - 1, end + 1
+            found.append(NewEntity(start, end, name, None))
+    return _non_overlapping(found)
