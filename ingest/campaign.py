@@ -34,7 +34,7 @@ def _masked_words(doc: ResponseDocument) -> list[str]:
     sender = doc.sender.name if doc.sender else doc.metadata.sender_name
     if sender:
         short = re.sub(r"\s+(kommune|fylkeskommune)$", "", sender, flags=re.IGNORECASE)
-        for name in {sender, short}:
+        for name in sorted({sender, short}, key=len, reverse=True):  # longest first, the same every run
             if len(name) >= 3:
                 text = re.sub(re.escape(name), " SENDER ", text, flags=re.IGNORECASE)
     text = _VOLATILE.sub(" N ", text.lower())

@@ -76,6 +76,9 @@ class _Spans:
         self._taken.append((start, end))
 
 
+_NAME_CONNECTORS = frozenset({"i", "og", "for", "til", "av", "på", "-", "–", "&"})
+
+
 def _name_pattern(name: str) -> re.Pattern[str]:
     words = [re.escape(w) for w in name.split()]
     return re.compile(r"(?<![\wæøå-])" + r"\s+".join(words) + r"(?![\wæøå-])", re.IGNORECASE)
@@ -263,7 +266,11 @@ class EntityLinker:
         issuer = self.reference.actors.get(self.reference.hearing.issued_by or "")
         for p in doc.passages[:3]:
             line = p.text.strip()
-            if "\n" in line or not 1 <= len(line.split()) <= 6 or not line[:1].isupper():
+            words = line.split()
+            # A name, not a sentence: no closing punctuation, capitalised words and connectors only.
+            if "\n" in line or not 1 <= len(words) <= 6 or line[-1] in ".!?:;,":
+                continue
+            if not all(w[:1].isupper() or w in _NAME_CONNECTORS for w in words):
                 continue
             if line.lower() == addressee or (issuer is not None and self._known_actor(line) == issuer.id):
                 continue

