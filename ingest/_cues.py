@@ -20,12 +20,15 @@ from dataclasses import dataclass
 from ingest.model import Stance
 
 __all__ = [
+    "CONCESSION",
     "CONDITION",
     "CUE_WORDS",
     "DEFER",
     "DEONTIC",
+    "NO_OBJECTION",
     "OPPOSE",
     "OPPOSE_ACTION",
+    "OPPOSE_EVALUATIVE",
     "QUALIFIED_SUPPORT",
     "REMOVAL",
     "RESERVATION",
@@ -67,28 +70,48 @@ SUPPORT: tuple[str, ...] = (
 # Evaluations in favour of a proposal, without a stance verb; weaker than SUPPORT.
 SUPPORT_EVALUATIVE: tuple[str, ...] = (
     r"(?:er )?på (?:høy|høg) tid",
-    r"er (?:\w+ ){0,2}(?:riktig|rett|fornuftig|klokt|klok|nødvendig|avgjørende|avgjerande|viktig|bra|godt)"
-    r"(?! (?:å|for|når|i|om|med))",
+    r"(?:er|være|vere) (?:\w+ ){0,2}(?:riktig|rett|fornuftig|klokt|klok)",
+    # "er viktig å sikre gode tjenester" is a platitude, "X er viktig" an evaluation of X.
+    r"er (?:\w+ ){0,2}(?:nødvendig|avgjørende|avgjerande|viktig|bra|godt)(?! (?:å|for|når|i|om|med))",
     r"(?:riktig|rett|fornuftig|klokt|klok|godt|viktig|nødvendig) (?:grep|retning|forslag|steg|framlegg)",
     r"det viktigaste grepet|det viktigste grepet",
     r"treffer (?:\w+ )?kjernen",
     r"peker (?:\w+ )?i (?:riktig|rett) retning",
 )
-# The respondent states what must or should happen; support when that is what the proposal does.
-DEONTIC: tuple[str, ...] = (r"(?:bør|må|burde|skal)",)
+# Evaluations against a proposal, without a stance verb.
+OPPOSE_EVALUATIVE: tuple[str, ...] = (
+    r"(?:er|være|vere|blir|bli) (?:\w+ ){0,2}(?:feil|galt|gale|uheldig|uheldige|uklokt|ukloke|urett|"
+    r"uakseptabelt|uakseptabel|uforsvarlig|uforsvarleg|eit feilsteg|et feilgrep|eit feilgrep)",
+    r"(?:går|gå) i (?:feil|gal) retning",
+)
+# The respondent states what must or should happen, or wishes it; support when that is what the proposal does.
+DEONTIC: tuple[str, ...] = (
+    r"(?:bør|må|burde|skal)",
+    r"(?:ønsk|ynsk)(?:er|jer) (?:\w+ )?at",
+    r"ser (?:\w+ )?behov for",
+    r"anbefal(?:er|ar) (?:\w+ )?(?:at|å)",
+)
+# No objection is agreement: "har ingen innvendinger mot forslaget".
+NO_OBJECTION: tuple[str, ...] = (
+    r"(?:har|har vi|hadde) (?:\w+ )?ingen (?:innvendinger|innvendingar|motforestillinger|motførestellingar|"
+    r"innsigelser|merknader|merknadar) (?:mot|til) (?:forslaget|framlegget|anbefalingen|anbefalinga|tilrådinga|"
+    r"tilrådingen|dette|det)",
+)
 OPPOSE: tuple[str, ...] = (
     r"går (?:\w+ ){0,2}(?:i ?)?mot",
     r"gå (?:i ?)?mot",
     r"(?:er|vere|være|står) (?:\w+ )?imot",
     r"(?:er|vere|være|var) (?:\w+ ){0,2}(?:uenig|uenige|ueinig|ueinige|usamd|usamde)",
-    r"frår(?:åder|år|ådde|ådet)",
+    r"(?:fra|frå)r(?:åder|åde|ådde|ådet|år|ådar)",
+    r"(?:ønsk|ynsk)(?:er|jer) (?:\w+ )?(?:ikke|ikkje) at",
     r"avvis(?:er|ar)",
     r"tar (?:\w+ )?avstand fr[aå]",
     r"(?:kan|klarer) (?:\w+ ){0,2}(?:ikke|ikkje) (?:se|sjå) at",
     r"(?:ser|ser vi) (?:ikke|ikkje) at",
     r"(?:har|har vi) (?:\w+ )?vanskel(?:ig|eg) for å (?:se|sjå) at",
     r"(?:er|vere|være) (?:\w+ )?(?:sterkt |svært )?kritisk(?:e)? til",
-    r"advar(?:er|ar) (?:\w+ )?(?:sterkt|klart|tydeleg|tydelig) mot",
+    r"advar(?:e|er|ar) (?:\w+ )?(?:sterkt|klart|tydeleg|tydelig) mot",
+    r"(?:er|vere|være|stiller (?:oss|seg)) (?:\w+ ){0,2}negativ(?:e)? til",
 )
 # "should not be done": opposition when the verb is the proposal's action.
 OPPOSE_ACTION: tuple[str, ...] = (
@@ -116,8 +139,12 @@ CONDITION: tuple[str, ...] = (
 QUALIFIED_SUPPORT: tuple[str, ...] = (
     r"i (?:utgangspunktet|prinsippet|hovudsak|hovedsak) (?:\w+ )?(?:positiv|positive|enig|enige|einig|einige|samd|samde)",
     r"delvis (?:enig|enige|einig|einige|samd|samde)",
-    r"(?:positiv|positive|enig|enige|einig|einige|samd|samde) (?:\w+ ){0,8}, men ",
+    r"(?:positiv|positive|enig|enige|einig|einige|samd|samde) (?:\w+ ){0,8}?[\wæøå]+, men",
+    r"i (?:hovedtrekk|hovudtrekk)\w*",
 )
+# "..., men ... må": a condition only after the respondent's own support in the same sentence
+# ("Vi støtter forslaget, men overgangsordningar må på plass"); alone it is often just argument.
+CONCESSION: tuple[str, ...] = (r"men (?:\w+ ){0,6}(?:må|bør|forutset\w*|føreset\w*|krev\w*|trengs|trengst)",)
 # A concern or reservation stated in its own sentence about the same proposal.
 RESERVATION: tuple[str, ...] = (
     r"(?:er|vere|være) (?:\w+ ){0,2}(?:bekymret|bekymra|uroa|urolig|uroleg|skeptisk|skeptiske)",
@@ -170,8 +197,11 @@ _SUPPORT = _compile(SUPPORT)
 _EVALUATIVE = _compile(SUPPORT_EVALUATIVE)
 _DEONTIC = _compile(DEONTIC)
 _OPPOSE = _compile(OPPOSE + OPPOSE_ACTION)
+_OPPOSE_EVALUATIVE = _compile(OPPOSE_EVALUATIVE)
+_NO_OBJECTION = _compile(NO_OBJECTION)
 _CONDITION = _compile(CONDITION)
 _QUALIFIED = _compile(QUALIFIED_SUPPORT)
+_CONCESSION = _compile(CONCESSION)
 _RESERVATION = _compile(RESERVATION)
 _RETAIN = _compile(RETAIN)
 _DEFER = _compile(DEFER)
@@ -228,10 +258,17 @@ def cue_words_masked(sentence: str, phrase: str) -> str:
     return f"{sentence[: m.start()]} {kept} {sentence[m.end() :]}"
 
 
+def _commission_end(text: str) -> int:
+    """Where "Kommisjonen anbefaler" ends when the sentence opens with it, else -1."""
+    stripped = text.lstrip("*«\"'–- ")
+    offset = len(text) - len(stripped)
+    m = _COMMISSION.match(stripped) or _COMMISSION_INVERTED.match(stripped)
+    return offset + m.end() if m else -1
+
+
 def is_commission_voice(sentence: str) -> bool:
     """True when the sentence reports what the commission proposes or does, not the respondent's view."""
-    text = " ".join(sentence.lower().lstrip("*«\"'–- ").split())
-    return bool(_COMMISSION.match(text) or _COMMISSION_INVERTED.match(text))
+    return _commission_end(" ".join(sentence.lower().split())) >= 0
 
 
 def _first(pattern: re.Pattern[str], text: str, *, negated: bool) -> re.Match[str] | None:
@@ -250,7 +287,19 @@ def detect_cue(sentence: str) -> Cue | None:
     against = [m for m in (oppose, _first(_SUPPORT, text, negated=True)) if m is not None]
     support = _first(_SUPPORT, text, negated=False) or _first(_QUALIFIED, text, negated=False)
     condition = condition or _QUALIFIED.search(text) is not None
+    if support is not None and _CONCESSION.search(text, support.end()) is not None:
+        condition = True
     first_against = min(against, key=lambda m: m.start()) if against else None
+    commission_end = _commission_end(text)
+    if commission_end >= 0:
+        # "Kommisjonen tilrår at ...": the reporting verb is the commission's, not the respondent's.
+        support = support if support is not None and support.start() >= commission_end else None
+        if first_against is not None and first_against.start() < commission_end:
+            first_against = None
+    no_objection = _NO_OBJECTION.search(text)
+    if no_objection is not None and (first_against is None or no_objection.start() <= first_against.start()):
+        return Cue(Stance.QUALIFIED if condition else Stance.SUPPORTS, 1.0, "explicit", reservation,
+                   no_objection.group(0))  # fmt: skip
     # Letters lead with their verdict: whichever explicit word comes first decides.
     if first_against is not None and (support is None or first_against.start() < support.start()):
         return Cue(Stance.OPPOSES, 1.0, "explicit", reservation, first_against.group(0))
@@ -258,7 +307,7 @@ def detect_cue(sentence: str) -> Cue | None:
         if condition or first_against is not None:
             return Cue(Stance.QUALIFIED, 1.0, "explicit", True, support.group(0))
         return Cue(Stance.SUPPORTS, 1.0, "explicit", reservation, support.group(0))
-    if is_commission_voice(text):
+    if commission_end >= 0:
         return Cue(Stance.MENTIONS, 0.3, "commission")
     if _RETAIN.search(text) and not _first(_RETAIN, text, negated=True):
         return Cue(Stance.OPPOSES, 0.7, "retain", reservation)
@@ -273,6 +322,9 @@ def detect_cue(sentence: str) -> Cue | None:
             reservation,
             evaluative.group(0),
         )
+    against_eval = _OPPOSE_EVALUATIVE.search(text)
+    if against_eval is not None and not _negated(text, against_eval.start(), against_eval.end()):
+        return Cue(Stance.OPPOSES, 0.6, "evaluative", reservation, against_eval.group(0))
     if _DEFER.search(text):
         return Cue(Stance.MENTIONS, 0.35, "defer", reservation)
     if reservation:

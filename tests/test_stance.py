@@ -56,6 +56,24 @@ S, Q, OP, M = Stance.SUPPORTS, Stance.QUALIFIED, Stance.OPPOSES, Stance.MENTIONS
         ("Vi ønskjer framlegget velkome.", S),
         ("Vi går inn for at rapporteringskrava blir reduserte.", S),
         ("Det er på høy tid at normene fjernes.", S),
+        ("Vi har ingen innvendinger mot forslaget om å redusere rapporteringskravene.", S),
+        ("Vi gir vår tilslutning til forslaget.", S),
+        ("Kommunen meiner det er rett å redusere rapporteringskrava.", S),
+        ("Vi stiller oss positive til forslaget.", S),
+        # more ways to object
+        ("Vi mener det er feil å fjerne bemanningsnormene.", OP),
+        ("Det vil være uheldig om normene fjernes.", OP),
+        ("Vi er negative til forslaget.", OP),
+        ("Vi deler ikke kommisjonens vurdering.", OP),
+        ("Vi vil advare sterkt mot å fjerne normene.", OP),
+        ("Kommunen vil på det sterkeste fraråde at normene fjernes.", OP),
+        ("Vi ønsker ikke at normene fjernes.", OP),
+        ("Tilrådinga om å oppheve bemanningsnormene bør ikkje følgjast opp.", OP),
+        ("Vi tilrår at framlegget ikkje blir følgt opp.", OP),
+        # more conditions
+        ("Kommunen er samd i hovudtrekka, men meiner at overgangsordningar må på plass.", Q),
+        ("Vi støtter forslaget, men staten må kompensere kommunene fullt ut.", Q),
+        ("Vi er i hovedsak enige i kommisjonens anbefalinger.", Q),
         # not opposition: the negation is not about the stance word
         ("Vi støtter ikke bare forslaget, vi vil gå lenger.", S),
     ],
@@ -72,6 +90,8 @@ def test_cue_stance(sentence: str, stance: Stance) -> None:
         "Kommunen har fått faglig støtte og veiledning fra Husbanken.",  # "støtte" is what they got
         "Det er viktig for å støtte kommunene i å løse oppgavene.",  # "støtte" as a verb of purpose
         "Normene ble innført i 2018.",
+        "Kommisjonen tilrår at normene blir fjerna.",  # the commission's verb, not the respondent's
+        "Samarbeid kan kommunene gjøre noe med selv, men staten må legge til rette.",
     ],
 )
 def test_no_explicit_stance(sentence: str) -> None:
