@@ -309,7 +309,12 @@ def detect_cue(sentence: str) -> Cue | None:
         return Cue(Stance.SUPPORTS, 1.0, "explicit", reservation, support.group(0))
     if commission_end >= 0:
         return Cue(Stance.MENTIONS, 0.3, "commission")
-    if _RETAIN.search(text) and not _first(_RETAIN, text, negated=True):
+    retain = _RETAIN.search(text)
+    if retain is not None and not _first(_RETAIN, text, negated=True):
+        before = text[: retain.start()]
+        if " men " in before and _first(_DEONTIC, before.rsplit(" men ", 1)[0], negated=False):
+            # "kravene bør gjennomgås, men kravet om X må beholdes": yes, with an exception.
+            return Cue(Stance.QUALIFIED, 0.6, "deontic", True)
         return Cue(Stance.OPPOSES, 0.7, "retain", reservation)
     evaluative = _EVALUATIVE.search(text)
     if evaluative is not None:

@@ -44,7 +44,7 @@ _STOP_WORDS = """og i på til for av med som at det den de er å en et ei ein ei
 _STOP = frozenset(_STOP_WORDS.split())
 _CHAPTER = re.compile(r"\bkap(?:ittel|itel|\.)?\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
 GRANT_BONUS = 0.6
-CHAPTER_BONUS = 0.25
+CHAPTER_BONUS = 0.7  # shared by the targets of the chapter named
 HEADING_WEIGHT = 0.35
 EMBEDDING_SCALE = 10.0
 EMBEDDING_FLOOR = 0.03  # e5 cosine above the sentence's mean over targets
@@ -168,10 +168,21 @@ class TargetIndex:
             # of all sentences, whatever they are about.
             rel += np.clip(centred - EMBEDDING_FLOOR, 0, None).astype(np.float32) * EMBEDDING_SCALE
         for i, text in enumerate(sentences):
-            chapters = set(_CHAPTER.findall(text)) | set(_CHAPTER.findall(headings[i]))
+            rel[i] += self.chapter_bonus(set(_CHAPTER.findall(text)) | set(_CHAPTER.findall(headings[i])))
             for j, t in enumerate(self.targets):
-                if t.chapter and t.chapter in chapters:
-                    rel[i, j] += CHAPTER_BONUS
                 if any(gs in grant_ids[i] for gs in t.grant_schemes):
                     rel[i, j] += GRANT_BONUS
         return rel
+
+    def chapter_bonus(self, chapters: set[str]) -> Matrix:
+        """A chapter reference points at the targets in it: strongly when it holds one, weakly when many."""
+        out = np.zeros(len(self.targets), dtype=np.float32)
+        for chapter in chapters:
+            inside = [
+                j
+                for j, t in enumerate(self.targets)
+                if t.chapter and (t.chapter == chapter or t.chapter.startswith(chapter + "."))
+            ]
+            for j in inside:
+                out[j] = max(out[j], CHAPTER_BONUS / len(inside))
+        return out

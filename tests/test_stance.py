@@ -13,6 +13,7 @@ from ingest.linking import EntityLinker
 from ingest.model import ResponseDocument, Stance
 from ingest.readers import read_response
 from ingest.reference import ReferenceData
+from ingest.segment import sentence_spans
 from ingest.stance import STANCE_EXTRACTOR_VERSION, StanceClassifier
 
 S, Q, OP, M = Stance.SUPPORTS, Stance.QUALIFIED, Stance.OPPOSES, Stance.MENTIONS
@@ -241,6 +242,76 @@ Med vennlig hilsen
 Anne Sjø
 """
 
+LETTER_CHAPTERS = """Nordkyst kommune
+
+Kommunal- og distriktsdepartementet
+
+Dato: 10.04.2026
+
+Høringsuttalelse – NOU 2026:1
+
+1. Innledning
+
+Nordkyst kommune har behandlet saken i kommunestyret 12. mars 2026. Vi har konsentrert oss om kapittel 7 og 8 i utredningen.
+
+2. Kapittel 7.3 – Bemanningsnormer og kompetansekrav
+
+Kommunen støtter kommisjonens anbefaling om å oppheve bemanningsnormene. Når det gjelder kompetansekravene, mener vi at kravene bør gjennomgås, men at kravet om sykepleierkompetanse i hjemmetjenesten må beholdes.
+
+3. Kapittel 7.4 – Rapportering
+
+Vi slutter oss til anbefalingene i kapittel 7.4.
+
+4. Digitalisering
+
+Kommunen har gode erfaringer med interkommunalt samarbeid om IKT. Nasjonale fellesløsninger vil være et viktig bidrag, og vi støtter at kommisjonen arbeider videre med dette.
+
+Med hilsen
+Kari Kyst
+"""
+
+LETTER_RESOLUTION_NN = """Sjøvik kommune
+
+Kommunal- og distriktsdepartementet
+
+Dato: 11.04.2026
+
+Høyringsfråsegn – NOU 2026:1 – melding om vedtak
+
+Kommunestyret handsama saka 9. april 2026.
+
+Vedtak:
+
+1. Sjøvik kommune sluttar seg ikkje til tilrådinga om å innlemme øyremerkte tilskot i rammetilskotet.
+
+2. Sjøvik kommune er samd i at rapporterings- og søknadskrava må reduserast.
+
+3. Kommunestyret meiner bemanningsnormene i barnehage og skule må vidareførast.
+
+4. Kommunestyret ber om at kommunane blir involverte i det vidare arbeidet med eit institusjonelt rammeverk.
+
+Med helsing
+Ola Sjø
+"""
+
+LETTER_AGENCY_NO_VIEW = """Helsedirektoratet
+
+Kommunal- og distriktsdepartementet
+
+Dato: 12.04.2026
+
+Høring – NOU 2026:1 En bærekraftig kommunesektor
+
+Vi viser til høringsbrev av 15. januar 2026.
+
+Helsedirektoratet har ansvar for en rekke tilskuddsordninger rettet mot kommunene. I 2025 forvaltet direktoratet 45 ordninger, og mange kommuner søker på flere av dem. Rapporteringen skjer i dag gjennom et felles system som direktoratet har utviklet sammen med KS.
+
+Direktoratet har ingen merknader til de øvrige anbefalingene.
+
+Med hilsen
+Per Direktør
+"""
+
 
 @pytest.fixture(scope="module")
 def classifier(reference: ReferenceData) -> StanceClassifier:
@@ -271,8 +342,20 @@ def analyse(
         (LETTER_REPORTS, {"R3": OP, "R9": M}),
         (LETTER_NN_CONCESSION, {"R1": Q, "R2": Q, "V1": OP}),
         (LETTER_NO_COMMENTS, {}),
+        (LETTER_CHAPTERS, {"R3": S, "R4": Q, "R5": S, "R9": S}),
+        (LETTER_RESOLUTION_NN, {"R1": OP, "R3": OP, "R5": S}),
+        (LETTER_AGENCY_NO_VIEW, {}),
     ],
-    ids=["bokmaal", "nynorsk", "reports-and-defers", "nynorsk-concessions", "uten-merknad"],
+    ids=[
+        "bokmaal",
+        "nynorsk",
+        "reports-and-defers",
+        "nynorsk-concessions",
+        "uten-merknad",
+        "chapter-references",
+        "nynorsk-council-resolution",
+        "agency-without-view",
+    ],
 )
 def test_made_up_letters(
     letter: str,
@@ -287,7 +370,7 @@ def test_made_up_letters(
         assert doc.text[p.quote_start : p.quote_end] == p.quote
         passage = doc.passages[p.passage_index]
         assert passage.start <= p.quote_start < p.quote_end <= passage.end
-        assert len(p.quote) < len(passage.text) or "." not in passage.text.rstrip(".")
+        assert len(sentence_spans(p.quote)) == 1  # one sentence, not the whole passage
         assert 0.0 <= p.confidence <= 1.0
         assert p.method
 
