@@ -43,6 +43,8 @@ class _Alias:
     stems: tuple[str, ...]
     strict: bool  # short all-caps or common-word alias: exact case only
     quoted_only: bool  # several short common words ("I lag"): only as a «quoted» name
+    keep_case: bool  # a «quoted» name of common words ("Tett på"): first word as written, or in quotes
+    definite: bool  # an actor named by a definite noun ("kommisjonen", "Distriktssenteret")
     name_stems: tuple[str, ...]  # the entity's full name, to extend a short alias to it
 
 
@@ -76,6 +78,8 @@ class _Spans:
         self._taken.append((start, end))
 
 
+_DEFINITE = ("en", "et", "a", "ene", "ane")
+_DEFINITE_OR_GENITIVE = (*_DEFINITE, "ens", "ets", "as", "enes", "anes")
 _NAME_CONNECTORS = frozenset({"i", "og", "for", "til", "av", "på", "-", "–", "&"})
 
 
@@ -117,8 +121,24 @@ class EntityLinker:
                         len(w) <= 3 for w in words
                     )
                     quoted_only = len(words) > 1 and all(len(w) <= 3 for w in words)
+                    keep_case = variants[0].startswith("«") and words[0][:1].isupper()
+                    definite = (
+                        kind is EntityKind.ACTOR and len(words) == 1 and words[0].lower().endswith(_DEFINITE)
+                    )
                     stems = tuple(stem(w) for w in words)
-                    aliases.append(_Alias(entity_id, kind, words, stems, strict, quoted_only, name_stems))
+                    aliases.append(
+                        _Alias(
+                            entity_id,
+                            kind,
+                            words,
+                            stems,
+                            strict,
+                            quoted_only,
+                            keep_case,
+                            definite,
+                            name_stems,
+                        )
+                    )
         # Longest names first, so "Møre og Romsdal fylkeskommune" wins over a shorter overlapping alias.
         self._aliases = sorted(aliases, key=lambda a: -len(a.words))
         # The report's author and the ministry that asks are named in every letter, and send none.
@@ -175,8 +195,13 @@ class EntityLinker:
                     scores.append(s)
                 if len(scores) == n:
                     start = toks[i].start
-                    if alias.quoted_only and text[max(0, start - 1) : start] not in ("«", '"', "“"):
+                    quoted = text[max(0, start - 1) : start] in ("«", '"', "“")
+                    if alias.quoted_only and not quoted:
                         continue  # "I lag med fylket" is no mention of «I lag»
+                    if alias.keep_case and not quoted and toks[i].text[:1] != alias.words[0][:1]:
+                        continue  # "tett på dialogen" is no mention of «Tett på»
+                    if alias.definite and not toks[i].text.lower().endswith(_DEFINITE_OR_GENITIVE):
+                        continue  # "en kommisjon", "distriktssentre": another body of the same kind
                     end = self._extend(text, toks, i + n, alias)
                     hits.append((start, end, alias, min(scores)))
         # Per entity keep non-overlapping, longest-first matches.

@@ -126,12 +126,13 @@ def test_short_alias_takes_the_rest_of_the_name(linker: EntityLinker) -> None:
         "Vi jobber i lag med nabokommunene. I lag med fylket får vi mer til.",  # common words, not «I lag»
         "Det er ikke lag på lag med regler som hjelper.",
         "Hver kommune må selv vurdere dette. Denne kommune er liten.",
+        "Det finnes mange distriktssentre i landet.",  # a kind of body, not Distriktssenteret
+        "En kommisjon bør se på dette.",  # indefinite: any commission
+        "Vi ønsker å ha tett på dialog med staten.",  # common words of «Tett på», not the programme
     ],
 )
 def test_precision_guards(linker: EntityLinker, sentence: str) -> None:
-    ids = {e for e, _ in links(linker, sentence)}
-    assert not ids & {"ks", "i-lag-trondelag"}
-    assert not any(e.endswith("-kommune") for e in ids)
+    assert links(linker, sentence) == set()
 
 
 def test_short_all_caps_alias_as_written(linker: EntityLinker) -> None:
