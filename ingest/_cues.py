@@ -55,7 +55,9 @@ SUPPORT: tuple[str, ...] = (
     r"stiller (?:oss|seg) (?:\w+ )?bak",
     r"(?:er|vere|være|var) (?:\w+ ){0,2}(?:enig|enige|einig|einige|samd|samde)",
     r"deler (?:\w+ ){0,2}(?:vurdering|vurderinga|vurderingen|syn|synet|analyse|analysen|oppfatning|"
-    r"oppfatninga|oppfatningen|konklusjon|konklusjonen|bekymring|uro)",
+    r"oppfatninga|oppfatningen|konklusjon|konklusjonen|bekymring|uro|beskrivelse|beskrivelsen|skildring|"
+    r"skildringa|problemforståelse|problemforståelsen|problemforståinga|bilde|bildet|biletet|utgangspunkt|"
+    r"utgangspunktet|ambisjon|ambisjonen|mål|målet)",
     # The noun only when it is the respondent's backing: "har vår klare støtte", "har forbundets fulle støtte".
     r"(?:har|får|gir|fortjener) (?:\w+ ){0,2}(?:vår|vårt|si|sin|full|fulle|klar|klare|sterk|sterke|[\wæøå]+s) "
     r"(?:\w+ )?(?:støtte|tilslutning)",
@@ -147,6 +149,10 @@ QUALIFIED_SUPPORT: tuple[str, ...] = (
 CONCESSION: tuple[str, ...] = (r"men (?:\w+ ){0,6}(?:må|bør|forutset\w*|føreset\w*|krev\w*|trengs|trengst)",)
 # A concern or reservation stated in its own sentence about the same proposal.
 RESERVATION: tuple[str, ...] = (
+    # "en eventuell innlemming må vurderes ordning for ordning": to be examined, not yet agreed.
+    r"(?:bør|må) (?:\w+ ){0,3}(?:vurderes|vurderast|utredes|utgreiast|greiast ut|ses nærmere på|"
+    r"sjåast nærare på|drøftes|drøftast|konsekvensutredes|konsekvensutgreiast)",
+    r"(?:eventuell|eventuelle|ei eventuell|en eventuell)",
     r"(?:er|vere|være) (?:\w+ ){0,2}(?:bekymret|bekymra|uroa|urolig|uroleg|skeptisk|skeptiske)",
     r"(?:frykter|fryktar|fryktar vi|frykter vi)",
     r"vil (?:\w+ )?(?:peke på|understreke|minne om) at (?:\w+ ){0,12}(?:bør|må) (?:\w+ ){0,4}"

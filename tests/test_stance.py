@@ -111,6 +111,7 @@ def test_no_explicit_stance(sentence: str) -> None:
         ("Vi kjem tilbake til dette i eit seinare brev.", "defer"),
         ("Ordningen må videreføres som egen øremerket ordning.", "retain"),
         ("Vi er uroa for korleis innlemminga vil slå ut.", "reservation"),
+        ("Vi mener derfor at en eventuell innlemming må vurderes ordning for ordning.", "reservation"),
         ("Det bør utvikles fellesløsninger på flere områder.", "deontic"),
     ],
 )
@@ -312,6 +313,36 @@ Med hilsen
 Per Direktør
 """
 
+LETTER_GOVERNOR_CONCERNS = """Statsforvalteren i Nordland
+
+Kommunal- og distriktsdepartementet
+
+Dato: 20.04.2026
+
+Høring – NOU 2026:1 En bærekraftig kommunesektor – uttalelse fra Statsforvalteren i Nordland
+
+Statsforvalteren viser til høringsbrev av 15. januar 2026. Vi har følgende merknader.
+
+Generelt
+
+Kommunene i Nordland er svært ulike. Mange små kommuner har utfordringer med rekruttering og kapasitet. Statsforvalteren erfarer at mange kommuner strever med å oppfylle lovkrav, og at veiledning fra statlige aktører er viktig.
+
+Om øremerkede tilskudd
+
+Statsforvalteren har i mange år forvaltet skjønnsmidler og tilskudd. Vi ser at søknadsbaserte ordninger kan være krevende for små kommuner. Samtidig gir slike ordninger mulighet for å målrette innsatsen. Vi mener derfor at en eventuell innlemming må vurderes ordning for ordning.
+
+Om bemanningsnormer
+
+Statsforvalteren fører tilsyn med barnehager og skoler. Erfaringen fra tilsyn er at normene har bidratt til bedre kvalitet. Vi er bekymret for at en oppheving av normene kan gi større forskjeller mellom kommunene.
+
+Samordning
+
+Statsforvalteren er statens samordningsorgan i fylket. Vi deler kommisjonens beskrivelse av at statlig styring i for liten grad er samordnet. Et institusjonelt rammeverk for samordning vil kunne styrke vår rolle.
+
+Med hilsen
+Kari Statsforvalter
+"""
+
 
 @pytest.fixture(scope="module")
 def classifier(reference: ReferenceData) -> StanceClassifier:
@@ -345,6 +376,8 @@ def analyse(
         (LETTER_CHAPTERS, {"R3": S, "R4": Q, "R5": S, "R9": S}),
         (LETTER_RESOLUTION_NN, {"R1": OP, "R3": OP, "R5": S}),
         (LETTER_AGENCY_NO_VIEW, {}),
+        # Concerns and "must be assessed" are no stance of their own; the shared description is support.
+        (LETTER_GOVERNOR_CONCERNS, {"R6": S}),
     ],
     ids=[
         "bokmaal",
@@ -355,6 +388,7 @@ def analyse(
         "chapter-references",
         "nynorsk-council-resolution",
         "agency-without-view",
+        "governor-concerns",
     ],
 )
 def test_made_up_letters(
