@@ -29,6 +29,7 @@ __all__ = [
     "OPPOSE",
     "OPPOSE_ACTION",
     "OPPOSE_EVALUATIVE",
+    "PROBLEM",
     "QUALIFIED_SUPPORT",
     "REMOVAL",
     "RESERVATION",
@@ -92,6 +93,16 @@ DEONTIC: tuple[str, ...] = (
     r"(?:ønsk|ynsk)(?:er|jer) (?:\w+ )?at",
     r"ser (?:\w+ )?behov for",
     r"anbefal(?:er|ar) (?:\w+ )?(?:at|å)",
+)
+# A complaint about how things are now. When it restates the problem a proposal is meant to solve
+# ("søknadsprosesser ... binder ressurser som heller kunne vært brukt til tjenester"), it supports
+# that proposal, weakly; ``ingest.stance`` demands a close topic match for it.
+PROBLEM: tuple[str, ...] = (
+    r"binder (?:\w+ )?(?:ressurser|ressursar|kapasitet|tid|personell|kompetanse)",
+    r"(?:tar|tek|krever|krev|stjeler|stel) (?:\w+ ){0,2}(?:ressurser|ressursar|kapasitet|tid|arbeidstid)",
+    r"heller (?:kunne|kunne ha|kan) (?:vært|vore|blitt|blitt) brukt",
+    r"(?:tidkrevende|tidkrevjande|ressurskrevende|ressurskrevjande|byråkratisk|byråkratiske|tungvint|tungvinte|"
+    r"uoversiktlig|uoversiktleg|fragmentert|fragmenterte|unødvendig|unødig|detaljert|detaljerte)",
 )
 # No objection is agreement: "har ingen innvendinger mot forslaget".
 NO_OBJECTION: tuple[str, ...] = (
@@ -205,6 +216,7 @@ _DEONTIC = _compile(DEONTIC)
 _OPPOSE = _compile(OPPOSE + OPPOSE_ACTION)
 _OPPOSE_EVALUATIVE = _compile(OPPOSE_EVALUATIVE)
 _NO_OBJECTION = _compile(NO_OBJECTION)
+_PROBLEM = _compile(PROBLEM)
 _CONDITION = _compile(CONDITION)
 _QUALIFIED = _compile(QUALIFIED_SUPPORT)
 _CONCESSION = _compile(CONCESSION)
@@ -343,4 +355,7 @@ def detect_cue(sentence: str) -> Cue | None:
     deontic = _first(_DEONTIC, text, negated=False)
     if deontic is not None and not _first(_DEONTIC, text, negated=True):
         return Cue(Stance.SUPPORTS, 0.45, "deontic")
+    problems = [m for m in _PROBLEM.finditer(text) if not _negated(text, m.start(), m.end())]
+    if len(problems) >= 2:  # one complaint word is a description; two are a complaint
+        return Cue(Stance.SUPPORTS, 0.35, "problem")
     return None

@@ -8,8 +8,10 @@ For every sentence of the letter (``ingest.segment.sentence_spans``):
 2. *What does it say?* A cue (``ingest._cues``) read in bokmål and nynorsk with negation
    scope: opposition, support with a condition or concession (qualified), support,
    evaluative or normative support ("er på høy tid", "bør utvikles"), keeping what a
-   removal proposal removes ("må videreføres" → opposes), deferral and sentences that
-   only report the commission's proposal (→ mentions).
+   removal proposal removes ("må videreføres" → opposes), a complaint that restates the
+   problem a proposal addresses ("binder ressurser som heller kunne vært brukt til ...",
+   weak support, only with a close topic match), deferral and sentences that only report
+   the commission's proposal (→ mentions).
 
 Per proposal the strongest relevant statement wins; a supporting statement plus a separate
 reservation about the same proposal makes it qualified. A proposal that is only reported
@@ -33,14 +35,15 @@ from ingest.model import EntityKind, PassageKind, Position, ResponseDocument, Re
 from ingest.reference import ReferenceData
 from ingest.segment import sentence_spans
 
-__all__ = ["STANCE_EXTRACTOR_VERSION", "StanceClassifier"]
+__all__ = ["STANCE_EXTRACTOR_VERSION", "StanceClassifier", "is_without_comments"]
 
-STANCE_EXTRACTOR_VERSION = "rules-2"
+STANCE_EXTRACTOR_VERSION = "rules-3"
 
 MIN_RELEVANCE = 0.5  # below this a sentence is not about the proposal
 MENTION_RELEVANCE = 0.8  # a proposal only reported, not judged, must be named clearly
 TOP_MARGIN = 0.85  # a sentence counts for every proposal within this fraction of its best one
 WEAK_MIN_RELEVANCE = 0.7  # evaluative / normative cues need a clearer topic than explicit ones
+PROBLEM_MIN_RELEVANCE = 1.0  # a complaint restating the problem must name the proposal's own topic
 HEADING_CLEAR = 0.35  # a heading this relevant to one proposal names the section's topic
 HEADING_MARGIN = 0.5  # ... and another proposal must beat it by this much to count there
 SUMMARY_PENALTY = 0.9  # prefer the body's statement over the summary bullet that repeats it
@@ -172,7 +175,13 @@ class StanceClassifier:
                     row = np.where(keep, row, 0.0)
             best = float(row.max())
             weak = cue.kind in ("evaluative", "deontic", "retain")
-            floor = WEAK_MIN_RELEVANCE if weak else MIN_RELEVANCE
+            floor = (
+                PROBLEM_MIN_RELEVANCE
+                if cue.kind == "problem"
+                else WEAK_MIN_RELEVANCE
+                if weak
+                else MIN_RELEVANCE
+            )
             for j, t in enumerate(self.targets):
                 r = float(row[j])
                 if r < floor or r < best * TOP_MARGIN:

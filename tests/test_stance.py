@@ -91,6 +91,7 @@ def test_cue_stance(sentence: str, stance: Stance) -> None:
         "Kommunen har fått faglig støtte og veiledning fra Husbanken.",  # "støtte" is what they got
         "Det er viktig for å støtte kommunene i å løse oppgavene.",  # "støtte" as a verb of purpose
         "Normene ble innført i 2018.",
+        "Normene kan være tidkrevende å oppfylle for små barnehager.",  # one complaint word: a description
         "Kommisjonen tilrår at normene blir fjerna.",  # the commission's verb, not the respondent's
         "Samarbeid kan kommunene gjøre noe med selv, men staten må legge til rette.",
     ],
@@ -113,6 +114,11 @@ def test_no_explicit_stance(sentence: str) -> None:
         ("Vi er uroa for korleis innlemminga vil slå ut.", "reservation"),
         ("Vi mener derfor at en eventuell innlemming må vurderes ordning for ordning.", "reservation"),
         ("Det bør utvikles fellesløsninger på flere områder.", "deontic"),
+        (
+            "Tidkrevende søknadsprosesser binder ressurser som heller kunne vært brukt til tjenester.",
+            "problem",
+        ),
+        ("Rapporteringa er tungvint og tek mykje tid frå tenestene.", "problem"),
     ],
 )
 def test_cue_kinds(sentence: str, kind: str) -> None:
