@@ -1,11 +1,21 @@
 """Entity linking: which actors, pilots and grant schemes each passage names, and who the sender is.
 
 Names are matched token by token against every name and alias in the reference data:
-exact, then the same stem (inflections, genitive -s, nynorsk spellings), then rapidfuzz
-similarity of stems for long words (typos like "Bygdevekestavtaler"). Short all-caps
-aliases (KS, SSB) match only as the same whole word in the same case. Organisations that
-are not in the reference data ("Lia kommune", "Statsforvalteren i Fjordland") become new
-typed actors with an id derived from their normalised name.
+exact, then the same stem (inflections, genitive -s, nynorsk spellings via
+``ingest._morph``), then rapidfuzz similarity of stems for long words (typos like
+"Bygdevekestavtaler", "Arkiverket"). Precision guards: short all-caps aliases (KS, SSB)
+match only as the same whole word in the same case; a name made of short common words
+(«I lag») only in quotes; a «quoted» programme name keeps its capital ("tett på" is no
+«Tett på»); an actor named by a definite noun ("kommisjonen") needs a definite or genitive
+form ("en kommisjon" is another). A short alias followed by the rest of the entity's name
+is one mention of the whole ("energitiltak i kommunale utleieboliger og omsorgsboliger").
+
+Organisations not in the reference data ("Lia kommune", "Statsforvalteren i Fjordland",
+"Utdanningsdirektoratet") become typed actors with the slug of their normalised name as id;
+initiatives a letter introduces ("tjenesten Fjordlandsprofilen") become pilots
+(``ingest._newentities``). The sender comes from the metadata, else the letterhead, and is
+typed by its name; its own name is found however it is cased, and a municipality's bare
+name ("Nordfjell") counts as the sender.
 """
 
 from __future__ import annotations
