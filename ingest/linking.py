@@ -320,6 +320,8 @@ class EntityLinker:
             return SenderActor(a.id, a.name, a.type, True)
         sender_name = md.sender_name or self._letterhead(doc)
         if not sender_name:
+            if md.actor_id:  # a sidecar names the actor but not its name
+                return SenderActor(md.actor_id, md.actor_id, md.actor_type or ActorType.OTHER, False)
             return None
         known = self._known_actor(sender_name)
         if known and not md.actor_id:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.evaluation import evaluate_linking
-from ingest.linking import EntityLinker, actor_type_for_name
+from ingest.linking import EntityLinker, SenderActor, actor_type_for_name
 from ingest.model import (
     ActorType,
     DocumentFormat,
@@ -238,6 +238,20 @@ def test_sender_known_by_alias_and_new_sender_typed(linker: EntityLinker) -> Non
         ActorType.MUNICIPALITY,
         False,
     )
+
+
+def test_sender_from_sidecar_overrides(linker: EntityLinker) -> None:
+    doc = make_doc("Tekst uten avsender.")
+    doc.metadata = ResponseMetadata(actor_id="kdd")
+    assert linker.resolve_sender(doc, []) == SenderActor("kdd", "Kommunal- og distriktsdepartementet",
+                                                         ActorType.MINISTRY, True)  # fmt: skip
+    doc.metadata = ResponseMetadata(sender_name="Bygdelaget Fram", actor_id="bygdelaget-fram",
+                                    actor_type=ActorType.INTEREST_ORGANISATION)  # fmt: skip
+    assert linker.resolve_sender(doc, []) == SenderActor(
+        "bygdelaget-fram", "Bygdelaget Fram", ActorType.INTEREST_ORGANISATION, False
+    )
+    doc.metadata = ResponseMetadata(actor_id="anonym-innsender", actor_type=ActorType.OTHER)
+    assert linker.resolve_sender(doc, []).id == "anonym-innsender"
 
 
 def test_sender_from_letterhead_when_metadata_has_none(linker: EntityLinker) -> None:
