@@ -107,8 +107,7 @@ PROBLEM: tuple[str, ...] = (
 # No objection is agreement: "har ingen innvendinger mot forslaget".
 NO_OBJECTION: tuple[str, ...] = (
     r"(?:har|har vi|hadde) (?:\w+ )?ingen (?:innvendinger|innvendingar|motforestillinger|motførestellingar|"
-    r"innsigelser|merknader|merknadar) (?:mot|til) (?:forslaget|framlegget|anbefalingen|anbefalinga|tilrådinga|"
-    r"tilrådingen|dette|det)",
+    r"innsigelser) (?:mot|til) (?:forslaget|framlegget|anbefalingen|anbefalinga|tilrådinga|tilrådingen|dette|det)",
 )
 OPPOSE: tuple[str, ...] = (
     r"går (?:\w+ ){0,2}(?:i ?)?mot",
@@ -189,6 +188,10 @@ DEFER: tuple[str, ...] = (
     r"ser (?:\w+ )?fram til",
     r"(?:tar|tek) (?:\w+ )?(?:ikke|ikkje) stilling",
     r"avventer|avventar",
+    # "no comments on this" takes no position, but says the letter saw it
+    r"(?:har|har vi|hadde) (?:\w+ )?ingen (?:synspunkter|synspunkt|merknader|merknadar|kommentarer|kommentarar) "
+    r"(?:på|til|om) (?:dette|det|forslaget|framlegget|anbefalingen|anbefalinga|tilrådinga)",
+    r"(?:dette|det) har (?:\w+ ){1,2}ingen (?:synspunkter|synspunkt|merknader|merknadar|kommentarer|kommentarar)",
 )
 _COMMISSION = re.compile(
     r"^(?:i tillegg |videre |vidare |samtidig |også )?(?:vil |skal )?(?:kommisjonen|kommunekommisjonen|utvalget|"

@@ -136,7 +136,9 @@ def actor_type_for_name(name: str) -> ActorType:
     if "departement" in low:
         return ActorType.MINISTRY
     if re.search(
-        r"(kommuneforbund|organisasjon|forening|foreining|kommunenes|\bks\b|næringsliv|arbeidsgiver|\blag\b)",
+        # "-lag" (bygdelag, bondelag) and "-råd" (eldreråd) are associations and councils of interest.
+        r"(kommuneforbund|organisasjon|forening|foreining|kommunenes|\bks\b|næringsliv|arbeidsgiver|"
+        r"lag\b|laget\b|råd\b|rådet\b)",
         low,
     ):
         return ActorType.INTEREST_ORGANISATION

@@ -54,6 +54,7 @@ _SUMMARY = re.compile(
     r"hovedpunkt|hovudpunkt|konklusjon|summary",
     re.IGNORECASE,
 )
+_COORDINATION = re.compile(r",? (?:og|samt|og dessutan|og dessuten) (?:å|at|om) |; |, og |, samt ")
 _NO_COMMENTS = re.compile(
     r"\b(?:har|har derfor|har difor)\s+(?:ingen|ikke|ikkje)\s+(?:\w+\s+)?(?:merknad|merknader|merknadar|"
     r"kommentarer|kommentarar|innspel|innspill)\b",
@@ -182,9 +183,10 @@ class StanceClassifier:
                 if weak
                 else MIN_RELEVANCE
             )
+            coordinated = self._clause_targets(topics[i]) if cue.kind == "explicit" else set()
             for j, t in enumerate(self.targets):
                 r = float(row[j])
-                if r < floor or r < best * TOP_MARGIN:
+                if r < floor or (r < best * TOP_MARGIN and j not in coordinated):
                     continue
                 stance = cue.stance
                 if cue.kind == "retain" and t.id not in self.index.removal:
@@ -194,6 +196,18 @@ class StanceClassifier:
                 score = cue.strength * min(r, 2.0) * (SUMMARY_PENALTY if s.summary else 1.0)
                 out.setdefault(t.id, []).append(_Candidate(stance, cue, score, r, s))
         return out, engaged
+
+    def _clause_targets(self, text: str) -> set[int]:
+        """Targets each named in a clause of their own: "støtter å redusere X og å forenkle Y" is about both."""
+        clauses = _COORDINATION.split(text)
+        if len(clauses) < 2:
+            return set()
+        out = set()
+        for clause in clauses:
+            row = self.index.lexical(clause)
+            if float(row.max()) >= MIN_RELEVANCE:
+                out.add(int(row.argmax()))
+        return out
 
     def classify(self, doc: ResponseDocument, sender_id: str | None = None) -> list[Position]:
         """One position per proposal the response really addresses, best evidence first."""

@@ -221,6 +221,7 @@ def test_offsets_are_document_offsets(linker: EntityLinker) -> None:
         ("Helsedirektoratet", ActorType.STATE_AGENCY),
         ("Finansdepartementet", ActorType.MINISTRY),
         ("Universitetet i Bergen", ActorType.RESEARCH),
+        ("Bygdelaget Fram", ActorType.INTEREST_ORGANISATION),
         ("Ola Nordmann", ActorType.OTHER),
     ],
 )

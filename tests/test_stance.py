@@ -110,6 +110,8 @@ def test_no_explicit_stance(sentence: str) -> None:
         ("Utvalet meiner at krava bør gjennomgåast.", "commission"),
         ("Forbundet vil komme tilbake til dette når vurderingene foreligger.", "defer"),
         ("Vi kjem tilbake til dette i eit seinare brev.", "defer"),
+        ("Dette har vi ingen synspunkter på.", "defer"),
+        ("Kommunen har ingen merknader til forslaget.", "defer"),
         ("Ordningen må videreføres som egen øremerket ordning.", "retain"),
         ("Vi er uroa for korleis innlemminga vil slå ut.", "reservation"),
         ("Vi mener derfor at en eventuell innlemming må vurderes ordning for ordning.", "reservation"),
@@ -349,6 +351,28 @@ Med hilsen
 Kari Statsforvalter
 """
 
+LETTER_COORDINATED = """Bygdelaget Fram
+
+Kommunal- og distriktsdepartementet
+
+Dato: 22.04.2026
+
+Høringssvar NOU 2026:1
+
+Bygdelaget Fram er en frivillig organisasjon i Fjelldalen.
+
+Vi støtter anbefalingene om å redusere rapporteringskravene og å forenkle investeringstilskuddet til omsorgsboliger og sykehjem.
+
+Når det gjelder bemanningsnormene, er vi uenige med kommisjonen. Normene sikrer barna i små bygder.
+
+Kommisjonen foreslår også å se på interkommunalt samarbeid. Dette har vi ingen synspunkter på.
+
+Vi håper departementet lytter til bygdene.
+
+Med hilsen
+Styret i Bygdelaget Fram
+"""
+
 
 @pytest.fixture(scope="module")
 def classifier(reference: ReferenceData) -> StanceClassifier:
@@ -384,6 +408,8 @@ def analyse(
         (LETTER_AGENCY_NO_VIEW, {}),
         # Concerns and "must be assessed" are no stance of their own; the shared description is support.
         (LETTER_GOVERNOR_CONCERNS, {"R6": S}),
+        # Two proposals in one sentence; a proposal seen but left without a view.
+        (LETTER_COORDINATED, {"R2": S, "R5": S, "R3": OP, "R8": M}),
     ],
     ids=[
         "bokmaal",
@@ -395,6 +421,7 @@ def analyse(
         "nynorsk-council-resolution",
         "agency-without-view",
         "governor-concerns",
+        "coordinated-and-no-view",
     ],
 )
 def test_made_up_letters(
