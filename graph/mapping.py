@@ -258,6 +258,11 @@ def map_response(
             new_actors.setdefault(
                 m.entity_id, ActorRef(m.entity_id, m.new_actor_name or m.surface, m.new_actor_type, False)
             )
+        elif m.kind.value == "pilot" and m.entity_id not in ref.pilots:
+            # An initiative found in the letter, not in the reference data: typed and labelled here.
+            g.add((entity, RDF.type, PKG.Pilot))
+            g.add((entity, PKG.identifier, Literal(m.entity_id)))
+            g.add((entity, RDFS.label, Literal(m.new_actor_name or m.surface.strip("«»\"'"))))
     for actor in new_actors.values():
         if doc.sender is None or actor.id != doc.sender.id:
             _add_actor(g, iris, actor)

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, BNode, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Literal, URIRef
 
 from graph.errors import ValidationError
 from graph.iris import OA, PKG, IriMinter
@@ -146,3 +146,17 @@ def test_shacl_rejects_a_document_without_passages(reference: ReferenceData) -> 
     doc.passages, doc.mentions, doc.positions = [], [], []
     with pytest.raises(ValidationError, match="at least one passage"):
         validate_document_graph(map_response(doc, reference, IriMinter(), ingest_key="k"), "empty.txt")
+
+
+def test_initiative_not_in_reference_is_typed_and_labelled(reference: ReferenceData) -> None:
+    doc = make_doc()
+    start = TEXT.index("forslaget")
+    doc.mentions.append(
+        Mention(1, start, start + 9, "forslaget", "fjordlandsprofilen", EntityKind.PILOT, 0.9)
+    )
+    iris = IriMinter()
+    g = map_response(doc, reference, iris, ingest_key="k")
+    pilot = URIRef(iris.pilot("fjordlandsprofilen"))
+    assert (pilot, RDF.type, PKG.Pilot) in g
+    assert list(g.objects(pilot, RDFS.label)) == [Literal("forslaget")]
+    validate_document_graph(g, "lia.txt")
