@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ingest._language import detect_language
 from ingest.errors import DocumentReadError
 from ingest.model import ActorType, Passage, PassageKind, ResponseMetadata, ResponseType
 
@@ -37,100 +38,6 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WORD_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
 _FIELD = re.compile(r"^\s*(?P<key>[A-Za-zÆØÅæøå .]+?)\s*:\s*(?P<value>.*)$")
 
-# Words that differ between the written standards: (nynorsk, bokmål).
-_NN_WORDS = frozenset(
-    [
-        "ikkje",
-        "eg",
-        "dei",
-        "frå",
-        "korleis",
-        "kva",
-        "kvar",
-        "vere",
-        "berre",
-        "difor",
-        "dykkar",
-        "dykk",
-        "høyring",
-        "høyringa",
-        "tilråding",
-        "tilrådinga",
-        "meiner",
-        "ynskjer",
-        "ønskjer",
-        "fleire",
-        "mykje",
-        "noko",
-        "nokre",
-        "sjå",
-        "sjølv",
-        "heile",
-        "heilt",
-        "samd",
-        "usamd",
-        "stør",
-        "kommunar",
-        "tilskot",
-        "tilskota",
-        "tilskotet",
-        "eit",
-        "ein",
-        "dette",
-        "vore",
-        "vart",
-        "saman",
-        "også",
-        "òg",
-        "einskilde",
-        "utgreiing",
-        "ho",
-        "hjå",
-    ]
-)
-_NB_WORDS = frozenset(
-    [
-        "ikke",
-        "jeg",
-        "de",
-        "fra",
-        "hvordan",
-        "hva",
-        "hver",
-        "være",
-        "bare",
-        "derfor",
-        "deres",
-        "høring",
-        "høringen",
-        "anbefaling",
-        "anbefalingen",
-        "mener",
-        "ønsker",
-        "flere",
-        "mye",
-        "noe",
-        "noen",
-        "se",
-        "selv",
-        "hele",
-        "helt",
-        "enig",
-        "uenig",
-        "støtter",
-        "kommuner",
-        "tilskudd",
-        "tilskuddet",
-        "et",
-        "en",
-        "vært",
-        "ble",
-        "sammen",
-        "utredning",
-        "hun",
-        "hos",
-    ]
-)
 _ORG_WORDS = re.compile(
     r"\b(kommune|fylkeskommune|fylkeskommunen|statsforvalteren|statsforvaltaren|departement\w*|direktorat\w*|"
     r"forbund\w*|forening\w*|foreining\w*|organisasjon\w*|senter\w*|senteret|tilsyn\w*|etat\w*|"
@@ -173,14 +80,6 @@ def parse_date(text: str) -> date | None:
         except ValueError:
             continue
     return None
-
-
-def detect_language(text: str) -> str:
-    """ "nn" or "nb", by counting words that are spelled differently in the two standards."""
-    words = Counter(re.findall(r"[a-zæøåòé]+", text.lower()))
-    nn = sum(n for w, n in words.items() if w in _NN_WORDS)
-    nb = sum(n for w, n in words.items() if w in _NB_WORDS)
-    return "nn" if nn > nb * 1.2 and nn >= 3 else "nb"
 
 
 def normalise_name(name: str) -> str:
@@ -239,6 +138,44 @@ def _sender(
     return None
 
 
+_NO_COMMENTS = re.compile(
+    r"\b(?:ingen|ikkje|ikke)\s+(?:nokon\s+|noen\s+|særskilde\s+|særskilte\s+)?"
+    r"(?:merknad(?:er)?|kommentar(?:ar|er)?|innspel|innspill|bemerkning(?:ar|er)?|synspunkt(?:er)?)\b",
+    re.IGNORECASE,
+)
+_NOU = re.compile(r"\bNOU\s+\d{4}\s*:\s*\d+")
+_TITLE_START = re.compile(
+    r"^(?:høringssvar|høyringssvar|høring|høyring|høringsuttalelse|høyringsfråsegn|uttalelse|fråsegn|"
+    r"svar på høring)\b",
+    re.IGNORECASE,
+)
+
+
+def _response_type_from_text(text: str, passages: list[Passage]) -> ResponseType:
+    """«uten merknad» when "ingen merknader" is the letter's whole message, not one remark among many."""
+    body = [p for p in passages if p.kind is not PassageKind.HEADING and len(p.text) > 40]
+    if _NO_COMMENTS.search(text) and len(body) <= 4:
+        return ResponseType.WITHOUT_COMMENTS
+    return ResponseType.WITH_COMMENTS
+
+
+def _title(passages: list[Passage]) -> str | None:
+    """The letter's subject line: one that names the report, starts like a hearing answer, or is a heading."""
+    best: tuple[int, int] | None = None
+    for p in passages[:15]:
+        field = _FIELD.match(p.text)
+        if len(p.text) > 160 or (field is not None and len(field.group("key")) <= 25):
+            continue  # "Sak: Høring - NOU 2026:1 ..." is the case field of a protocol, not the title
+        score = 2 * bool(_NOU.search(p.text)) + bool(_TITLE_START.match(p.text))
+        score += bool(score) and p.kind is PassageKind.HEADING
+        if score and (best is None or score > best[0]):
+            best = (score, p.index)
+    if best is None:
+        heading = next((p for p in passages[:15] if p.kind is PassageKind.HEADING), None)
+        return heading.text if heading is not None else None
+    return next(p.text for p in passages if p.index == best[1])
+
+
 def extract_metadata(
     text: str, passages: list[Passage], *, html_fields: dict[str, str] | None = None
 ) -> ResponseMetadata:
@@ -258,22 +195,7 @@ def extract_metadata(
     elif "med" in answer:
         response_type = ResponseType.WITH_COMMENTS
     else:
-        body = [p for p in passages if p.kind is not PassageKind.HEADING and len(p.text) > 40]
-        no_comment = re.search(
-            r"\b(?:har\s+)?ingen\s+(?:merknader|merknad|kommentarer|innspel|innspill)\b", text, re.IGNORECASE
-        )
-        response_type = (
-            ResponseType.WITHOUT_COMMENTS if no_comment and len(body) <= 4 else ResponseType.WITH_COMMENTS
-        )
-    title = None
-    for p in passages[:15]:
-        if re.match(
-            r"^(høringssvar|høyringssvar|høring|høyring|høringsuttalelse|uttalelse|svar på høring)\b",
-            p.text,
-            re.IGNORECASE,
-        ) or (p.kind is PassageKind.HEADING and "NOU" in p.text):
-            title = p.text
-            break
+        response_type = _response_type_from_text(text, passages)
     return ResponseMetadata(
         sender_name=_sender(text, passages, addressee, html_fields),
         date=when,
@@ -282,10 +204,21 @@ def extract_metadata(
         addressee=addressee,
         response_type=response_type,
         language=detect_language(text),
-        title=title,
+        title=_title(passages),
     )
 
 
+class _SidecarLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: PyYAML raises a bare ValueError on 2026-02-30,
+    and we want to name the field instead."""
+
+
+_SidecarLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+_ACTOR_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _SIDECAR_FIELDS = {
     "sender_name", "date", "our_reference", "their_reference", "addressee", "response_type",
     "language", "title", "actor_id", "actor_type",
@@ -298,8 +231,8 @@ def apply_sidecar(path: Path, metadata: ResponseMetadata) -> ResponseMetadata:
     if not side.is_file():
         return metadata
     try:
-        data: Any = yaml.safe_load(side.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
+        data: Any = yaml.load(side.read_text(encoding="utf-8"), Loader=_SidecarLoader)  # a SafeLoader
+    except (yaml.YAMLError, UnicodeDecodeError, OSError, ValueError) as exc:
         raise DocumentReadError(
             side, f"the sidecar is not valid UTF-8 YAML ({exc}); fix it or remove it"
         ) from None
@@ -317,7 +250,14 @@ def apply_sidecar(path: Path, metadata: ResponseMetadata) -> ResponseMetadata:
     for key, value in data.items():
         if value is None:
             continue
+        if isinstance(value, (list, dict, set)) or (isinstance(value, str) and not value.strip()):
+            raise DocumentReadError(
+                side,
+                f"field '{key}': expected one value, got {value!r}; write a single value or remove the line",
+            )
         if key == "date":
+            if isinstance(value, datetime):
+                value = value.date()
             parsed = value if isinstance(value, date) else parse_date(str(value))
             if parsed is None:
                 raise DocumentReadError(
@@ -343,6 +283,14 @@ def apply_sidecar(path: Path, metadata: ResponseMetadata) -> ResponseMetadata:
             if str(value) not in ("nb", "nn"):
                 raise DocumentReadError(side, "field 'language': use nb (bokmål) or nn (nynorsk)")
             updates[key] = str(value)
-        else:
+        elif key == "actor_id":
+            if not _ACTOR_ID.match(str(value)):
+                raise DocumentReadError(
+                    side,
+                    f"field 'actor_id': '{value}' is not an id; use lower-case letters, digits and hyphens "
+                    "as in the reference actors (e.g. lia-kommune)",
+                )
             updates[key] = str(value)
+        else:
+            updates[key] = str(value).strip()
     return replace(metadata, **updates)

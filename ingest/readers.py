@@ -8,12 +8,12 @@ file and says what to do; nothing else escapes.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
-import zipfile
 from pathlib import Path
-from typing import Any
 
+from ingest._docx import docx_blocks
+from ingest._html import html_blocks
+from ingest._pdf import pdf_blocks
 from ingest.errors import DocumentReadError
 from ingest.metadata import apply_sidecar, extract_metadata, sidecar_path
 from ingest.model import DocumentFormat, PassageKind, ResponseDocument
@@ -31,7 +31,6 @@ _FORMATS = {
     ".pdf": DocumentFormat.PDF,
     ".docx": DocumentFormat.DOCX,
 }
-MAX_HTML_DEPTH = 400  # real pages nest a few dozen deep; thousands is an attack or a broken export
 
 
 def content_hash(path: Path) -> str:
@@ -71,11 +70,11 @@ def read_response(path: Path) -> ResponseDocument:
         elif fmt is DocumentFormat.MD:
             blocks = _markdown_blocks(decode_text(raw, path))
         elif fmt is DocumentFormat.HTML:
-            blocks, html_fields = _html_blocks(raw, path)
+            blocks, html_fields = html_blocks(raw, path)
         elif fmt is DocumentFormat.PDF:
-            blocks = _pdf_blocks(raw, path)
+            blocks = pdf_blocks(raw, path)
         else:
-            blocks = _docx_blocks(path)
+            blocks = docx_blocks(path)
     except DocumentReadError:
         raise
     except RecursionError:
@@ -168,184 +167,4 @@ def _markdown_blocks(text: str) -> list[Block]:
         else:
             chunk.append(line)
     flush()
-    return blocks
-
-
-# -- html ------------------------------------------------------------------------------------------
-def _html_depth(raw: bytes) -> int:
-    """Nesting depth of open tags, counted without building a tree (a parser would recurse)."""
-    depth = deepest = 0
-    void = {
-        b"br",
-        b"img",
-        b"meta",
-        b"link",
-        b"input",
-        b"hr",
-        b"source",
-        b"wbr",
-        b"area",
-        b"col",
-        b"base",
-        b"embed",
-    }
-    for match in re.finditer(rb"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>", raw):
-        closing, name, selfclosing = match.group(1), match.group(2).lower(), match.group(3)
-        if name in void or selfclosing:
-            continue
-        depth = depth - 1 if closing else depth + 1
-        deepest = max(deepest, depth)
-    return deepest
-
-
-def _html_blocks(raw: bytes, path: Path) -> tuple[list[Block], dict[str, str]]:
-    from selectolax.lexbor import LexborHTMLParser as HTMLParser
-
-    if _html_depth(raw) > MAX_HTML_DEPTH:
-        raise DocumentReadError(
-            path,
-            f"the HTML is nested more than {MAX_HTML_DEPTH} levels deep; it looks broken or hostile, save the page again",
-        )
-    tree = HTMLParser(
-        decode_text(raw, path) if not raw.lstrip().startswith(b"<") else raw.decode("utf-8", errors="replace")
-    )
-    fields: dict[str, str] = {}
-    for node in tree.css(".hearing-answer-meta p, .article-info, meta[name]"):
-        if node.tag == "meta":
-            name, content = node.attributes.get("name") or "", node.attributes.get("content") or ""
-            if name.lower() == "dc.date" and content:
-                fields.setdefault("date", content)
-            continue
-        text = node.text(separator=" ", strip=True)
-        key, _, value = text.partition(":")
-        if value.strip():
-            fields[key.strip().lower()] = value.strip()
-    for selector in (
-        "header",
-        "nav",
-        "footer",
-        "script",
-        "style",
-        "noscript",
-        "aside",
-        "form",
-        ".hearing-answer-meta",
-        ".article-info",
-    ):
-        for node in tree.css(selector):
-            node.decompose()
-    root = tree.css_first("main") or tree.css_first("article") or tree.body or tree.root
-    blocks: list[Block] = []
-    if root is None:
-        return blocks, fields
-    for node in root.css("h1, h2, h3, h4, h5, h6, p, li, td, th, pre, blockquote, dt, dd"):
-        # Text inside a list item or cell is read with that element, not twice.
-        parent, nested = node.parent, False
-        while parent is not None and parent is not root:
-            if parent.tag in ("li", "p", "td", "th", "blockquote", "dd"):
-                nested = True
-                break
-            parent = parent.parent
-        if nested:
-            continue
-        text = node.text(separator=" ", strip=True)
-        if not text:
-            continue
-        if node.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            blocks.append(Block(PassageKind.HEADING, text, int(node.tag[1])))
-        elif node.tag == "li":
-            blocks.append(Block(PassageKind.LIST_ITEM, text))
-        else:
-            blocks.append(Block(PassageKind.PARAGRAPH, text))
-    return blocks, fields
-
-
-# -- pdf -------------------------------------------------------------------------------------------
-def _pdf_blocks(raw: bytes, path: Path) -> list[Block]:
-    import io
-
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    # pypdf logs repairs of damaged files itself; the reason reaches the user through our error.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-
-    if not raw.startswith(b"%PDF"):
-        raise DocumentReadError(path, "not a PDF file (no %PDF header); check the file")
-    try:
-        reader = PdfReader(io.BytesIO(raw), strict=False)
-        if reader.is_encrypted:
-            # An empty user password still opens "protected against editing" PDFs, which we can read.
-            try:
-                opened = bool(reader.decrypt(""))
-            except Exception:
-                opened = False
-            if not opened:
-                raise DocumentReadError(
-                    path,
-                    "the PDF is password-protected; ask the sender for an unprotected copy or save one without the password",
-                )
-        lines: list[str] = []
-        for page in reader.pages:
-            lines.extend((page.extract_text() or "").splitlines())
-            lines.append("")  # a page break ends a paragraph only if the text says so
-    except DocumentReadError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise DocumentReadError(
-            path, f"the PDF is damaged or truncated ({exc}); ask for a new copy"
-        ) from None
-    # Page breaks split paragraphs in extraction: join across the blank page line when a sentence runs on.
-    joined: list[str] = []
-    for i, line in enumerate(lines):
-        if (
-            line == ""
-            and joined
-            and i + 1 < len(lines)
-            and joined[-1]
-            and not joined[-1].rstrip().endswith((".", ":", "!", "?"))
-        ):
-            continue
-        joined.append(line)
-    if not any(ln.strip() for ln in joined):
-        raise DocumentReadError(
-            path, "the PDF has no extractable text; if it is a scanned image it needs OCR first"
-        )
-    return blocks_from_lines(joined, wrapped=True)
-
-
-# -- docx ------------------------------------------------------------------------------------------
-def _docx_blocks(path: Path) -> list[Block]:
-    if not zipfile.is_zipfile(path):
-        raise DocumentReadError(
-            path, "not a valid DOCX file (it is not a zip package); open it in Word and save again"
-        )
-    import docx
-
-    try:
-        document: Any = docx.Document(str(path))
-    except Exception as exc:
-        raise DocumentReadError(
-            path, f"the DOCX file is damaged ({type(exc).__name__}); open it in Word and save again"
-        ) from None
-    blocks: list[Block] = []
-    for para in document.paragraphs:
-        text = para.text.strip()
-        if not text:
-            continue
-        style = (para.style.name if para.style is not None else "") or ""
-        level_match = re.match(r"(?:Heading|Overskrift)\s*(\d)", style)
-        if level_match:
-            blocks.append(Block(PassageKind.HEADING, text, int(level_match.group(1))))
-        elif style.lower() == "title":
-            blocks.append(Block(PassageKind.HEADING, text, 1))
-        elif "list" in style.lower() or (para._p.pPr is not None and para._p.pPr.numPr is not None):
-            blocks.append(Block(PassageKind.LIST_ITEM, text))
-        else:
-            blocks.append(Block(PassageKind.PARAGRAPH, text))
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                if cell.text.strip():
-                    blocks.append(Block(PassageKind.PARAGRAPH, cell.text.strip()))
     return blocks

@@ -16,15 +16,30 @@ from dataclasses import dataclass
 
 from ingest.model import Passage, PassageKind
 
-__all__ = ["Block", "assemble", "blocks_from_lines", "clean_inline", "sentence_spans"]
+__all__ = [
+    "PAGE_FURNITURE",
+    "TERMINAL",
+    "Block",
+    "assemble",
+    "blocks_from_lines",
+    "clean_inline",
+    "is_bare_bullet",
+    "is_bullet",
+    "sentence_spans",
+]
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # "-", "–", "—", "•", "*", "·", "▪" bullets, and numbered items "1." "1)" "a)".
 _BULLET = re.compile(r"^\s*(?:[-–—•*·▪]|\d{1,2}[.)]|[a-z][)])(?:\s+|$)")
 _BARE_BULLET = re.compile(r"^\s*[-–—•*·▪]\s*$")
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+\S")
-_PAGE_FURNITURE = re.compile(r"^\s*(?:side|page|s\.)\s*\d+(?:\s*(?:av|of|/)\s*\d+)?\s*$", re.IGNORECASE)
-_TERMINAL = (".", "!", "?", ":", ";", ",", "»", '"', ")")
+# Page numbers a PDF repeats on every page ("Side 1", "Side 2 av 3", "- 2 -"): not part of the letter.
+PAGE_FURNITURE = re.compile(
+    r"^\s*(?:(?:side|page|s\.)\s*\d+(?:\s*(?:av|of|/)\s*\d+)?|-\s*\d+\s*-)\s*$", re.IGNORECASE
+)
+TERMINAL = (".", "!", "?", ":", ";", ",", "»", '"', ")")
+# A numbered section title: "3.", "3.1", "3.1.2" followed by words, no final period.
+_NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+[A-ZÆØÅ]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +47,16 @@ class Block:
     kind: PassageKind
     text: str
     level: int = 0  # heading level (1 = outermost); 0 for other blocks
+
+
+def is_bullet(line: str) -> bool:
+    """A line that opens a list item: "- x", "• x", "1. x", "a) x"."""
+    return _BULLET.match(line) is not None
+
+
+def is_bare_bullet(line: str) -> bool:
+    """A bullet glyph alone on its line (PDFs): the item's text follows on the next lines."""
+    return _BARE_BULLET.match(line) is not None
 
 
 def clean_inline(text: str) -> str:
@@ -68,11 +93,15 @@ def assemble(blocks: Iterable[Block]) -> tuple[str, list[Passage]]:
     return "\n\n".join(parts), passages
 
 
+_HEADING_END = (".", "!", "?", ":", ";", ",")  # "(kapittel 7.3)" may end a heading, a sentence may not
+_FIELD_LINE = re.compile(r"^[A-ZÆØÅ][\wæøåÆØÅ .-]{1,30}:\s+\S")
+
+
 def _is_heading_line(line: str, next_line: str | None, min_next: int = 60) -> bool:
     stripped = line.strip()
-    if not stripped or len(stripped) > 70 or stripped.endswith(_TERMINAL) or _BULLET.match(stripped):
+    if not stripped or len(stripped) > 70 or stripped.endswith(_HEADING_END) or _BULLET.match(stripped):
         return False
-    if re.search(r":\s*\S", stripped):  # "Dato: 12.04.2026" is a field, not a heading
+    if _FIELD_LINE.match(stripped):  # "Dato: 12.04.2026" is a field, not a heading; "NOU 2026:1" is no field
         return False
     if not stripped[0].isupper() and not stripped[0].isdigit():
         return False
@@ -83,16 +112,32 @@ def _is_heading_line(line: str, next_line: str | None, min_next: int = 60) -> bo
     return bool(nxt) and (_BULLET.match(nxt) is not None or (nxt[0].isupper() and len(nxt) >= min_next))
 
 
-def blocks_from_lines(lines: list[str], *, wrapped: bool) -> list[Block]:
+def _numbered_heading_level(line: str, following: str, full: int) -> int:
+    """Level of a numbered section title ("2. Sammendrag" → 1, "3.1 Rammeverket" → 2), else 0.
+
+    Told apart from a numbered list item by its shape: short, no closing punctuation, and
+    followed by running text rather than by the next item or a wrapped continuation.
+    """
+    m = _NUMBERED_HEADING.match(line)
+    if not m or len(line) > 80 or len(line) >= full + 10 or line.endswith(_HEADING_END):
+        return 0
+    if not following or _BULLET.match(following) or not following[0].isupper() or len(following) < 40:
+        return 0
+    return m.group(1).count(".") + 1
+
+
+def blocks_from_lines(lines: list[str], *, wrapped: bool, width: int | None = None) -> list[Block]:
     """Blocks from plain-text lines.
 
     ``wrapped`` says the lines are hard-wrapped (PDF text): a paragraph then also ends at
-    a short line that closes a sentence. In either case a blank line ends a paragraph, a
-    bullet starts a list item, and a group of short lines (an address block, a signature)
-    keeps one block per line.
+    a short line that closes a sentence. ``width`` is the longest body line when the caller
+    knows it (a PDF reader segments one run of lines at a time). In either case a blank
+    line ends a paragraph, a bullet starts a list item, and a group of short lines (an
+    address block, a signature) keeps one block per line.
     """
-    lines = [ln.rstrip() for ln in lines if not _PAGE_FURNITURE.match(ln)]
-    width = max((len(ln.strip()) for ln in lines), default=0)
+    lines = [ln.rstrip() for ln in lines if not PAGE_FURNITURE.match(ln)]
+    if width is None:
+        width = max((len(ln.strip()) for ln in lines), default=0)
     full = max(40, int(width * 0.72)) if wrapped else 60
     blocks: list[Block] = []
     current: list[str] = []
@@ -117,6 +162,10 @@ def blocks_from_lines(lines: list[str], *, wrapped: bool) -> list[Block]:
             flush()
             pending_bullet = True
             continue
+        level = 0 if pending_bullet or current else _numbered_heading_level(line, following, full)
+        if level:
+            blocks.append(Block(PassageKind.HEADING, line, level))
+            continue
         if pending_bullet or _BULLET.match(line):
             flush()
             kind = PassageKind.LIST_ITEM
@@ -125,7 +174,7 @@ def blocks_from_lines(lines: list[str], *, wrapped: bool) -> list[Block]:
         elif (
             not current
             and _is_heading_line(line, following, full)
-            and (not prev or len(prev) < full or prev.endswith(_TERMINAL))
+            and (not prev or len(prev) < full or prev.endswith(TERMINAL))
         ):
             blocks.append(Block(PassageKind.HEADING, line, 1))
             continue
@@ -134,10 +183,12 @@ def blocks_from_lines(lines: list[str], *, wrapped: bool) -> list[Block]:
         short = len(line) < full
         if not short or not nxt:
             continue
-        if wrapped and line.endswith(_TERMINAL[:3]):
+        if wrapped and line.endswith(TERMINAL[:3]):
             flush()  # a short line that ends a sentence ends the paragraph
-        elif len(current) == 1 and len(nxt) < full and not line.endswith(_TERMINAL):
-            flush()  # an address line or a field line ("Utvalg: Kommunestyret") stays on its own
+        elif len(current) == 1 and _FIELD_LINE.match(line):
+            flush()  # a field line ("Saksbehandler: Even Brattås") is never the start of a paragraph
+        elif len(current) == 1 and len(nxt) < full and not line.endswith(TERMINAL):
+            flush()  # an address line or a signature line stays on its own
     flush()
     return blocks
 

@@ -1,0 +1,83 @@
+"""DOCX reader: paragraphs and tables in document order, headings and lists from Word styles."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import DocumentReadError
+from ingest.model import PassageKind
+from ingest.segment import Block
+
+__all__ = ["docx_blocks"]
+
+# English and Norwegian style names: "Heading 2", "Overskrift 2"; "Title"/"Tittel" is the top level.
+_HEADING_STYLE = re.compile(r"^(?:heading|overskrift)\s*(\d)", re.IGNORECASE)
+_TITLE_STYLE = re.compile(r"^(?:title|tittel)$", re.IGNORECASE)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _paragraph_block(para: Any) -> Block | None:
+    text = para.text.strip()
+    if not text:
+        return None
+    style = (para.style.name if para.style is not None else "") or ""
+    heading = _HEADING_STYLE.match(style)
+    if heading:
+        return Block(PassageKind.HEADING, text, int(heading.group(1)))
+    if _TITLE_STYLE.match(style):
+        return Block(PassageKind.HEADING, text, 1)
+    p_pr = para._p.pPr
+    # A list is either a list style or direct numbering (numPr) on a normal paragraph.
+    if "list" in style.lower() or "liste" in style.lower() or (p_pr is not None and p_pr.numPr is not None):
+        return Block(PassageKind.LIST_ITEM, text)
+    return Block(PassageKind.PARAGRAPH, text)
+
+
+def _table_blocks(table: Any) -> list[Block]:
+    blocks: list[Block] = []
+    seen: set[int] = set()
+    for row in table.rows:
+        for cell in row.cells:
+            # A merged cell is returned once per grid column it spans; read it once.
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            for para in cell.paragraphs:
+                block = _paragraph_block(para)
+                if block is not None:
+                    blocks.append(block)
+            for inner in cell.tables:
+                blocks.extend(_table_blocks(inner))
+    return blocks
+
+
+def docx_blocks(path: Path) -> list[Block]:
+    if not zipfile.is_zipfile(path):
+        raise DocumentReadError(
+            path,
+            "not a valid DOCX file (it is not a zip package); open it in Word, save it as .docx again and ingest that",
+        )
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document: Any = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises KeyError, BadZipFile, XML errors ... on broken packages
+        raise DocumentReadError(
+            path,
+            f"the DOCX file is damaged ({type(exc).__name__}); open it in Word, save it again and ingest that",
+        ) from None
+    blocks: list[Block] = []
+    # Body order matters: the reference table of a letter sits between the address and the text.
+    for child in document.element.body.iterchildren():
+        if child.tag == f"{_W}p":
+            block = _paragraph_block(Paragraph(child, document))
+            if block is not None:
+                blocks.append(block)
+        elif child.tag == f"{_W}tbl":
+            blocks.extend(_table_blocks(Table(child, document)))
+    return blocks
