@@ -89,7 +89,8 @@ def read_response(path: Path) -> ResponseDocument:
     text, passages = assemble(blocks)
     if not passages:
         raise DocumentReadError(
-            path, "no text found in the document; if it is a scanned image it needs OCR first"
+            path,
+            "no text found in the document; check that it is the full letter (a scanned image needs OCR first)",
         )
     metadata = extract_metadata(text, passages, html_fields=html_fields)
     metadata = apply_sidecar(path, metadata)
@@ -139,7 +140,9 @@ def _looks_binary(text: str) -> bool:
 # -- markdown ------------------------------------------------------------------------------------
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+# Emphasis only where a delimiter stands at a word edge: "snake_case_name" and "5*3*2" stay as written.
+_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_MD_QUOTE = re.compile(r"^\s{0,3}>\s?")
 
 
 def _md_inline(text: str) -> str:
@@ -154,7 +157,9 @@ def _markdown_blocks(text: str) -> list[Block]:
 
     def flush() -> None:
         if chunk:
-            blocks.extend(blocks_from_lines([_md_inline(c) for c in chunk], wrapped=False))
+            # Markdown marks its headings with '#': no guessing from line shape here.
+            lines = [_md_inline(_MD_QUOTE.sub("", c)) for c in chunk]
+            blocks.extend(blocks_from_lines(lines, wrapped=False, headings=False))
             chunk.clear()
 
     for line in text.splitlines():

@@ -38,8 +38,8 @@ PAGE_FURNITURE = re.compile(
     r"^\s*(?:(?:side|page|s\.)\s*\d+(?:\s*(?:av|of|/)\s*\d+)?|-\s*\d+\s*-)\s*$", re.IGNORECASE
 )
 TERMINAL = (".", "!", "?", ":", ";", ",", "»", '"', ")")
-# A numbered section title: "3.", "3.1", "3.1.2" followed by words, no final period.
-_NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+[A-ZÆØÅ]")
+# A numbered sub-section title: "3.1", "3.1.2" followed by words, no final period.
+_NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+[A-ZÆØÅ]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,27 +113,37 @@ def _is_heading_line(line: str, next_line: str | None, min_next: int = 60) -> bo
 
 
 def _numbered_heading_level(line: str, following: str, full: int) -> int:
-    """Level of a numbered section title ("2. Sammendrag" → 1, "3.1 Rammeverket" → 2), else 0.
+    """Level of a sub-section title numbered "3.1" or "3.1.2" (2, 3), else 0.
 
-    Told apart from a numbered list item by its shape: short, no closing punctuation, and
-    followed by running text rather than by the next item or a wrapped continuation.
+    "1. Innledning" stays a list item: in council resolutions and numbered letters the same
+    shape is both a section title and a numbered point, and stance reading relies on the
+    item reading. A dotted number is never a list marker, so it is safe to call a heading.
     """
     m = _NUMBERED_HEADING.match(line)
-    if not m or len(line) > 80 or len(line) >= full + 10 or line.endswith(_HEADING_END):
+    if (
+        not m
+        or "." not in m.group(1)
+        or len(line) > 80
+        or len(line) >= full + 10
+        or line.endswith(_HEADING_END)
+    ):
         return 0
     if not following or _BULLET.match(following) or not following[0].isupper() or len(following) < 40:
         return 0
     return m.group(1).count(".") + 1
 
 
-def blocks_from_lines(lines: list[str], *, wrapped: bool, width: int | None = None) -> list[Block]:
+def blocks_from_lines(
+    lines: list[str], *, wrapped: bool, width: int | None = None, headings: bool = True
+) -> list[Block]:
     """Blocks from plain-text lines.
 
     ``wrapped`` says the lines are hard-wrapped (PDF text): a paragraph then also ends at
     a short line that closes a sentence. ``width`` is the longest body line when the caller
     knows it (a PDF reader segments one run of lines at a time). In either case a blank
     line ends a paragraph, a bullet starts a list item, and a group of short lines (an
-    address block, a signature) keeps one block per line.
+    address block, a signature) keeps one block per line. ``headings=False`` turns off the
+    guessing of headings from line shape (Markdown marks its own).
     """
     lines = [ln.rstrip() for ln in lines if not PAGE_FURNITURE.match(ln)]
     if width is None:
@@ -162,7 +172,9 @@ def blocks_from_lines(lines: list[str], *, wrapped: bool, width: int | None = No
             flush()
             pending_bullet = True
             continue
-        level = 0 if pending_bullet or current else _numbered_heading_level(line, following, full)
+        level = (
+            0 if pending_bullet or current or not headings else _numbered_heading_level(line, following, full)
+        )
         if level:
             blocks.append(Block(PassageKind.HEADING, line, level))
             continue
@@ -173,6 +185,7 @@ def blocks_from_lines(lines: list[str], *, wrapped: bool, width: int | None = No
             pending_bullet = False
         elif (
             not current
+            and headings
             and _is_heading_line(line, following, full)
             and (not prev or len(prev) < full or prev.endswith(TERMINAL))
         ):

