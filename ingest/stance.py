@@ -170,7 +170,8 @@ class StanceClassifier:
             if hrow is not None and hrow.max() >= HEADING_CLEAR:
                 # Under a heading that names one proposal, another must be clearly more relevant to count.
                 h = int(hrow.argmax())
-                if np.sort(hrow)[-2] < hrow[h] / 1.5:
+                # A heading that clearly names a second proposal too ("Bemanningsnormer og kompetansekrav") names no single one.
+                if np.sort(hrow)[-2] < min(hrow[h] / 1.5, HEADING_CLEAR):
                     keep = row >= row[h] + HEADING_MARGIN
                     keep[h] = True
                     row = np.where(keep, row, 0.0)
