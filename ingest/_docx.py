@@ -9,7 +9,7 @@ from typing import Any
 
 from ingest.errors import DocumentReadError
 from ingest.model import PassageKind
-from ingest.segment import Block
+from ingest.segment import PAGE_FURNITURE, Block
 
 __all__ = ["docx_blocks"]
 
@@ -54,6 +54,20 @@ def _table_blocks(table: Any) -> list[Block]:
     return blocks
 
 
+def _header_blocks(document: Any) -> list[Block]:
+    if not document.sections:
+        return []
+    section = document.sections[0]
+    header = section.first_page_header if section.different_first_page_header_footer else section.header
+    if header is None or header.is_linked_to_previous:
+        return []
+    blocks = [b for b in map(_paragraph_block, header.paragraphs) if b is not None]
+    for table in header.tables:
+        blocks.extend(_table_blocks(table))
+    # Page numbers and the like are furniture; headings in a header are letterhead, not sections.
+    return [Block(PassageKind.PARAGRAPH, b.text) for b in blocks if not PAGE_FURNITURE.match(b.text)]
+
+
 def docx_blocks(path: Path) -> list[Block]:
     if not zipfile.is_zipfile(path):
         raise DocumentReadError(
@@ -72,6 +86,10 @@ def docx_blocks(path: Path) -> list[Block]:
             f"the DOCX file is damaged ({type(exc).__name__}); open it in Word, save it again and ingest that",
         ) from None
     blocks: list[Block] = []
+    # Word templates often put the letterhead (the sender) in the first page's header.
+    for head in _header_blocks(document):
+        if head not in blocks:
+            blocks.append(head)
     # Body order matters: the reference table of a letter sits between the address and the text.
     for child in document.element.body.iterchildren():
         if child.tag == f"{_W}p":

@@ -28,6 +28,9 @@ _FURNITURE = (
     ".hearing-answer-meta, .article-info"
 )
 _BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, td, th, pre, blockquote, dt, dd"
+# A <div> holding text directly (no block inside) is a paragraph too; exported pages often do this.
+_LEAF_CANDIDATES = _BLOCKS + ", div"
+_BLOCK_TAGS = frozenset(t.strip() for t in _LEAF_CANDIDATES.split(","))
 _CONTAINERS = ("li", "p", "td", "th", "blockquote", "dd", "pre")
 _INNER_BLOCKS = "p, div, li, br, tr, td, th, h1, h2, h3, h4, h5, h6, ul, ol, table, blockquote"
 
@@ -46,7 +49,9 @@ def html_depth(raw: bytes) -> int:
 
 def _decode(raw: bytes) -> str:
     declared = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", raw[:4096], re.I)
-    for encoding in ([declared.group(1).decode("ascii")] if declared else []) + ["utf-8"]:
+    # Strict UTF-8 first: a page saved as UTF-8 keeps a stale "windows-1252" meta more often than not,
+    # and real cp1252 text with letters like æøå almost never decodes as UTF-8 by accident.
+    for encoding in ["utf-8"] + ([declared.group(1).decode("ascii")] if declared else []):
         try:
             return raw.decode(encoding).lstrip("\ufeff")
         except (LookupError, UnicodeDecodeError):
@@ -103,7 +108,11 @@ def html_blocks(raw: bytes, path: Path) -> tuple[list[Block], dict[str, str]]:
             inner.insert_after(" ")
     if title and not root.css_first("h1"):
         blocks.append(Block(PassageKind.HEADING, title, 1))
-    for node in root.css(_BLOCKS):
+    for node in root.css(_LEAF_CANDIDATES):
+        if node.tag == "div" and any(
+            d.tag in _BLOCK_TAGS for d in node.traverse() if d.mem_id != node.mem_id
+        ):
+            continue  # css_first() would match the div itself
         # Text inside a list item or cell is read with that element, not twice.
         parent, nested = node.parent, False
         while parent is not None and parent.mem_id != root.mem_id:

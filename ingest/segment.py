@@ -159,12 +159,17 @@ def blocks_from_lines(
             blocks.append(Block(kind, " ".join(current)))
         current, kind = [], PassageKind.PARAGRAPH
 
+    # The next non-blank line after each line, found in one backward pass (not a scan per line).
+    following_lines = [""] * len(lines)
+    for i in range(len(lines) - 2, -1, -1):
+        after = lines[i + 1].strip()
+        following_lines[i] = after or following_lines[i + 1]
     pending_bullet = False
     for i, raw in enumerate(lines):
         line = raw.strip()
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
         prev = lines[i - 1].strip() if i > 0 else ""
-        following = next((ln.strip() for ln in lines[i + 1 :] if ln.strip()), "")
+        following = following_lines[i]
         if not line:
             flush()
             continue

@@ -449,3 +449,39 @@ def test_reader_never_leaks_a_library_exception(tmp_path: Path) -> None:
                 read_response(path)
             except DocumentReadError as exc:
                 assert path.name in str(exc)
+
+
+def test_docx_letterhead_in_the_page_header_names_the_sender(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    header = document.sections[0].header
+    header.is_linked_to_previous = False
+    header.paragraphs[0].text = "Nordvik kommune"
+    header.add_paragraph("Side 1")
+    document.add_paragraph("Dato: 05.04.2026")
+    document.add_paragraph(
+        "Kommunen mener at rapporteringskravene bør forenkles kraftig, og støtter kommisjonen."
+    )
+    path = tmp_path / "nordvik.docx"
+    document.save(str(path))
+    doc = read_response(path)
+    assert [p.text for p in doc.passages][:2] == ["Nordvik kommune", "Dato: 05.04.2026"]
+    assert "Side 1" not in doc.text
+    assert doc.metadata.sender_name == "Nordvik kommune"
+
+
+def test_html_text_directly_in_divs_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "eksport.html"
+    path.write_text(
+        "<html><body><main><div class='wrap'><div>Vestby kommune</div>"
+        "<div>Kommunen mener at <i>tilskuddene</i> bør innlemmes i rammen fra 2027.</div>"
+        "<div><p>Med hilsen</p></div></div></main></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_response(path)
+    assert [p.text for p in doc.passages] == [
+        "Vestby kommune",
+        "Kommunen mener at tilskuddene bør innlemmes i rammen fra 2027.",
+        "Med hilsen",
+    ]
