@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docs import make_doc
+
 from ingest.campaign import group_near_duplicates, shingles, text_fingerprint
-from ingest.model import DocumentFormat, Passage, ResponseDocument, ResponseMetadata
+from ingest.model import ResponseDocument
 from ingest.readers import read_response
 
 RESOLUTION = [
@@ -25,35 +27,18 @@ OTHER = [
 ]
 
 
-def make_doc(name: str, paragraphs: list[str], sender: str | None) -> ResponseDocument:
-    passages, parts, pos = [], [], 0
-    for i, text in enumerate(paragraphs):
-        passages.append(Passage(i, pos, pos + len(text), text))
-        parts.append(text)
-        pos += len(text) + 2
-    return ResponseDocument(
-        path=Path(name),
-        file_name=name,
-        format=DocumentFormat.TXT,
-        content_hash="0" * 64,
-        text="\n\n".join(parts),
-        metadata=ResponseMetadata(sender_name=sender),
-        passages=passages,
-    )
-
-
 def council(file_name: str, municipality: str, *, typo: bool = False) -> ResponseDocument:
     paragraphs = [p.format(name=municipality) for p in RESOLUTION]
     if typo:
         paragraphs[2] = paragraphs[2].replace("rapporteringskravene", "rapporteringskravne")
-    return make_doc(file_name, paragraphs, f"{municipality} kommune")
+    return make_doc(*paragraphs, sender=f"{municipality} kommune", name=file_name)
 
 
 def test_same_resolution_under_other_names_is_one_group() -> None:
     docs = [
         council("b.txt", "Bergheim"),
         council("a.txt", "Åsvik", typo=True),
-        make_doc("x.txt", OTHER, "Vestfjord fylkeskommune"),
+        make_doc(*OTHER, sender="Vestfjord fylkeskommune", name="x.txt"),
         council("c.txt", "Nordlia"),
     ]
     assert group_near_duplicates(docs) == [["a.txt", "b.txt", "c.txt"], ["x.txt"]]
@@ -67,13 +52,15 @@ def test_fingerprint_is_deterministic_and_tells_texts_apart() -> None:
     one, again = council("a.txt", "Bergheim"), council("a.txt", "Bergheim")
     assert text_fingerprint(one) == text_fingerprint(again)
     assert text_fingerprint(council("b.txt", "Åsvik")) == text_fingerprint(one)  # only the name differs
-    assert text_fingerprint(make_doc("x.txt", OTHER, "Vestfjord fylkeskommune")) != text_fingerprint(one)
+    assert text_fingerprint(
+        make_doc(*OTHER, sender="Vestfjord fylkeskommune", name="x.txt")
+    ) != text_fingerprint(one)
 
 
 def test_different_letters_stay_apart() -> None:
     docs = [
-        make_doc("x.txt", OTHER, "Vestfjord fylkeskommune"),
-        make_doc("y.txt", OTHER[::-1], "Kyst fylkeskommune"),
+        make_doc(*OTHER, sender="Vestfjord fylkeskommune", name="x.txt"),
+        make_doc(*OTHER[::-1], sender="Kyst fylkeskommune", name="y.txt"),
     ]
     groups = group_near_duplicates(docs, threshold=0.95)
     assert groups == [["x.txt"], ["y.txt"]]

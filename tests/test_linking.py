@@ -7,15 +7,13 @@ import csv
 from pathlib import Path
 
 import pytest
+from docs import make_doc
 
 from ingest.evaluation import evaluate_linking
 from ingest.linking import EntityLinker, SenderActor, actor_type_for_name
 from ingest.model import (
     ActorType,
-    DocumentFormat,
     EntityKind,
-    Passage,
-    ResponseDocument,
     ResponseMetadata,
 )
 from ingest.readers import read_response
@@ -25,24 +23,6 @@ from ingest.reference import ReferenceData
 @pytest.fixture(scope="module")
 def linker(reference: ReferenceData) -> EntityLinker:
     return EntityLinker(reference)
-
-
-def make_doc(*paragraphs: str, sender: str | None = None, name: str = "brev.txt") -> ResponseDocument:
-    """A document from paragraphs joined by blank lines, with exact offsets."""
-    passages, parts, pos = [], [], 0
-    for i, text in enumerate(paragraphs):
-        passages.append(Passage(i, pos, pos + len(text), text))
-        parts.append(text)
-        pos += len(text) + 2
-    return ResponseDocument(
-        path=Path(name),
-        file_name=name,
-        format=DocumentFormat.TXT,
-        content_hash="0" * 64,
-        text="\n\n".join(parts),
-        metadata=ResponseMetadata(sender_name=sender),
-        passages=passages,
-    )
 
 
 def links(linker: EntityLinker, *paragraphs: str, sender: str | None = None) -> set[tuple[str, str]]:
