@@ -1,14 +1,13 @@
 """The HTTP API over the ingested sample hearing: resources, /ask, 404s, JSON errors, writes with a token.
 
-The corpus is ingested once per session (:func:`shared_kg`); the SPARQL and schemathesis
-modules import it from here, so all three share one store (the embedded stores lock their
+The corpus is ingested once per session (the ``kg`` fixture in conftest); the SPARQL and
+schemathesis modules share it, so all three use one store (the embedded stores lock their
 data dir, one opener per process).
 """
 
 from __future__ import annotations
 
 import csv
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,43 +28,6 @@ if TYPE_CHECKING:  # imported where used, so the tests without a corpus run on t
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "examples" / "nou-2026-1"
 TOKEN = "test-token-3f9c"
-
-_shared: dict[str, Any] = {"kg": None, "users": 0, "failure": None}
-_shared_lock = threading.Lock()
-
-
-def shared_kg(factory: pytest.TempPathFactory) -> PolicyKG:
-    """The sample corpus ingested once for every API test module of the session."""
-    from search_api.service import PolicyKG
-
-    with _shared_lock:
-        if _shared["failure"]:  # tried once already: say why, without ingesting again per test
-            pytest.fail(_shared["failure"], pytrace=False)
-        if _shared["kg"] is None:
-            kg = PolicyKG(Settings(data_dir=factory.mktemp("api-kg")))
-            report = kg.ingest([CORPUS])
-            if not report.ok or len(report.ingested) != 10:
-                kg.close()
-                reasons = "; ".join(f"{Path(f.path).name}: {f.reason}" for f in report.failed)
-                _shared["failure"] = f"ingesting the sample corpus failed: {reasons or report}"
-                pytest.fail(_shared["failure"], pytrace=False)
-            _shared["kg"] = kg
-        _shared["users"] += 1
-        return _shared["kg"]
-
-
-def release_kg() -> None:
-    with _shared_lock:
-        _shared["users"] -= 1
-        if _shared["users"] == 0 and _shared["kg"] is not None:
-            _shared["kg"].close()
-            _shared["kg"] = None
-
-
-@pytest.fixture(scope="session")
-def kg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicyKG]:
-    yield shared_kg(tmp_path_factory)
-    release_kg()
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,6 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 from starlette.types import Receive, Scope, Send
-from test_api import release_kg, shared_kg
 
 from search_api.api import create_app
 from search_api.settings import Settings
@@ -72,12 +71,6 @@ class _Deferred:
 _NO_WRITES = Settings(api_token=None, query_timeout_s=2.0)
 _app = _Deferred(create_app(_NO_WRITES, kg=SimpleNamespace(settings=_NO_WRITES)))  # type: ignore[arg-type]
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app)
-
-
-@pytest.fixture(scope="session")
-def kg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicyKG]:
-    yield shared_kg(tmp_path_factory)
-    release_kg()
 
 
 @pytest.fixture(scope="module", autouse=True)

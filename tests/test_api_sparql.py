@@ -26,7 +26,6 @@ from rdflib import Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, URLENCODED, XML
 from SPARQLWrapper import SPARQLWrapper as Wrapper
-from test_api import release_kg, shared_kg
 
 from graph.errors import QueryTimeoutError
 from graph.queries import PREFIXES
@@ -73,12 +72,6 @@ def live_server(app: FastAPI) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
-
-
-@pytest.fixture(scope="session")
-def kg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicyKG]:
-    yield shared_kg(tmp_path_factory)
-    release_kg()
 
 
 @pytest.fixture(scope="module")
