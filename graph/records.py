@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = ["IndexItem"]
 
@@ -40,4 +40,3 @@ class IndexItem:
     # Entities only: their reference id ("R2", "husbanken") and label.
     entity_id: str | None = None
     label: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)

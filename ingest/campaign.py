@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ingest.model import PassageKind, ResponseDocument
 
@@ -82,9 +83,12 @@ def signature_similarity(a: str, b: str) -> float:
     return sum(x == y for x, y in zip(sa, sb, strict=True)) / len(sa)
 
 
-def group_signatures(signatures: dict[str, str], threshold: float = 0.5) -> list[list[str]]:
-    """Groups of names (sorted) whose signatures estimate a Jaccard similarity of at least ``threshold``."""
-    names = sorted(signatures)
+def _single_link(items: dict[str, Any], similar: Callable[[Any, Any], bool]) -> list[list[str]]:
+    """Single-link clusters of the names in ``items`` (sorted, largest first; singletons included).
+
+    Quadratic in the number of letters, which is fine for a hearing's hundreds.
+    """
+    names = sorted(items)
     parent = {n: n for n in names}
 
     def find(n: str) -> str:
@@ -95,7 +99,7 @@ def group_signatures(signatures: dict[str, str], threshold: float = 0.5) -> list
 
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
-            if signature_similarity(signatures[a], signatures[b]) >= threshold:
+            if similar(items[a], items[b]):
                 parent[find(a)] = find(b)
     groups: dict[str, list[str]] = {}
     for n in names:
@@ -103,30 +107,15 @@ def group_signatures(signatures: dict[str, str], threshold: float = 0.5) -> list
     return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
 
 
+def group_signatures(signatures: dict[str, str], threshold: float = 0.5) -> list[list[str]]:
+    """Groups of names (sorted) whose signatures estimate a Jaccard similarity of at least ``threshold``."""
+    return _single_link(signatures, lambda a, b: signature_similarity(a, b) >= threshold)
+
+
 def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def group_near_duplicates(docs: Sequence[ResponseDocument], threshold: float = 0.6) -> list[list[str]]:
-    """Groups (file names, sorted) of letters whose masked texts overlap at least ``threshold``.
-
-    Single-link clustering; singletons are returned as groups of one. Quadratic in the
-    number of letters, which is fine for a hearing's hundreds.
-    """
-    sets = [shingles(d) for d in docs]
-    parent = list(range(len(docs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(docs)):
-        for j in range(i + 1, len(docs)):
-            if _jaccard(sets[i], sets[j]) >= threshold:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[str]] = {}
-    for i, d in enumerate(docs):
-        groups.setdefault(find(i), []).append(d.file_name)
-    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
+    """Groups (file names, sorted) of letters whose masked texts overlap at least ``threshold`` (exact Jaccard)."""
+    return _single_link({d.file_name: shingles(d) for d in docs}, lambda a, b: _jaccard(a, b) >= threshold)

@@ -245,14 +245,6 @@ class PolicyKG:
             report.embedded = getattr(self.embedder, "embedded", 0) - before
         return report
 
-    def remove_document(self, file_name: str) -> bool:
-        graph_iri = self.iris.response_graph(file_name)
-        if graph_iri not in self.store.graph_names():
-            return False
-        self.store.drop_graph(graph_iri)
-        self.index.delete_graph(graph_iri)
-        return True
-
     # -- questions ------------------------------------------------------------------------------
     def ask(
         self,
