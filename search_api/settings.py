@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     query_timeout_s: float = 10.0
     query_max_rows: int = 10_000
     max_upload_bytes: int = 20 * 1024 * 1024
+    embedding_cache: Path | None = Field(
+        default=None,
+        description="The SQLite embedding cache; default <data_dir>/embedding-cache.sqlite. Several data dirs "
+        "(evaluation runs, tests) can share one, since vectors are keyed by model and text.",
+    )
 
     @property
     def graph_path(self) -> Path:
@@ -57,4 +62,4 @@ class Settings(BaseSettings):
 
     @property
     def embedding_cache_path(self) -> Path:
-        return self.data_dir / "embedding-cache.sqlite"
+        return self.embedding_cache or self.data_dir / "embedding-cache.sqlite"
