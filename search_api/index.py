@@ -365,5 +365,68 @@ class PassageIndex:
             ).count
         )
 
+    # -- what has been indexed, per named graph ------------------------------------------------
+    # One reserved point (kind ``_meta``, so searches and scrolls skip it) per named graph holds
+    # the content key of the graph as it was when its points were last written. It is removed
+    # before a graph's points change and written only after they are all upserted, so after a
+    # crash at any moment a graph is either marked with the key its points match or not marked.
+    @staticmethod
+    def _marker_id(graph_iri: str) -> str:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:policykg:index-marker:{graph_iri}"))
+
+    def markers(self) -> dict[str, str]:
+        """graph IRI -> the content key its points were built from (only fully written graphs)."""
+        if not self._exists():
+            return {}
+        flt = qm.Filter(
+            must=[
+                qm.FieldCondition(key="kind", match=qm.MatchValue(value=META_KIND)),
+                qm.FieldCondition(key="marker", match=qm.MatchValue(value=True)),
+            ]
+        )
+        out: dict[str, str] = {}
+        offset: Any = None
+        while True:
+            points, offset = self.client.scroll(
+                self.collection, scroll_filter=flt, limit=512, offset=offset, with_payload=True
+            )
+            for p in points:
+                pl = p.payload or {}
+                out[str(pl["marked_graph"])] = str(pl["indexed_key"])
+            if offset is None:
+                return out
+
+    def set_marker(self, graph_iri: str, key: str, embedder: Embedder) -> None:
+        """Record that ``graph_iri``'s points now match ``key`` (call after its points are written)."""
+        self._ensure(embedder)
+        unit = [1.0] + [0.0] * (embedder.dim - 1)
+        payload = {"kind": META_KIND, "marker": True, "marked_graph": graph_iri, "indexed_key": key}
+        point = qm.PointStruct(id=self._marker_id(graph_iri), vector={DENSE: [unit]}, payload=payload)
+        self.client.upsert(self.collection, [point], wait=True)
+
+    def clear_marker(self, graph_iri: str) -> None:
+        """Forget what was indexed for ``graph_iri`` (call before its points change)."""
+        if self._exists():
+            ids = [self._marker_id(graph_iri)]
+            self.client.delete(self.collection, points_selector=qm.PointIdsList(points=ids), wait=True)
+
+    def graph_iris(self) -> set[str]:
+        """Named graphs that have at least one point in the index."""
+        if not self._exists():
+            return set()
+        return {
+            str(pl["graph_iri"]) for _, pl in self._scroll(None, payload=["graph_iri"]) if pl.get("graph_iri")
+        }
+
+    def warm(self, items: list[IndexItem], embedder: Embedder) -> None:
+        """Embed what :meth:`upsert` will need (into the embedder's cache), without touching the index.
+
+        Lets a server embed outside the lock that index readers take; the upsert then finds
+        every vector in the cache and holds the lock only for the write itself.
+        """
+        texts = [t for it in items for t in (embed_text(it, self.context), *sentences(it.text))]
+        for chunk in _chunks(texts, _BATCH * 4):
+            embedder.embed_passages(chunk)
+
     def close(self) -> None:
         self.client.close()
