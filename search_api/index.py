@@ -407,7 +407,7 @@ class PassageIndex:
     def clear_marker(self, graph_iri: str) -> None:
         """Forget what was indexed for ``graph_iri`` (call before its points change)."""
         if self._exists():
-            ids = [self._marker_id(graph_iri)]
+            ids: list[qm.ExtendedPointId] = [self._marker_id(graph_iri)]
             self.client.delete(self.collection, points_selector=qm.PointIdsList(points=ids), wait=True)
 
     def graph_iris(self) -> set[str]:

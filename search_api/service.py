@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import traceback
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,10 +31,14 @@ from search_api.settings import Settings
 
 if TYPE_CHECKING:  # the index module pulls in qdrant-client: imported only when used
     from search_api.index import PassageIndex
+    from search_api.sync import IndexStatus, SyncReport
 
 __all__ = ["FileFailure", "IngestReport", "PolicyKG"]
 
 ProgressCallback = Callable[[str], None]
+LockFactory = Callable[[], AbstractContextManager[Any]]
+# (path, ingest key) -> (file name, the response's graph as N-Triples)
+DocumentBuilder = Callable[[Path, str], tuple[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,18 @@ def find_reference_dir(paths: Iterable[Path]) -> Path | None:
             if (candidate / "hearing.yaml").is_file():
                 return candidate
     return None
+
+
+def build_document(
+    path: Path, key: str, ref: ReferenceData, iris: IriMinter, analyser: Analyser
+) -> tuple[str, str]:
+    """Read, analyse, map and validate one response: (file name, its graph as N-Triples)."""
+    doc = analyser.analyse_path(path)
+    graph = map_response(
+        doc, ref, iris, ingest_key=key, extractor=("policykg-stance", STANCE_EXTRACTOR_VERSION)
+    )
+    validate_document_graph(graph, str(path))
+    return doc.file_name, to_ntriples(graph)
 
 
 class PolicyKG:
@@ -180,8 +197,21 @@ class PolicyKG:
         with_index: bool = True,
         progress: ProgressCallback | None = None,
         debug: bool = False,
+        lock: LockFactory | None = None,
+        build: DocumentBuilder | None = None,
     ) -> IngestReport:
+        """Ingest files (or corpus folders); unchanged files are skipped by their ingest key.
+
+        With ``with_index`` the index is reconciled first (finishing an interrupted run) and
+        last (indexing what changed). ``lock`` is held only around index writes (a server's
+        readers share it); ``build`` replaces the in-process analysis (the API runs it in a
+        child process it can stop).
+        """
         report = IngestReport()
+        before = 0
+        if with_index:
+            before = getattr(self.embedder, "embedded", 0)
+            report.indexed += self.reconcile(lock=lock).items
         ref_dir = reference_dir or find_reference_dir(paths)
         if ref_dir is not None:
             report.reference_changed = self.load_reference(ref_dir)
@@ -193,7 +223,6 @@ class PolicyKG:
         known = document_ingest_keys(self.store)
         analyser: Analyser | None = None
         names: dict[str, Path] = {}
-        changed_graphs: list[str] = []
         for path in files:
             if progress:
                 progress(path.name)
@@ -211,21 +240,16 @@ class PolicyKG:
                 if known.get(path.name) == key:
                     report.unchanged.append(path.name)
                     continue
-                if analyser is None:
-                    analyser = Analyser(ref, self.embedder)
-                doc = analyser.analyse_path(path)
-                graph = map_response(
-                    doc,
-                    ref,
-                    self.iris,
-                    ingest_key=key,
-                    extractor=("policykg-stance", STANCE_EXTRACTOR_VERSION),
-                )
-                validate_document_graph(graph, str(path))
-                graph_iri = self.iris.response_graph(doc.file_name)
-                # Written only after it validated: a failing file leaves nothing behind.
-                self.store.replace_graph(graph_iri, to_ntriples(graph))
-                changed_graphs.append(graph_iri)
+                if build is None:
+                    if analyser is None:
+                        analyser = Analyser(ref, self.embedder)
+                    file_name, ntriples = build_document(path, key, ref, self.iris, analyser)
+                else:
+                    file_name, ntriples = build(path, key)
+                # Written only after it validated: a failing file leaves nothing behind. The index
+                # marker of this graph no longer matches its key, so a crash from here on is
+                # repaired by the next reconcile.
+                self.store.replace_graph(self.iris.response_graph(file_name), ntriples)
                 report.ingested.append(path.name)
             except (InputError, GraphError) as exc:
                 report.failed.append(FileFailure(str(path), _reason(exc, path)))
@@ -235,13 +259,8 @@ class PolicyKG:
                     FileFailure(str(path), f"internal error while ingesting (please report): {detail}")
                 )
         if with_index:
-            before = getattr(self.embedder, "embedded", 0)
-            if report.reference_changed:
-                changed_graphs.append(self.iris.reference_graph())
-            for graph_iri in changed_graphs:
-                items = index_items(self.store, self.iris, [graph_iri])
-                report.indexed += len(items)
-                self.index.replace_graph(graph_iri, items, self.embedder)
+            sync = self.reconcile(lock=lock, full=False)
+            report.indexed += sync.items
             report.embedded = getattr(self.embedder, "embedded", 0) - before
         return report
 
@@ -316,9 +335,21 @@ class PolicyKG:
     # -- index maintenance -------------------------------------------------------------------
     def reindex(self) -> int:
         """Rebuild the vector index from the graph (the source of truth)."""
-        items = index_items(self.store, self.iris)
-        self.index.rebuild(items, self.embedder)
-        return len(items)
+        from search_api.sync import rebuild
+
+        return rebuild(self.store, self.iris, self.index, self.embedder)
+
+    def reconcile(self, *, lock: LockFactory | None = None, full: bool = True) -> SyncReport:
+        """Re-index the graphs whose index points may not match them; drop points of graphs that are gone."""
+        from search_api.sync import reconcile
+
+        return reconcile(self.store, self.iris, self.index, self.embedder, lock=lock, full=full)
+
+    def index_status(self) -> IndexStatus:
+        """Is the index in step with the graph? Cheap (no embedder): for ``ask`` and ``/healthz``."""
+        from search_api.sync import index_status
+
+        return index_status(self.store, self.iris, self.index)
 
     def check(self) -> dict[str, list[str]]:
         """Passages (and entities) missing from the index, and points with nothing behind them."""
