@@ -8,7 +8,6 @@ response type (med/uten merknad), language (bokmål/nynorsk) and title. A sideca
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +16,8 @@ from typing import Any
 import yaml
 
 from ingest._language import detect_language
+from ingest._letter import Field, letter_date, lexicon, parse_date, passage_fields, phrase_pattern
+from ingest._sender import find_sender
 from ingest.errors import DocumentReadError
 from ingest.model import ActorType, Passage, PassageKind, ResponseMetadata, ResponseType
 
@@ -29,57 +30,13 @@ __all__ = [
     "sidecar_path",
 ]
 
-_MONTHS = {
-    "januar": 1, "februar": 2, "mars": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7,
-    "august": 8, "september": 9, "oktober": 10, "november": 11, "desember": 12,
-}  # fmt: skip
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
-_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_WORD_DATE = re.compile(r"\b(\d{1,2})\.\s*(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
 _FIELD = re.compile(r"^\s*(?P<key>[A-Za-zÆØÅæøå .]+?)\s*:\s*(?P<value>.*)$")
-
-_ORG_WORDS = re.compile(
-    r"\b(kommune|fylkeskommune|fylkeskommunen|statsforvalteren|statsforvaltaren|departement\w*|direktorat\w*|"
-    r"forbund\w*|forening\w*|foreining\w*|organisasjon\w*|senter\w*|senteret|tilsyn\w*|etat\w*|"
-    r"regionråd\w*|universitet\w*|høgskule\w*|høgskole\w*|institutt\w*|KS|LO|NHO|Unio|YS|Akademikerne|"
-    r"bank\w*|råd|rådet|utval\w*|utvalg\w*|kommisjon\w*|sekretariat\w*|lag|laget|samband\w*)\b",
-    re.IGNORECASE,
-)
-_NOT_SENDER = re.compile(
-    r"^(postboks|\d{4}\s|til:|til |deres|dykkar|din |vår |dato|saksbehandler|sakshandsamar|kopi|"
-    r"kommunal- og distrikt|høring|høyring|høringssvar|nou\b)",
-    re.IGNORECASE,
-)
-_SUBJECT_VERB = re.compile(
-    r"(?:^|[.!?]\s+)([A-ZÆØÅ][\wæøåÆØÅ-]+(?:\s+(?:kommune|fylkeskommune|[A-ZÆØÅ][\wæøå-]+))?)\s+"
-    r"(?:takker|takkar|støtter|stør|mener|meiner|vil|deler|bruker|har|er|kan|ser|viser|anbefaler|ønsker|ynskjer)\b"
-)
-_PRONOUNS = {"vi", "det", "dette", "den", "de", "dei", "kommisjonen", "kommunene", "kommunane", "staten", "regjeringen",
-             "utvalget", "departementet", "forslaget", "utredningen", "rapporten", "en", "et", "ei", "eit", "ein",
-             "mange", "flere", "fleire", "små", "slike", "hvis", "når", "mindre", "bedre", "både", "nye", "samtidig"}  # fmt: skip
 _LOWER_IN_NAMES = {"kommune", "fylkeskommune", "og", "for", "i", "til", "av", "på", "med", "kommunar", "kommuner",
                    "forbund", "forbundet", "regionråd", "senter", "senteret", "departementet", "direktoratet"}  # fmt: skip
 
 
 def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + ".meta.yaml")
-
-
-def parse_date(text: str) -> date | None:
-    """A date written as 15.04.2026, 15. april 2026 or 2026-04-15; None when absent or impossible."""
-    for pattern, order in ((_NUMERIC_DATE, "dmy"), (_WORD_DATE, "dMy"), (_ISO_DATE, "ymd")):
-        m = pattern.search(text)
-        if not m:
-            continue
-        try:
-            if order == "dmy":
-                return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            if order == "dMy":
-                return date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            continue
-    return None
 
 
 def normalise_name(name: str) -> str:
@@ -93,56 +50,20 @@ def normalise_name(name: str) -> str:
     return name
 
 
-def _fields(passages: list[Passage]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for p in passages[:40]:
-        m = _FIELD.match(p.text)
-        if m and len(m.group("key")) <= 25:
-            out.setdefault(m.group("key").strip().lower(), m.group("value").strip())
-    return out
+def _cased_as_written(name: str, text: str) -> str:
+    """An upper-case letterhead name as the letter writes it elsewhere ("NORSK X-FORBUND" -> "Norsk x-forbund")."""
+    if not name.isupper() or len(name) <= 3:
+        return normalise_name(name)
+    pattern = re.compile(
+        r"(?<![\wæøåÆØÅ])" + r"\s+".join(map(re.escape, name.split())) + r"(?![\wæøåÆØÅ])", re.I
+    )
+    for m in pattern.finditer(text):
+        if not m.group().isupper():
+            return normalise_name(m.group())
+    return normalise_name(name)
 
 
-def _field(fields: dict[str, str], *prefixes: str) -> str | None:
-    for key, value in fields.items():
-        if any(key.startswith(p) for p in prefixes):
-            return value or None
-    return None
-
-
-def _sender(
-    text: str, passages: list[Passage], addressee: str | None, html_fields: dict[str, str]
-) -> str | None:
-    for p in passages[:3]:
-        m = re.match(
-            r"^(?:Høringssvar|Høyringssvar|Høringsuttalelse)\s+(?:fra|frå)\s+(.+)$", p.text, re.IGNORECASE
-        )
-        if m:
-            return normalise_name(m.group(1))
-    # The letterhead: the first short line naming an organisation that is not the addressee.
-    for p in passages[:6]:
-        line = p.text
-        if len(line) > 80 or _NOT_SENDER.match(line) or (addressee and line.lower() == addressee.lower()):
-            continue
-        if "departement" in line.lower() and len(passages) > 1 and addressee is None:
-            continue  # an address block to a ministry; the sender is named elsewhere
-        if _ORG_WORDS.search(line) and not line.endswith("."):
-            return normalise_name(line)
-    # No letterhead (the real letter has none): the organisation that most often speaks in the body.
-    counts: Counter[str] = Counter()
-    for m in _SUBJECT_VERB.finditer(text):
-        name = m.group(1).strip()
-        if name.lower() not in _PRONOUNS and not name.lower().startswith("kommisjon"):
-            counts[name] += 1
-    if counts:
-        return normalise_name(counts.most_common(1)[0][0])
-    return None
-
-
-_NO_COMMENTS = re.compile(
-    r"\b(?:ingen|ikkje|ikke)\s+(?:nokon\s+|noen\s+|særskilde\s+|særskilte\s+)?"
-    r"(?:merknad(?:er)?|kommentar(?:ar|er)?|innspel|innspill|bemerkning(?:ar|er)?|synspunkt(?:er)?)\b",
-    re.IGNORECASE,
-)
+_NO_COMMENTS_MIN_BODY = 4  # more body paragraphs than this: "ingen merknader" is one remark among many
 _NOU = re.compile(r"\bNOU\s+\d{4}\s*:\s*\d+")
 _TITLE_START = re.compile(
     r"^(?:høringssvar|høyringssvar|høring|høyring|høringsuttalelse|høyringsfråsegn|uttalelse|fråsegn|"
@@ -151,10 +72,17 @@ _TITLE_START = re.compile(
 )
 
 
-def _response_type_from_text(text: str, passages: list[Passage]) -> ResponseType:
-    """«uten merknad» when "ingen merknader" is the letter's whole message, not one remark among many."""
+def _response_type(text: str, passages: list[Passage], declared: str | None) -> ResponseType:
+    """The «Svartype» a page or form declares; else «uten merknad» when "ingen merknader" is the
+    letter's whole message, not one remark among many."""
+    values = lexicon()["response_type_values"]
+    if declared:
+        if phrase_pattern(values["without"]).search(declared):
+            return ResponseType.WITHOUT_COMMENTS
+        if phrase_pattern(values["with"]).search(declared):
+            return ResponseType.WITH_COMMENTS
     body = [p for p in passages if p.kind is not PassageKind.HEADING and len(p.text) > 40]
-    if _NO_COMMENTS.search(text) and len(body) <= 4:
+    if phrase_pattern(lexicon()["no_comments"]).search(text) and len(body) <= _NO_COMMENTS_MIN_BODY:
         return ResponseType.WITHOUT_COMMENTS
     return ResponseType.WITH_COMMENTS
 
@@ -176,33 +104,35 @@ def _title(passages: list[Passage]) -> str | None:
     return next(p.text for p in passages if p.index == best[1])
 
 
+def _first(fields: list[Field], kind: str) -> str | None:
+    return next((f.value for f in fields if f.kind == kind and f.value), None)
+
+
+def _addressee(fields: list[Field], passages: list[Passage]) -> str | None:
+    value = _first(fields, "addressee")
+    if value is not None:
+        return re.split(r",\s*(?=postboks|\d)", value, maxsplit=1, flags=re.I)[0].strip() or None
+    for p in passages[:8]:
+        if re.search(r"departementet\b", p.text) and len(p.text) < 70 and not p.text.endswith("."):
+            return p.text.strip()
+    return None
+
+
 def extract_metadata(
     text: str, passages: list[Passage], *, html_fields: dict[str, str] | None = None
 ) -> ResponseMetadata:
     html_fields = html_fields or {}
-    fields = _fields(passages)
-    addressee = _field(fields, "til")
-    if addressee is None:
-        for p in passages[:8]:
-            if re.search(r"departementet\b", p.text) and len(p.text) < 70 and not p.text.endswith("."):
-                addressee = p.text.strip()
-                break
-    date_text = html_fields.get("dato") or _field(fields, "dato") or html_fields.get("date") or ""
-    when = parse_date(date_text) or parse_date("\n".join(p.text for p in passages[:12]))
-    answer = (html_fields.get("svartype") or "").lower()
-    if "uten" in answer or "utan" in answer:
-        response_type = ResponseType.WITHOUT_COMMENTS
-    elif "med" in answer:
-        response_type = ResponseType.WITH_COMMENTS
-    else:
-        response_type = _response_type_from_text(text, passages)
+    fields = passage_fields(passages)
+    addressee = _addressee(fields, passages)
+    declared_type = html_fields.get("svartype") or _first(fields, "response_type")
+    sender = find_sender(text, passages, fields, addressee)
     return ResponseMetadata(
-        sender_name=_sender(text, passages, addressee, html_fields),
-        date=when,
-        our_reference=_field(fields, "vår ref", "vår referanse", "vår sak"),
-        their_reference=_field(fields, "deres ref", "dykkar ref", "din ref", "dykkar referanse"),
+        sender_name=_cased_as_written(sender, text) if sender else None,
+        date=letter_date(passages, fields, html_fields),
+        our_reference=_first(fields, "our_reference"),
+        their_reference=_first(fields, "their_reference"),
         addressee=addressee,
-        response_type=response_type,
+        response_type=_response_type(text, passages, declared_type),
         language=detect_language(text),
         title=_title(passages),
     )
