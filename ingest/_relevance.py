@@ -20,6 +20,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -29,19 +31,19 @@ from ingest._morph import stem, tokens
 from ingest.embedding import Embedder
 from ingest.reference import ReferenceData, Target
 
-__all__ = ["TargetIndex"]
+__all__ = ["Relevance", "TargetIndex"]
 
 Matrix = npt.NDArray[np.float32]
 
-# Words every proposal (or every letter) uses: they say nothing about which proposal is meant.
-_STOP_WORDS = """og i på til for av med som at det den de er å en et ei ein eit om fra frå har vil kan skal bør må
-    ikke ikkje også eller men så seg sin sitt sine vi oss vår våre dei dykk kommisjonen kommisjonens
-    kommunekommisjonen anbefaler anbefaling anbefalingen tilrår tilråding mener meiner vurderer vurdere
-    kommunene kommunane kommunen kommuner kommunar kommune kommunesektoren slik der dette disse desse mer
-    meir flere fleire ved under etter blir bli gjøres gjort selv sjølv eget egne eigne uten utan gi gir
-    gjør gjer større enklere bedre betre behov sikrer sikre samtidig hvordan korleis bruken bruk mellom
-    hver kvar andre nye nytt ny både no nå"""
-_STOP = frozenset(_STOP_WORDS.split())
+
+def _function_words() -> frozenset[str]:
+    """Function words (language knowledge, a data file); topic words shared by a hearing's proposals are
+    down-weighted by inverse frequency over those proposals instead."""
+    text = (Path(__file__).parent / "lexicon" / "function_words.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+_STOP = _function_words()
 _CHAPTER = re.compile(r"\bkap(?:ittel|itel|\.)?\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
 GRANT_BONUS = 0.6
 CHAPTER_BONUS = 0.7  # shared by the targets of the chapter named
@@ -51,7 +53,11 @@ EMBEDDING_FLOOR = 0.03  # e5 cosine above the sentence's mean over targets
 SINGLE_TERM = 0.6
 
 
+_DASH = re.compile(r"(?<=\w)[\u2010\u2011\u2013\u2014](?=\w)")  # "hus–hytte" is written "hus-hytte" too
+
+
 def _stems(text: str) -> list[str]:
+    text = _DASH.sub("-", text)
     return [stem(t.text) for t in tokens(text) if t.text.lower().strip("-") not in _STOP and len(t.text) > 2]
 
 
@@ -84,6 +90,32 @@ def _split_match(term: str, words: set[str]) -> str:
     return ""
 
 
+@dataclass(frozen=True, slots=True)
+class Relevance:
+    """The signals of :meth:`TargetIndex.components`, each (sentences × targets)."""
+
+    lexical: Matrix
+    heading: Matrix  # lexical relevance of the heading above the sentence
+    cosine: Matrix  # raw e5 cosine (zeros without an embedder)
+    chapter: Matrix
+    grant: Matrix
+    embedded: bool
+
+    def centred_cosine(self) -> Matrix:
+        """Cosine minus the sentence's mean over targets: only a preference between proposals counts."""
+        if not self.embedded or not len(self.cosine):
+            return np.zeros_like(self.cosine)
+        return self.cosine - self.cosine.mean(axis=1, keepdims=True)
+
+    def total(self) -> Matrix:
+        rel = self.lexical + HEADING_WEIGHT * np.minimum(self.heading, 1.5) + self.chapter + self.grant
+        if self.embedded:
+            # Only a clear preference counts: the per-sentence best is above EMBEDDING_FLOOR for half
+            # of all sentences, whatever they are about.
+            rel = rel + np.clip(self.centred_cosine() - EMBEDDING_FLOOR, 0, None) * EMBEDDING_SCALE
+        return rel.astype(np.float32)
+
+
 class TargetIndex:
     """Per-target term weights and vectors, built once per reference data set."""
 
@@ -110,7 +142,7 @@ class TargetIndex:
         df = Counter(s for prof in profiles for s in prof)
         n = len(self.targets)
         self._weights: list[dict[str, float]] = [
-            {s: math.log(1 + n / df[s]) * min(c, 1.6) for s, c in prof.items()} for prof in profiles
+            {s: math.log((n + 1) / df[s]) * min(c, 1.6) for s, c in prof.items()} for prof in profiles
         ]
         self._norms = [math.sqrt(sum(w.values())) or 1.0 for w in self._weights]
         self.removal = {t.id for t in self.targets if _cues.REMOVAL.search(f"{t.title} {t.text}".lower())}
@@ -148,31 +180,36 @@ class TargetIndex:
             out[j] = hit / self._norms[j] * (1.0 if len(matched) >= 2 else SINGLE_TERM)
         return out
 
-    def relevance(
+    def components(
         self, sentences: Sequence[str], headings: Sequence[str], grant_ids: Sequence[set[str]]
-    ) -> Matrix:
-        """Shape (len(sentences), len(targets))."""
-        if not sentences:
-            return np.zeros((0, len(self.targets)), dtype=np.float32)
-        rel = np.stack([self.lexical(s) for s in sentences])
+    ) -> Relevance:
+        """Each signal separately, shape (len(sentences), len(targets)) each."""
+        n, k = len(sentences), len(self.targets)
+        lex = np.stack([self.lexical(s) for s in sentences]) if n else np.zeros((0, k), dtype=np.float32)
+        head = np.zeros((n, k), dtype=np.float32)
         heading_cache: dict[str, Matrix] = {}
         for i, heading in enumerate(headings):
             if heading:
                 if heading not in heading_cache:
                     heading_cache[heading] = self.lexical(heading)
-                rel[i] += HEADING_WEIGHT * np.minimum(heading_cache[heading], 1.5)
-        if self._vectors is not None and self.embedder is not None:
-            sims = self.embedder.embed_passages(list(sentences)) @ self._vectors.T
-            centred = sims - sims.mean(axis=1, keepdims=True)
-            # Only a clear preference counts: the per-sentence best is above EMBEDDING_FLOOR for half
-            # of all sentences, whatever they are about.
-            rel += np.clip(centred - EMBEDDING_FLOOR, 0, None).astype(np.float32) * EMBEDDING_SCALE
+                head[i] = heading_cache[heading]
+        cosine = np.zeros((n, k), dtype=np.float32)
+        if n and self._vectors is not None and self.embedder is not None:
+            cosine = (self.embedder.embed_passages(list(sentences)) @ self._vectors.T).astype(np.float32)
+        chapter = np.zeros((n, k), dtype=np.float32)
+        grant = np.zeros((n, k), dtype=np.float32)
         for i, text in enumerate(sentences):
-            rel[i] += self.chapter_bonus(set(_CHAPTER.findall(text)) | set(_CHAPTER.findall(headings[i])))
+            chapter[i] = self.chapter_bonus(set(_CHAPTER.findall(text)) | set(_CHAPTER.findall(headings[i])))
             for j, t in enumerate(self.targets):
                 if any(gs in grant_ids[i] for gs in t.grant_schemes):
-                    rel[i, j] += GRANT_BONUS
-        return rel
+                    grant[i, j] = GRANT_BONUS
+        return Relevance(lex, head, cosine, chapter, grant, self._vectors is not None)
+
+    def relevance(
+        self, sentences: Sequence[str], headings: Sequence[str], grant_ids: Sequence[set[str]]
+    ) -> Matrix:
+        """The summed relevance, shape (len(sentences), len(targets))."""
+        return self.components(sentences, headings, grant_ids).total()
 
     def chapter_bonus(self, chapters: set[str]) -> Matrix:
         """A chapter reference points at the targets in it: strongly when it holds one, weakly when many."""

@@ -16,7 +16,16 @@ from pathlib import Path
 
 from ingest.errors import InputError
 
-__all__ = ["LinkingReport", "StanceReport", "evaluate_linking", "evaluate_stance"]
+__all__ = [
+    "LinkingReport",
+    "ReliabilityBin",
+    "StanceReport",
+    "evaluate_linking",
+    "evaluate_stance",
+    "format_reliability",
+    "pooled_stance",
+    "reliability",
+]
 
 STANCES = ("supports", "qualified", "opposes", "mentions")
 NONE = "none"
@@ -47,7 +56,7 @@ class StanceReport:
     confusion: dict[str, dict[str, int]]  # gold -> predicted -> count
     errors: list[tuple[str, str, str, str]] = field(default_factory=list)  # file, target, gold, predicted
 
-    def format(self) -> str:
+    def format(self, errors: bool = True) -> str:
         lines = ["stance          precision  recall     F1  support"]
         for cls in STANCES:
             p, r, f, n = self.per_class[cls]
@@ -59,7 +68,7 @@ class StanceReport:
         lines.append(" " * 11 + "".join(f"{lab[:9]:>10}" for lab in labels))
         for g in labels:
             lines.append(f"{g[:10]:<11}" + "".join(f"{self.confusion[g][p]:>10}" for p in labels))
-        if self.errors:
+        if errors and self.errors:
             lines.append("")
             lines.append("disagreements (file, target: gold -> predicted)")
             lines += [f"  {f} {t}: {g} -> {p}" for f, t, g, p in self.errors]
@@ -127,3 +136,58 @@ def evaluate_linking(predicted: list[tuple[str, str]], gold_csv: Path) -> Linkin
         p_kind = {k for k in pred if kinds.get(k, "actor") == kind}
         per_kind[kind] = _prf(len(p_kind & g), len(p_kind - g), len(g - p_kind))
     return LinkingReport(precision, recall, f1, per_kind, sorted(gold - pred), sorted(pred - gold))
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    low: float
+    high: float
+    mean_confidence: float
+    accuracy: float
+    count: int
+
+
+def reliability(confidence: list[float], correct: list[bool], bins: int = 5) -> list[ReliabilityBin]:
+    """Predicted positions grouped by confidence: does a confidence of 0.8 mean right 80 % of the time?"""
+    out = []
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        members = [
+            (c, ok)
+            for c, ok in zip(confidence, correct, strict=True)
+            if low <= c < high or (b == bins - 1 and c == 1.0)
+        ]
+        if members:
+            mean_c = sum(c for c, _ in members) / len(members)
+            acc = sum(ok for _, ok in members) / len(members)
+            out.append(ReliabilityBin(low, high, mean_c, acc, len(members)))
+        else:
+            out.append(ReliabilityBin(low, high, 0.0, 0.0, 0))
+    return out
+
+
+def format_reliability(table: list[ReliabilityBin]) -> str:
+    total = sum(b.count for b in table)
+    # Expected calibration error: the count-weighted gap between confidence and accuracy.
+    ece = sum(b.count * abs(b.mean_confidence - b.accuracy) for b in table) / total if total else 0.0
+    lines = ["confidence bin   mean conf  accuracy  count"]
+    for b in table:
+        lines.append(
+            f"{b.low:.1f}-{b.high:.1f}        {b.mean_confidence:9.3f} {b.accuracy:9.3f} {b.count:6d}"
+        )
+    lines.append(f"expected calibration error: {ece:.3f} over {total} positions")
+    return "\n".join(lines)
+
+
+def pooled_stance(reports: list[StanceReport]) -> StanceReport:
+    """Per-class figures over the union of several hearings' pairs (confusions added up)."""
+    labels = [*STANCES, NONE]
+    confusion = {g: {p: sum(r.confusion[g][p] for r in reports) for p in labels} for g in labels}
+    per_class = {}
+    for cls in STANCES:
+        tp = confusion[cls][cls]
+        fp = sum(confusion[g][cls] for g in labels if g != cls)
+        fn = sum(confusion[cls][p] for p in labels if p != cls)
+        per_class[cls] = (*_prf(tp, fp, fn), tp + fn)
+    macro = sum(per_class[c][2] for c in STANCES) / len(STANCES)
+    return StanceReport(per_class, macro, confusion, [e for r in reports for e in r.errors])

@@ -28,32 +28,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest._cues import Cue, cue_words_masked, detect_cue, is_commission_voice
+from ingest._cues import Cue
+from ingest._features import (
+    MIN_RELEVANCE,
+    TOP_MARGIN,
+    LetterEvidence,
+    Sentence,
+    best_sentence,
+    letter_evidence,
+    pair_features,
+)
 from ingest._relevance import TargetIndex
 from ingest.embedding import Embedder
-from ingest.model import EntityKind, PassageKind, Position, ResponseDocument, ResponseType, Stance
+from ingest.model import Position, ResponseDocument, ResponseType, Stance
 from ingest.reference import ReferenceData
-from ingest.segment import sentence_spans
+from ingest.stance_model import NO_POSITION, Matrix, StanceModel, load_default_model
 
 __all__ = ["STANCE_EXTRACTOR_VERSION", "StanceClassifier", "is_without_comments"]
 
-STANCE_EXTRACTOR_VERSION = "rules-3"
+STANCE_EXTRACTOR_VERSION = "model-1"
 
-MIN_RELEVANCE = 0.5  # below this a sentence is not about the proposal
 MENTION_RELEVANCE = 0.8  # a proposal only reported, not judged, must be named clearly
-TOP_MARGIN = 0.85  # a sentence counts for every proposal within this fraction of its best one
 WEAK_MIN_RELEVANCE = 0.7  # evaluative / normative cues need a clearer topic than explicit ones
 PROBLEM_MIN_RELEVANCE = 1.0  # a complaint restating the problem must name the proposal's own topic
 HEADING_CLEAR = 0.35  # a heading this relevant to one proposal names the section's topic
 HEADING_MARGIN = 0.5  # ... and another proposal must beat it by this much to count there
 SUMMARY_PENALTY = 0.9  # prefer the body's statement over the summary bullet that repeats it
 
-_LEADER = re.compile(r"^(?:\(?\d{1,2}[.)]|[a-z][.)]|[-–•*])\s+")
-_SUMMARY = re.compile(
-    r"sammendrag|samandrag|oppsummer|hovedsynspunkt|hovudsynspunkt|hovedbudskap|hovudbodskap|"
-    r"hovedpunkt|hovudpunkt|konklusjon|summary",
-    re.IGNORECASE,
-)
 _COORDINATION = re.compile(r",? (?:og|samt|og dessutan|og dessuten) (?:å|at|om) |; |, og |, samt ")
 _NO_COMMENTS = re.compile(
     r"\b(?:har|har derfor|har difor)\s+(?:ingen|ikke|ikkje)\s+(?:\w+\s+)?(?:merknad|merknader|merknadar|"
@@ -63,45 +64,12 @@ _NO_COMMENTS = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
-class _Sentence:
-    passage_index: int
-    start: int  # document offsets
-    end: int
-    text: str
-    heading: str
-    summary: bool  # a bullet in a summary section
-
-
-@dataclass(frozen=True, slots=True)
 class _Candidate:
     stance: Stance
     cue: Cue
     score: float  # cue strength × relevance (× summary penalty)
     relevance: float
-    sentence: _Sentence
-
-
-def _sentences(doc: ResponseDocument) -> list[_Sentence]:
-    out: list[_Sentence] = []
-    summary_intro = False
-    for p in doc.passages:
-        if p.kind is PassageKind.HEADING:
-            summary_intro = False
-            continue
-        heading = p.headings[-1] if p.headings else ""
-        if p.kind is not PassageKind.LIST_ITEM:
-            # "Oppsummert er våre hovedbudskap at:" introduces the bullets that follow.
-            summary_intro = p.text.rstrip().endswith(":") and bool(_SUMMARY.search(p.text))
-        summary = p.kind is PassageKind.LIST_ITEM and (summary_intro or bool(_SUMMARY.search(heading)))
-        for start, end in sentence_spans(p.text):
-            lead = _LEADER.match(p.text, start)
-            if lead and lead.end() < end:
-                start = lead.end()
-            text = p.text[start:end]
-            if len(text.split()) < 4:
-                continue
-            out.append(_Sentence(p.index, p.start + start, p.start + end, text, heading, summary))
-    return out
+    sentence: Sentence
 
 
 def is_without_comments(doc: ResponseDocument) -> bool:
@@ -113,33 +81,26 @@ def is_without_comments(doc: ResponseDocument) -> bool:
 
 
 class StanceClassifier:
-    def __init__(self, reference: ReferenceData, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        reference: ReferenceData,
+        embedder: Embedder | None = None,
+        model: StanceModel | bool | None = True,
+    ) -> None:
+        """``model``: True loads the shipped model (rules when it is missing), False uses the rules only."""
         self.reference = reference
+        self.model: StanceModel | None = (
+            load_default_model() if model is True else model if isinstance(model, StanceModel) else None
+        )
         self.embedder = embedder
         self.index = TargetIndex(reference, embedder)  # per-target weights and vectors, once
         self.targets = self.index.targets
 
-    def _candidates(
-        self, doc: ResponseDocument, sentences: list[_Sentence]
-    ) -> tuple[dict[str, list[_Candidate]], set[int]]:
+    def _candidates(self, ev: LetterEvidence) -> tuple[dict[str, list[_Candidate]], set[int]]:
         """Candidate statements per target, and the passages where the respondent states something."""
-        grants = [
-            {
-                m.entity_id
-                for m in doc.mentions
-                if m.kind is EntityKind.GRANT_SCHEME and s.start <= m.start < s.end
-            }
-            for s in sentences
-        ]
-        cues = [detect_cue(s.text) for s in sentences]
-        # The stance words are no topic: "deler kommisjonens analyse" is not about data analysis.
-        topics = [
-            cue_words_masked(s.text, c.phrase) if c else s.text for s, c in zip(sentences, cues, strict=True)
-        ]
-        headings = [s.heading for s in sentences]
-        rel = self.index.relevance(topics, headings, grants)
-        heading_rel = {h: self.index.lexical(h) for h in set(headings) if h}
-        commission = [is_commission_voice(s.text) for s in sentences]
+        sentences, cues, topics, commission = ev.sentences, ev.cues, ev.topics, ev.commission
+        rel = ev.relevance
+        heading_rel = {h: self.index.lexical(h) for h in {s.heading for s in sentences} if h}
         engaged = {
             s.passage_index
             for s, c, comm in zip(sentences, cues, commission, strict=True)
@@ -210,20 +171,74 @@ class StanceClassifier:
                 out.add(int(row.argmax()))
         return out
 
+    def evidence(self, doc: ResponseDocument) -> LetterEvidence:
+        """The letter read once: sentences, cues and relevance to every proposal."""
+        return letter_evidence(doc, self.index)
+
+    def rule_positions(self, ev: LetterEvidence) -> dict[str, Position]:
+        """The hand-written rules' decision per proposal (the fallback, and features of the model)."""
+        if not ev.sentences:
+            return {}
+        candidates, engaged = self._candidates(ev)
+        out = {}
+        for target_id, cands in candidates.items():
+            position = self._decide(target_id, cands, engaged)
+            if position is not None:
+                out[target_id] = position
+        return out
+
+    def features(self, doc: ResponseDocument) -> tuple[LetterEvidence, dict[str, Position], Matrix]:
+        """Evidence, the rules' positions and the model's feature rows (one per proposal, in target order)."""
+        ev = self.evidence(doc)
+        rules = self.rule_positions(ev)
+        return ev, rules, pair_features(ev, rules, [t.id for t in self.targets])
+
     def classify(self, doc: ResponseDocument, sender_id: str | None = None) -> list[Position]:
         """One position per proposal the response really addresses, best evidence first."""
         if is_without_comments(doc):
             return []
-        sentences = _sentences(doc)
-        if not sentences:
+        ev, rules, rows = self.features(doc)
+        if not ev.sentences:
             return []
+        if self.model is None:
+            return sorted(rules.values(), key=lambda p: p.target_id)
+        return self.decide_with_model(ev, rules, self.model.predict_proba(rows))
+
+    def decide_with_model(
+        self, ev: LetterEvidence, rules: dict[str, Position], probs: Matrix
+    ) -> list[Position]:
+        """Positions from the model's class probabilities; the quote is the sentence that best shows it."""
+        assert self.model is not None
         positions = []
-        candidates, engaged = self._candidates(doc, sentences)
-        for target_id, cands in candidates.items():
-            position = self._decide(target_id, cands, engaged)
-            if position is not None:
-                positions.append(position)
-        return sorted(positions, key=lambda p: p.target_id)
+        for j, t in enumerate(self.targets):
+            k = int(np.argmax(probs[j]))
+            label = self.model.classes[k]
+            if label == NO_POSITION:
+                continue
+            stance = Stance(label)
+            rule = rules.get(t.id)
+            i = best_sentence(ev, j, stance)
+            if rule is not None and (rule.stance is stance or i < 0):
+                start, end, passage, quote = rule.quote_start, rule.quote_end, rule.passage_index, rule.quote
+            elif i >= 0:
+                s = ev.sentences[i]
+                start, end, passage, quote = s.start, s.end, s.passage_index, s.text
+            else:
+                continue  # nothing in the letter to show for it
+            rules_said = f"{rule.stance.value} by {rule.method}" if rule else "none"
+            positions.append(
+                Position(
+                    target_id=t.id,
+                    stance=stance,
+                    passage_index=passage,
+                    quote_start=start,
+                    quote_end=end,
+                    quote=quote,
+                    confidence=round(self.model.confidence(float(probs[j, k])), 3),
+                    method=f"model {self.model.version} p={float(probs[j, k]):.2f}; rules said {rules_said}",
+                )
+            )
+        return positions
 
     def _decide(self, target_id: str, cands: list[_Candidate], engaged: set[int]) -> Position | None:
         stated = [c for c in cands if c.cue.kind not in ("commission", "defer", "reservation")]

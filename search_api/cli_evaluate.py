@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -63,34 +63,128 @@ def _analyse_corpus(root: Path) -> list[ResponseDocument]:
     return docs
 
 
+def _stance_hearings(golds: list[Path]) -> list[Any]:
+    """Feature rows and gold labels per hearing, cached in the data dir (keyed by code, data and embedder)."""
+    from ingest.embedding import create_embedder
+    from ingest.embedding_cache import CachedEmbedder
+    from ingest.stance_train import hearing_rows
+
+    s = settings()
+    s.data_dir.mkdir(parents=True, exist_ok=True)
+    embedder = CachedEmbedder(create_embedder(s.embedder), s.embedding_cache_path)
+    out = []
+    for gold in golds:
+        _gold_file(gold, "stances.csv")
+        rows = hearing_rows(_corpus_root(gold), embedder, s.data_dir / "stance-cache")
+        for skipped in rows.skipped:
+            err.print(f"[yellow]skipped:[/] {skipped}", highlight=False)
+        out.append(rows)
+    return out
+
+
 @evaluate_app.command("stance")
 @friendly_errors
 def evaluate_stance_cmd(
-    gold: Annotated[Path, typer.Argument(help="Gold folder with stances.csv (or the CSV itself).")],
+    gold: Annotated[list[Path], typer.Argument(help="Gold folders with stances.csv, one per hearing.")],
+    rules: Annotated[bool, typer.Option("--rules", help="Score the hand-written rules only.")] = False,
+    shipped: Annotated[
+        bool, typer.Option("--shipped", help="Score the shipped model on every folder (no hold-out).")
+    ] = False,
+    errors: Annotated[bool, typer.Option("--errors", help="List every disagreement.")] = False,
 ) -> None:
-    """Per-class precision/recall, macro-F1 and confusion matrix of the stance extractor."""
-    from ingest.evaluation import evaluate_stance
+    """Stance per hearing: leave-one-hearing-out with two or more gold folders, else the shipped model.
 
-    gold_csv = _gold_file(gold, "stances.csv")
-    docs = _analyse_corpus(_corpus_root(gold))
-    predicted = [(d.file_name, p.target_id, p.stance.value) for d in docs for p in d.positions]
-    console.print(f"{len(docs)} responses analysed, {len(predicted)} positions found")
-    console.print(evaluate_stance(predicted, gold_csv).format(), highlight=False, markup=False)
+    Per hearing: per-class precision/recall/F1, macro-F1 and confusion; then the mean, the per-class
+    figures over all hearings, the rules' figures for comparison and a reliability table of the
+    confidences.
+    """
+    from ingest.evaluation import evaluate_stance, format_reliability, pooled_stance, reliability
+    from ingest.stance_model import NO_POSITION, load_default_model
+    from ingest.stance_train import Prediction, leave_one_hearing_out, rule_predictions
+
+    hearings = _stance_hearings(gold)
+    csvs = {h.name: _gold_file(g, "stances.csv") for h, g in zip(hearings, gold, strict=True)}
+    if rules:
+        preds, how = [rule_predictions(h) for h in hearings], "hand-written rules"
+    elif len(hearings) >= 2 and not shipped:
+        preds, how = leave_one_hearing_out(hearings), "leave-one-hearing-out (each fitted on the others)"
+    else:
+        model = load_default_model()
+        if model is None:
+            preds, how = [rule_predictions(h) for h in hearings], "hand-written rules (no shipped model)"
+        else:
+            preds = [Prediction.of(model, h) for h in hearings]
+            how = f"shipped model {model.version}, trained on {', '.join(model.info.get('trained_on', {}))}"
+    console.print(f"stance: {how}")
+    reports = []
+    for pred in preds:
+        predicted = [
+            (k[0], k[1], lab) for k, lab in zip(pred.keys, pred.predicted, strict=True) if lab != NO_POSITION
+        ]
+        report = evaluate_stance(predicted, csvs[pred.hearing])
+        reports.append(report)
+        base = evaluate_stance(rule_predictions_for(hearings, pred.hearing), csvs[pred.hearing]).macro_f1
+        console.print(
+            f"\n== {pred.hearing}: macro-F1 {report.macro_f1:.3f} (rules {base:.3f})", highlight=False
+        )
+        console.print(report.format(errors=errors), highlight=False, markup=False)
+    if len(reports) > 1:
+        mean = sum(r.macro_f1 for r in reports) / len(reports)
+        console.print("\n== per hearing", highlight=False)
+        for pred, r in zip(preds, reports, strict=True):
+            console.print(f"  {pred.hearing:<24} macro-F1 {r.macro_f1:.3f}", highlight=False)
+        console.print(f"  {'mean':<24} macro-F1 {mean:.3f}", highlight=False)
+        console.print("\n== all hearings pooled", highlight=False)
+        console.print(pooled_stance(reports).format(errors=False), highlight=False, markup=False)
+    conf = [c for p in preds for c, lab in zip(p.confidence, p.predicted, strict=True) if lab != NO_POSITION]
+    right = [
+        lab == g for p in preds for lab, g in zip(p.predicted, p.labels, strict=True) if lab != NO_POSITION
+    ]
+    console.print("\n== reliability of the confidences (predicted positions)", highlight=False)
+    console.print(format_reliability(reliability(conf, right)), highlight=False, markup=False)
+
+
+def rule_predictions_for(hearings: list[Any], name: str) -> list[tuple[str, str, str]]:
+    from ingest.stance_model import NO_POSITION
+    from ingest.stance_train import rule_predictions
+
+    pred = rule_predictions(next(h for h in hearings if h.name == name))
+    return [(k[0], k[1], lab) for k, lab in zip(pred.keys, pred.predicted, strict=True) if lab != NO_POSITION]
 
 
 @evaluate_app.command("linking")
 @friendly_errors
 def evaluate_linking_cmd(
-    gold: Annotated[Path, typer.Argument(help="Gold folder with mentions.csv (or the CSV itself).")],
+    gold: Annotated[list[Path], typer.Argument(help="Gold folders with mentions.csv, one per hearing.")],
 ) -> None:
-    """Precision and recall of entity linking (distinct entities per response)."""
+    """Precision and recall of entity linking (distinct entities per response), per hearing and the mean.
+
+    Nothing in linking is fitted to gold data, so every hearing is held out by construction.
+    """
     from ingest.evaluation import evaluate_linking
 
-    gold_csv = _gold_file(gold, "mentions.csv")
-    docs = _analyse_corpus(_corpus_root(gold))
-    predicted = sorted({(d.file_name, m.entity_id) for d in docs for m in d.mentions})
-    console.print(f"{len(docs)} responses analysed, {len(predicted)} distinct entity links")
-    console.print(evaluate_linking(predicted, gold_csv).format(), highlight=False, markup=False)
+    reports = []
+    for g in gold:
+        gold_csv = _gold_file(g, "mentions.csv")
+        root = _corpus_root(g)
+        docs = _analyse_corpus(root)
+        predicted = sorted({(d.file_name, m.entity_id) for d in docs for m in d.mentions})
+        report = evaluate_linking(predicted, gold_csv)
+        reports.append((root.name, report))
+        console.print(
+            f"\n== {root.name}: {len(docs)} responses analysed, {len(predicted)} distinct entity links"
+        )
+        console.print(report.format(), highlight=False, markup=False)
+    if len(reports) > 1:
+        console.print("\n== per hearing", highlight=False)
+        for name, r in reports:
+            console.print(f"  {name:<24} precision {r.precision:.3f}  recall {r.recall:.3f}  F1 {r.f1:.3f}")
+        n = len(reports)
+        console.print(
+            f"  {'mean':<24} precision {sum(r.precision for _, r in reports) / n:.3f}  "
+            f"recall {sum(r.recall for _, r in reports) / n:.3f}  F1 {sum(r.f1 for _, r in reports) / n:.3f}",
+            highlight=False,
+        )
 
 
 @evaluate_app.command("search")
