@@ -19,6 +19,7 @@ from ingest._language import detect_language
 from ingest._letter import Field, letter_date, lexicon, parse_date, passage_fields, phrase_pattern
 from ingest._sender import find_sender
 from ingest.errors import DocumentReadError
+from ingest.lexicon import no_comments_pattern
 from ingest.model import ActorType, Passage, PassageKind, ResponseMetadata, ResponseType
 
 __all__ = [
@@ -82,7 +83,7 @@ def _response_type(text: str, passages: list[Passage], declared: str | None) -> 
         if phrase_pattern(values["with"]).search(declared):
             return ResponseType.WITH_COMMENTS
     body = [p for p in passages if p.kind is not PassageKind.HEADING and len(p.text) > 40]
-    if phrase_pattern(lexicon()["no_comments"]).search(text) and len(body) <= _NO_COMMENTS_MIN_BODY:
+    if no_comments_pattern().search(text) and len(body) <= _NO_COMMENTS_MIN_BODY:
         return ResponseType.WITHOUT_COMMENTS
     return ResponseType.WITH_COMMENTS
 
