@@ -8,8 +8,13 @@ this module only reads the sentence's attitude.
 Negation is scoped to the stance word itself: a negator a few words before a support word
 ("kan likevel ikke støtte", "er ikkje samde") or right after it ("støtter derfor ikke")
 turns support into opposition, while a negation elsewhere in the sentence ("Vi er ikke
-blinde for at ..., men") does not. Lexicons are tuples of regular expressions over the
-lower-cased sentence, so someone who writes Norwegian can extend them without reading code.
+blinde for at ..., men") does not; "ikke bare ..., men også" negates nothing. What someone
+else says ("Kommisjonen foreslår", "Et mindretall i utvalget er imot", "Departementet legger
+opp til") is reported speech, never the respondent's view. Adopting another body's response
+("slutter oss til høringssvaret fra X") is an endorsement (:func:`detect_endorsement`), not a
+stance on a proposal. The lexicons are data in ``ingest/lexicon/cues.yaml`` (regular
+expressions over the lower-cased sentence), so someone who writes Norwegian can extend them
+without reading code.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.lexicon import cues
 from ingest.model import Stance
 
 __all__ = [
@@ -37,175 +43,60 @@ __all__ = [
     "SUPPORT",
     "SUPPORT_EVALUATIVE",
     "Cue",
+    "EndorsementCue",
     "cue_words_masked",
     "detect_cue",
+    "detect_endorsement",
     "is_commission_voice",
 ]
 
-_NEGATORS = frozenset({"ikke", "ikkje", "ikkj", "ingen", "aldri", "neppe", "heller ikke", "ei"})
+_LEX = cues()
+# Negators are words or phrases ("heller ikke"); the nynorsk article "ei" is none.
+_NEGATORS: tuple[tuple[str, ...], ...] = tuple(
+    sorted((tuple(n.split()) for n in _LEX.negators), key=len, reverse=True)
+)
 # "ikke bare", "ikkje minst": the negator does not negate what follows.
-_NOT_NEGATING = frozenset({"bare", "berre", "minst", "utan", "uten"})
+_NOT_NEGATING = _LEX.not_negating
 
-# A respondent agrees. Negated forms ("støtter ikke") are found by the negation scope, not listed.
-SUPPORT: tuple[str, ...] = (
-    r"støtt(?:er|ar|ast|es)",
-    r"stør",
-    # The infinitive only after a modal: "for å støtte kommunene" is no stance, "kan ikke støtte" is.
-    r"(?:kan|kunne|vil|ville|skal|må|bør) (?:\w+ ){0,3}(?:støtte|stø)",
-    r"slutt(?:er|ar|a|et|e) (?:oss|seg|meg) (?:\w+ )?til",
-    r"stiller (?:oss|seg) (?:\w+ )?bak",
-    r"(?:er|vere|være|var) (?:\w+ ){0,2}(?:enig|enige|einig|einige|samd|samde)",
-    r"deler (?:\w+ ){0,2}(?:vurdering|vurderinga|vurderingen|syn|synet|analyse|analysen|oppfatning|"
-    r"oppfatninga|oppfatningen|konklusjon|konklusjonen|bekymring|uro|beskrivelse|beskrivelsen|skildring|"
-    r"skildringa|problemforståelse|problemforståelsen|problemforståinga|bilde|bildet|biletet|utgangspunkt|"
-    r"utgangspunktet|ambisjon|ambisjonen|mål|målet)",
-    # The noun only when it is the respondent's backing: "har vår klare støtte", "har forbundets fulle støtte".
-    r"(?:har|får|gir|fortjener) (?:\w+ ){0,2}(?:vår|vårt|si|sin|full|fulle|klar|klare|sterk|sterke|[\wæøå]+s) "
-    r"(?:\w+ )?(?:støtte|tilslutning)",
-    r"(?:full|fulle|klar|klare|sterk|sterke|stor|helhjertet) støtte",
-    r"(?:ønsk|hels|hils)(?:er|jer|ar) (?:\w+ ){1,12}velkom(?:men|e)",
-    r"(?:er|vere|være|stiller (?:oss|seg)) (?:\w+ ){0,2}positiv(?:e)? til",
-    r"ser (?:\w+ )?positivt på",
-    r"imøteser",
-    r"går (?:\w+ )?inn for",
-    r"tilrår (?:at|å)",
-)
-# Evaluations in favour of a proposal, without a stance verb; weaker than SUPPORT.
-SUPPORT_EVALUATIVE: tuple[str, ...] = (
-    r"(?:er )?på (?:høy|høg) tid",
-    r"(?:er|være|vere) (?:\w+ ){0,2}(?:riktig|rett|fornuftig|klokt|klok)",
-    # "er viktig å sikre gode tjenester" is a platitude, "X er viktig" an evaluation of X.
-    r"er (?:\w+ ){0,2}(?:nødvendig|avgjørende|avgjerande|viktig|bra|godt)(?! (?:å|for|når|i|om|med))",
-    r"(?:riktig|rett|fornuftig|klokt|klok|godt|viktig|nødvendig) (?:grep|retning|forslag|steg|framlegg)",
-    r"det viktigaste grepet|det viktigste grepet",
-    r"treffer (?:\w+ )?kjernen",
-    r"peker (?:\w+ )?i (?:riktig|rett) retning",
-)
-# Evaluations against a proposal, without a stance verb.
-OPPOSE_EVALUATIVE: tuple[str, ...] = (
-    r"(?:er|være|vere|blir|bli) (?:\w+ ){0,2}(?:feil|galt|gale|uheldig|uheldige|uklokt|ukloke|urett|"
-    r"uakseptabelt|uakseptabel|uforsvarlig|uforsvarleg|eit feilsteg|et feilgrep|eit feilgrep)",
-    r"(?:går|gå) i (?:feil|gal) retning",
-)
-# The respondent states what must or should happen, or wishes it; support when that is what the proposal does.
-DEONTIC: tuple[str, ...] = (
-    r"(?:bør|må|burde|skal)",
-    r"(?:ønsk|ynsk)(?:er|jer) (?:\w+ )?at",
-    r"ser (?:\w+ )?behov for",
-    r"anbefal(?:er|ar) (?:\w+ )?(?:at|å)",
-)
-# A complaint about how things are now. When it restates the problem a proposal is meant to solve
-# ("søknadsprosesser ... binder ressurser som heller kunne vært brukt til tjenester"), it supports
-# that proposal, weakly; ``ingest.stance`` demands a close topic match for it.
-PROBLEM: tuple[str, ...] = (
-    r"binder (?:\w+ )?(?:ressurser|ressursar|kapasitet|tid|personell|kompetanse)",
-    r"(?:tar|tek|krever|krev|stjeler|stel) (?:\w+ ){0,2}(?:ressurser|ressursar|kapasitet|tid|arbeidstid)",
-    r"heller (?:kunne|kunne ha|kan) (?:vært|vore|blitt|blitt) brukt",
-    r"(?:tidkrevende|tidkrevjande|ressurskrevende|ressurskrevjande|byråkratisk|byråkratiske|tungvint|tungvinte|"
-    r"uoversiktlig|uoversiktleg|fragmentert|fragmenterte|unødvendig|unødig|detaljert|detaljerte)",
-)
-# No objection is agreement: "har ingen innvendinger mot forslaget".
-NO_OBJECTION: tuple[str, ...] = (
-    r"(?:har|har vi|hadde) (?:\w+ )?ingen (?:innvendinger|innvendingar|motforestillinger|motførestellingar|"
-    r"innsigelser) (?:mot|til) (?:forslaget|framlegget|anbefalingen|anbefalinga|tilrådinga|tilrådingen|dette|det)",
-)
-OPPOSE: tuple[str, ...] = (
-    r"går (?:\w+ ){0,2}(?:i ?)?mot",
-    r"gå (?:i ?)?mot",
-    r"(?:er|vere|være|står) (?:\w+ )?imot",
-    r"(?:er|vere|være|var) (?:\w+ ){0,2}(?:uenig|uenige|ueinig|ueinige|usamd|usamde)",
-    r"(?:fra|frå)r(?:åder|åde|ådde|ådet|år|ådar)",
-    r"(?:ønsk|ynsk)(?:er|jer) (?:\w+ )?(?:ikke|ikkje) at",
-    r"avvis(?:er|ar)",
-    r"tar (?:\w+ )?avstand fr[aå]",
-    r"(?:kan|klarer) (?:\w+ ){0,2}(?:ikke|ikkje) (?:se|sjå) at",
-    r"(?:ser|ser vi) (?:ikke|ikkje) at",
-    r"(?:har|har vi) (?:\w+ )?vanskel(?:ig|eg) for å (?:se|sjå) at",
-    r"(?:er|vere|være) (?:\w+ )?(?:sterkt |svært )?kritisk(?:e)? til",
-    r"advar(?:e|er|ar) (?:\w+ )?(?:sterkt|klart|tydeleg|tydelig) mot",
-    r"(?:er|vere|være|stiller (?:oss|seg)) (?:\w+ ){0,2}negativ(?:e)? til",
-)
-# "should not be done": opposition when the verb is the proposal's action.
-OPPOSE_ACTION: tuple[str, ...] = (
-    r"bør (?:ikke|ikkje) (?:\w+ )?(?:innlemmes|innlemmast|fjernes|fjernast|oppheves|opphevast|avvikles|"
-    r"avviklast|gjennomføres|gjennomførast|følges opp|følgjast opp|vedtas|vedtakast)",
-)
-# Conditions and concessions: with support they make it qualified.
-CONDITION: tuple[str, ...] = (
-    r"forutsatt at",
-    r"føresett at",
-    r"føreset at",
-    r"under (?:den )?(?:forutsetning|føresetnad)",
-    r"på (?:betingelse|vilkår|føresetnad) (?:av|om|at)",
-    r"(?:bare|berre|kun|berre) (?:dersom|hvis|om|viss|når|så lenge)",
-    r"så lenge",
-    r"med (?:\w+ )?(?:forbehold|atterhald|reservasjon|reservasjonar|reservasjoner)",
-    r"delvis (?:enig|enige|einig|einige|samd|samde)",
-    r"i (?:utgangspunktet|prinsippet|hovudsak|hovedsak) (?:\w+ )?(?:positiv|positive|enig|enige|einig|einige|samd|samde)",
-    r"advar(?:e|er|ar) mot",
-    r"men (?:\w+ ){0,4}(?:må|bør|skal) (?:ikke|ikkje)",
-    r"men (?:\w+ ){0,5}(?:må|bør) (?:\w+ ){0,3}(?:bygge|byggje|sikres|sikrast|ivaretas|ivaretakast|"
-    r"omfatte|tas med|takast med|ta omsyn|ta hensyn|kompenseres|kompenserast)",
-)
-# Support that names its own limits: qualified without a separate condition.
-QUALIFIED_SUPPORT: tuple[str, ...] = (
-    r"i (?:utgangspunktet|prinsippet|hovudsak|hovedsak) (?:\w+ )?(?:positiv|positive|enig|enige|einig|einige|samd|samde)",
-    r"delvis (?:enig|enige|einig|einige|samd|samde)",
-    r"(?:positiv|positive|enig|enige|einig|einige|samd|samde) (?:\w+ ){0,8}?[\wæøå]+, men",
-    r"i (?:hovedtrekk|hovudtrekk)\w*",
-)
-# "..., men ... må": a condition only after the respondent's own support in the same sentence
-# ("Vi støtter forslaget, men overgangsordningar må på plass"); alone it is often just argument.
-CONCESSION: tuple[str, ...] = (r"men (?:\w+ ){0,6}(?:må|bør|forutset\w*|føreset\w*|krev\w*|trengs|trengst)",)
-# A concern or reservation stated in its own sentence about the same proposal.
-RESERVATION: tuple[str, ...] = (
-    # "en eventuell innlemming må vurderes ordning for ordning": to be examined, not yet agreed.
-    r"(?:bør|må) (?:\w+ ){0,3}(?:vurderes|vurderast|utredes|utgreiast|greiast ut|ses nærmere på|"
-    r"sjåast nærare på|drøftes|drøftast|konsekvensutredes|konsekvensutgreiast)",
-    r"(?:eventuell|eventuelle|ei eventuell|en eventuell)",
-    r"(?:er|vere|være) (?:\w+ ){0,2}(?:bekymret|bekymra|uroa|urolig|uroleg|skeptisk|skeptiske)",
-    r"(?:frykter|fryktar|fryktar vi|frykter vi)",
-    r"vil (?:\w+ )?(?:peke på|understreke|minne om) at (?:\w+ ){0,12}(?:bør|må) (?:\w+ ){0,4}"
-    r"(?:inngå|være en del av|vere ein del av|vurderes|vurderast|utredes|greiast ut|synliggjøres|synleggjerast)",
-    r"(?:bør|må) (?:\w+ ){0,6}(?:inngå|være en del av|vere ein del av) (?:i )?(?:\w+ ){0,2}"
-    r"(?:vurdering|vurderinga|vurderingene|beslutningsgrunnlaget|avgjerdsgrunnlaget|grunnlaget)",
-    r"ber (?:\w+ )?om at (?:\w+ ){0,12}(?:synliggjøres|synleggjerast|synleggjorde|synliggjort|utredes|greiast ut)",
-    r"ber om at (?:\w+ ){0,10}før det (?:fattes|blir gjort|gjøres|vert gjort)",
-)
-# Keeping what exists: opposition to a proposal that removes, merges or loosens it.
-RETAIN: tuple[str, ...] = (
-    r"(?:må|bør|skal) (?:\w+ )?(?:videreføres|vidareførast|vidareførest|beholdes|behaldast|opprettholdes|"
-    r"haldast ved lag|holdes ved lag|bestå|består|bli ståande|bli stående)",
-)
+SUPPORT = _LEX.groups["support"]
+SUPPORT_EVALUATIVE = _LEX.groups["support_evaluative"]
+OPPOSE_EVALUATIVE = _LEX.groups["oppose_evaluative"]
+DEONTIC = _LEX.groups["deontic"]
+PROBLEM = _LEX.groups["problem"]
+NO_OBJECTION = _LEX.groups["no_objection"]
+OPPOSE = _LEX.groups["oppose"]
+OPPOSE_ACTION = _LEX.groups["oppose_action"]
+CONDITION = _LEX.groups["condition"]
+QUALIFIED_SUPPORT = _LEX.groups["qualified_support"]
+CONCESSION = _LEX.groups["concession"]
+RESERVATION = _LEX.groups["reservation"]
+RETAIN = _LEX.groups["retain"]
+DEFER = _LEX.groups["defer"]
 # What a proposal does, read from its own title and text.
-REMOVAL = re.compile(r"innlemm|fjern|opphev|avvikl|myke opp|avskaff|svekk")
-# The respondent defers, or follows the work without a view.
-DEFER: tuple[str, ...] = (
-    r"(?:vil|skal) komme tilbake til",
-    r"(?:kjem|kjem vi|vil koma) (?:\w+ )?(?:tilbake|attende) til",
-    r"kommer (?:\w+ )?tilbake til",
-    r"vil følgj?e (?:\w+ ){0,4}(?:arbeid|arbeidet|utredning|utgreiing|oppfølging)",
-    r"ser (?:\w+ )?fram til",
-    r"(?:tar|tek) (?:\w+ )?(?:ikke|ikkje) stilling",
-    r"avventer|avventar",
-    # "no comments on this" takes no position, but says the letter saw it
-    r"(?:har|har vi|hadde) (?:\w+ )?ingen (?:synspunkter|synspunkt|merknader|merknadar|kommentarer|kommentarar) "
-    r"(?:på|til|om) (?:dette|det|forslaget|framlegget|anbefalingen|anbefalinga|tilrådinga)",
-    r"(?:dette|det) har (?:\w+ ){1,2}ingen (?:synspunkter|synspunkt|merknader|merknadar|kommentarer|kommentarar)",
-)
+REMOVAL = re.compile("|".join(_LEX.removal))
+
+_RS = _LEX.reported
+_REPORT_BODY = "|".join(_RS.report_bodies)
+# "Kommisjonen anbefaler ...", "Et mindretall i utvalget er imot ...", "I tillegg vil utvalet ...".
 _COMMISSION = re.compile(
-    r"^(?:i tillegg |videre |vidare |samtidig |også )?(?:vil |skal )?(?:kommisjonen|kommunekommisjonen|utvalget|"
-    r"utvalet|utredningen|utgreiinga|rapporten|nou-en|delutredningen|delutgreiinga)(?: sin| selv| sjølv)?"
-    r"(?:,[^,]{1,60},)? (?:\w+ )?(?:anbefaler|anbefalte|tilrår|tilrådde|foreslår|foreslo|gjer framlegg|gjør framlegg|"
-    r"mener|meiner|vil|skal|varsler|varslar|vurderer|peker|begrunner|grunngir|skriver|legger|konkluderer|"
-    r"har|tar til orde|drøfter|drøftar|beskriver|skildrar|viser|påpeker|understreker)\b"
+    r"^(?:i tillegg |videre |vidare |samtidig |også |dessuten |derimot )?(?:vil |skal )?"
+    rf"(?:{_REPORT_BODY})(?: sin| selv| sjølv)?(?:,[^,]{{1,60}},)? (?:\w+ )?(?:{'|'.join(_RS.report_verbs)})\b"
 )
-
-
 # Inverted word order after an adverbial: "I tillegg vil kommisjonen se på ...", "I andre delutgreiing skal utvalet ...".
 _COMMISSION_INVERTED = re.compile(
-    r"^(?:[\wæøå-]+ ){1,4}(?:vil|skal|har|anbefaler|tilrår|foreslår|mener|meiner|varsler|varslar) "
-    r"(?:kommisjonen|kommunekommisjonen|utvalget|utvalet)\b"
+    rf"^(?!(?:vi|me|eg|jeg) )(?:[\wæøå-]+ ){{1,4}}(?:{'|'.join(_RS.inverted_verbs)}) (?:{_REPORT_BODY})\b"
+)
+# The ministry or government proposes: reported, but "departementet må ..." is the sender asking.
+_OTHER_BODY = re.compile(
+    rf"^(?:{'|'.join(_RS.other_bodies)})(?:,[^,]{{1,60}},)? (?:\w+ )?(?:{'|'.join(_RS.other_verbs)})\b"
+)
+_ATTRIBUTION = re.compile(rf"^(?:{'|'.join(_RS.attributions)})")
+_OWN_VIEW = re.compile(rf"(?<![\wæøå])(?:{'|'.join(_RS.own_view)})(?![\wæøå])")
+
+_EN = _LEX.endorsement
+# "slutter oss til høringssvaret fra": the body's name begins where this ends.
+_ENDORSEMENT = re.compile(
+    rf"(?<![\wæøå])(?:{'|'.join(_EN.verbs)}) ?(?:{'|'.join(_EN.objects)})\s+(?:(?:{'|'.join(_EN.before_name)})\s+)?"
 )
 
 
@@ -238,18 +129,32 @@ class Cue:
     phrase: str = ""  # the words that carry the cue (left out when judging what the sentence is about)
 
 
+def _negator_at(words: list[str], i: int) -> int:
+    """Length of the negator (a word or phrase such as "heller ikke") starting at words[i], else 0."""
+    for neg in _NEGATORS:
+        if tuple(words[i : i + len(neg)]) == neg:
+            return len(neg)
+    return 0
+
+
 def _negated(text: str, start: int, end: int) -> bool:
-    """A negator scoped to the word at text[start:end]: up to three words before it in its clause, or two after."""
-    if any(w in _NEGATORS for w in text[start:end].split()):  # "er ikke enige", "er heller ikke riktig"
+    """A negator scoped to the words at text[start:end]: up to three words before them in their clause, or two after.
+
+    A negator directly followed by "bare"/"berre"/"minst" ("støtter ikke bare X, men også Y")
+    negates nothing. The next word is read from the sentence itself, never wrapped around.
+    """
+    inside = text[start:end].split()
+    if any(_negator_at(inside, i) for i in range(len(inside))):  # "er ikke enige", "er heller ikke riktig"
         return True
-    clause = _CLAUSE_BREAK.split(text[max(0, start - 60) : start])[-1]
-    before = clause.split()[-3:]
-    after = _CLAUSE_BREAK.split(text[end : end + 40])[0].split()[:3]
-    for words in (before, after[:2]):
-        for i, w in enumerate(words):
-            nxt = (words + after)[i + 1] if i + 1 < len(words + after) else ""
-            if w in _NEGATORS and nxt not in _NOT_NEGATING:
-                return True
+    before = _CLAUSE_BREAK.split(text[max(0, start - 60) : start])[-1].split()[-4:]
+    after = _CLAUSE_BREAK.split(text[end : end + 60])[0].split()[:4]
+    seq = [*before, *inside, *after]
+    first_after = len(before) + len(inside)
+    windows = [*range(max(0, len(before) - 3), len(before)), *range(first_after, first_after + 2)]
+    for i in windows:
+        n = _negator_at(seq, i)
+        if n and (i + n >= len(seq) or seq[i + n] not in _NOT_NEGATING):
+            return True
     return False
 
 
@@ -281,14 +186,22 @@ def cue_words_masked(sentence: str, phrase: str) -> str:
 
 def _commission_end(text: str) -> int:
     """Where "Kommisjonen anbefaler" ends when the sentence opens with it, else -1."""
+    if _OWN_VIEW.search(text):
+        return -1  # "Høringsnotatet peker etter vår vurdering i riktig retning": the sender's view
     stripped = text.lstrip("*«\"'–- ")
     offset = len(text) - len(stripped)
-    m = _COMMISSION.match(stripped) or _COMMISSION_INVERTED.match(stripped)
+    m = (
+        _COMMISSION.match(stripped)
+        or _COMMISSION_INVERTED.match(stripped)
+        or _OTHER_BODY.match(stripped)
+        or _ATTRIBUTION.match(stripped)
+    )
     return offset + m.end() if m else -1
 
 
 def is_commission_voice(sentence: str) -> bool:
-    """True when the sentence reports what the commission proposes or does, not the respondent's view."""
+    """True when the sentence reports what someone else says: the commission, part of it ("et mindretall i
+    utvalget"), the ministry or government proposing, or "ifølge utvalget"; never the respondent's own view."""
     return _commission_end(" ".join(sentence.lower().split())) >= 0
 
 
@@ -299,9 +212,37 @@ def _first(pattern: re.Pattern[str], text: str, *, negated: bool) -> re.Match[st
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class EndorsementCue:
+    """The sender adopts another body's response: "Vi slutter oss til høringssvaret fra KS"."""
+
+    start: int  # offsets into the sentence as given: the endorsing words
+    end: int
+    name_start: int  # where the endorsed body's name begins (the linker decides who it is)
+    phrase: str
+
+
+def detect_endorsement(sentence: str) -> EndorsementCue | None:
+    """An endorsement of another body's response in the sentence, or None.
+
+    Offsets refer to the sentence as given (matched case-insensitively). A negated one
+    ("slutter oss ikke til") is none. The body is whoever is named from ``name_start`` on.
+    """
+    low = sentence.lower()
+    m = _ENDORSEMENT.search(low)
+    if m is None or _negated(low, m.start(), m.end()):
+        return None
+    return EndorsementCue(m.start(), m.end(), m.end(), sentence[m.start() : m.end()].strip())
+
+
 def detect_cue(sentence: str) -> Cue | None:
     """The attitude a sentence states, or None when it states none."""
     text = " ".join(sentence.lower().split())
+    endorsement = detect_endorsement(text)
+    if endorsement is not None:
+        # Adopting another body's response is no position on a proposal (see detect_endorsement);
+        # what the sentence says besides ("..., men vi går imot X") still counts.
+        text = f"{text[: endorsement.start]}¤ {text[endorsement.end :]}"
     condition = _CONDITION.search(text) is not None
     reservation = condition or _RESERVATION.search(text) is not None
     oppose = _OPPOSE.search(text)  # its negations are part of the patterns

@@ -180,6 +180,7 @@ class ReportedSpeech:
 
     report_bodies: tuple[str, ...]
     report_verbs: tuple[str, ...]
+    own_view: tuple[str, ...]
     inverted_verbs: tuple[str, ...]
     other_bodies: tuple[str, ...]
     other_verbs: tuple[str, ...]
@@ -250,6 +251,7 @@ def cues() -> CueLexicon:
                 for k in (
                     "report_bodies",
                     "report_verbs",
+                    "own_view",
                     "inverted_verbs",
                     "other_bodies",
                     "other_verbs",

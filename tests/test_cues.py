@@ -1,0 +1,218 @@
+"""Stance cues, one kind at a time, in bokmål and nynorsk, plus regression tests for the cue reader's bugs.
+
+The sentences are made up for these tests (about roads, libraries, harbours, water supply):
+none is copied from a development hearing's letters, so they test the cue words, not the
+letters the rules were tuned on. ``test_test_sentences_are_not_in_the_gold_letters`` checks that.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest._cues import detect_cue, detect_endorsement, is_commission_voice
+from ingest.lexicon import cues, no_comments_pattern
+from ingest.model import Stance
+
+S, Q, O, M = Stance.SUPPORTS, Stance.QUALIFIED, Stance.OPPOSES, Stance.MENTIONS
+
+# (sentence, expected stance, expected kind): each cue kind in bokmål and in nynorsk.
+CASES: list[tuple[str, Stance | None, str]] = [
+    # explicit support
+    ("Biblioteket støtter at fergekaiene rustes opp.", S, "explicit"),
+    ("Biblioteket støttar at ferjekaiane vert rusta opp.", S, "explicit"),
+    # explicit opposition
+    ("Havnestyret går imot at vedlikeholdet av kaiene flyttes til staten.", O, "explicit"),
+    ("Hamnestyret går imot at vedlikehaldet av kaiane vert flytta til staten.", O, "explicit"),
+    # "mener ... det er ikke behov for": opposition
+    ("Vegetaten mener at det ikke er behov for et eget bompengeråd.", O, "explicit"),
+    ("Vegetaten meiner at det ikkje er behov for eit eige bompengeråd.", O, "explicit"),
+    # support with a condition
+    ("Vi støtter sammenslåingen av vannverkene, forutsatt at gebyrene ikke øker.", Q, "explicit"),
+    ("Vi støttar samanslåinga av vassverka, føresett at gebyra ikkje aukar.", Q, "explicit"),
+    # "men tar ikke stilling til": a reservation on the support
+    ("Vi støtter nye lesesaler, men tar ikke stilling til hvem som skal drifte dem.", Q, "explicit"),
+    ("Vi støttar nye lesesalar, men tek ikkje stilling til kven som skal drifte dei.", Q, "explicit"),
+    # recognising the report's description of a problem: support for that assessment
+    ("Vi kjenner oss godt igjen i beskrivelsen av forfallet på fylkesveiene.", S, "explicit"),
+    ("Vi kjenner oss att i skildringa av forfallet på fylkesvegane.", S, "explicit"),
+    ("Havnestyret anerkjenner at vedlikeholdsetterslepet er stort.", S, "explicit"),
+    ("Hamnestyret anerkjenner at etterslepet på vedlikehaldet er stort.", S, "explicit"),
+    # no objection
+    ("Vi har ingen innvendinger mot forslaget om felles lånekort.", S, "explicit"),
+    ("Vi har ingen innvendingar mot framlegget om felles lånekort.", S, "explicit"),
+    # evaluative, for and against
+    ("Et felles lånekort for hele regionen er et riktig grep.", S, "evaluative"),
+    ("Eit felles lånekort for heile regionen er eit rett grep.", S, "evaluative"),
+    ("Å legge ned småbåthavnene vil være et feilgrep for kystsamfunnene.", O, "evaluative"),
+    ("Å leggje ned småbåthamnene vil vere eit feilsteg for kystsamfunna.", O, "evaluative"),
+    # normative ("bør", "må"): weak support
+    ("Vannverkene bør samarbeide om reservevann.", S, "deontic"),
+    ("Vassverka bør samarbeide om reservevatn.", S, "deontic"),
+    # keeping what exists
+    ("Leseordningen må videreføres slik den er i dag.", O, "retain"),
+    ("Leseordninga må vidareførast slik ho er i dag.", O, "retain"),
+    # a concern on its own
+    ("Vi er bekymret for kostnadene ved de nye kaiene.", None, "reservation"),
+    ("Vi er uroa over kostnadene ved dei nye kaiane.", None, "reservation"),
+    # deferral
+    ("Havnestyret vil komme tilbake til saken når utredningen foreligger.", M, "defer"),
+    ("Hamnestyret vil koma tilbake til saka når utgreiinga ligg føre.", M, "defer"),
+    # reported speech: the commission, its minority, the ministry
+    ("Et mindretall i utvalget er imot en felles bompengeordning.", M, "commission"),
+    ("Eit mindretal i utvalet er imot ei felles bompengeordning.", M, "commission"),
+    ("Vegutvalget foreslår å samle alle fergesambandene i ett selskap.", M, "commission"),
+    ("Vegutvalet gjer framlegg om å samle alle ferjesambanda i eitt selskap.", M, "commission"),
+    ("Departementet legger opp til at bibliotekene skal samarbeide mer.", M, "commission"),
+    ("Departementet legg opp til at biblioteka skal samarbeide meir.", M, "commission"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "stance", "kind"), CASES)
+def test_cue_kind(sentence: str, stance: Stance | None, kind: str) -> None:
+    cue = detect_cue(sentence)
+    assert cue is not None, sentence
+    assert (cue.stance, cue.kind) == (stance, kind)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Descriptive "skal" is no normative support.
+        "Tilskuddet skal dekke utgifter til skyss for elever.",
+        "Tilskotet skal dekkje utgifter til skyss for elevar.",
+        "Ordningen skal støtte kommunene med drift av bibliotekene.",
+        "Ordninga skal støtte kommunane med drift av biblioteka.",
+    ],
+)
+def test_descriptive_skal_is_no_cue(sentence: str) -> None:
+    assert detect_cue(sentence) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Kommunen mener skolebussene skal gå hver time.", "Kommunen meiner skulebussane skal gå kvar time."],
+)
+def test_the_respondents_own_skal_is_normative(sentence: str) -> None:
+    cue = detect_cue(sentence)
+    assert cue is not None and (cue.stance, cue.kind) == (S, "deontic")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Et mindretall i utvalget går inn for å flytte ansvaret.",
+        "Eit mindretal i utvalet går inn for å flytte ansvaret.",
+        "Flertallet i vegutvalget mener at bompengene bør fjernes.",
+        "Fleirtalet i vegutvalet meiner at bompengane bør fjernast.",
+        "Ifølge utvalget vil bibliotekene spare penger.",
+    ],
+)
+def test_reported_speech_is_never_the_senders_position(sentence: str) -> None:
+    assert is_commission_voice(sentence)
+    cue = detect_cue(sentence)
+    assert cue is not None and cue.stance is M
+
+
+def test_the_senders_own_view_of_the_report_is_not_reported_speech() -> None:
+    assert not is_commission_voice("Rapporten peker etter vår vurdering i riktig retning.")
+    assert not is_commission_voice("Vi mener utredningen gir et godt bilde av vegvedlikeholdet.")
+
+
+# -- regression tests ------------------------------------------------------------------------------
+def test_nynorsk_article_ei_is_no_negator() -> None:
+    # Regression: "ei" stood among the negators, so "støttar ei forenkling" came out opposes.
+    for sentence in (
+        "Fylkeskommunen støttar ei forenkling av skyssordninga.",
+        "Vi stør ei felles ordning for bibliotekkort.",
+    ):
+        cue = detect_cue(sentence)
+        assert cue is not None and cue.stance is S, sentence
+
+
+def test_ikke_bare_does_not_negate_and_the_next_word_does_not_wrap_around() -> None:
+    # Regression: _negated read the word after "ikke" from the wrong end of its window.
+    for sentence in (
+        "Vi støtter derfor ikke bare utbedringen av kaia, men også nye fortøyninger.",
+        "Vi støttar difor ikkje berre utbetringa av kaia, men òg nye fortøyingar.",
+    ):
+        cue = detect_cue(sentence)
+        assert cue is not None and cue.stance is S, sentence
+    cue = detect_cue("Vi støtter derfor ikke utbedringen av kaia.")
+    assert cue is not None and cue.stance is O
+
+
+def test_heller_ikke_is_a_negator_phrase() -> None:
+    # Regression: "heller ikke" was listed as one token and could never match.
+    assert ("heller", "ikke") in {tuple(n.split()) for n in cues().negators}
+    for sentence in (
+        "Det er heller ikke riktig at vegene blir tryggere.",
+        "Det er heller ikkje rett at vegane blir tryggare.",
+    ):
+        cue = detect_cue(sentence)
+        assert cue is not None and cue.stance is O, sentence
+
+
+def test_double_negative_and_doubt_are_not_opposition() -> None:
+    assert detect_cue("Vi ser ingen grunn til å tro at kostnadene blir lave.") is None
+    cue = detect_cue("Vi ser ingen grunn til ikkje å stø ei felles bibliotekordning.")
+    assert cue is None or cue.stance is not O
+
+
+# -- endorsements ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("Vi slutter oss til høringssvaret fra Kystlagenes landsforbund.", "Kystlagenes landsforbund."),
+        ("Havnestyret sluttar seg til høyringssvaret frå Fjordbyen hamnevesen.", "Fjordbyen hamnevesen."),
+        ("Vi viser til og støttar fråsegna frå Vegforum Nord.", "Vegforum Nord."),
+        ("Biblioteket stiller seg bak uttalelsen fra Lesernes forening.", "Lesernes forening."),
+    ],
+)
+def test_endorsement_is_found_and_is_no_stance(sentence: str, name: str) -> None:
+    e = detect_endorsement(sentence)
+    assert e is not None and sentence[e.name_start :] == name
+    assert detect_cue(sentence) is None  # adopting a response is no position on a proposal
+
+
+def test_endorsement_keeps_the_senders_own_stance_in_the_same_sentence() -> None:
+    sentence = "Vi slutter oss til høringssvaret fra Vegforum Nord, men går imot nye bomstasjoner."
+    assert detect_endorsement(sentence) is not None
+    cue = detect_cue(sentence)
+    assert cue is not None and cue.stance is O
+
+
+def test_negated_or_plain_support_is_no_endorsement() -> None:
+    assert detect_endorsement("Vi slutter oss ikke til høringssvaret fra Vegforum Nord.") is None
+    assert detect_endorsement("Vi støtter forslaget om nye ferjekaier.") is None
+
+
+# -- no comments -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    ["Vegetaten har ingen merknader til høringen.", "Hamnestyret har ikkje merknadar til saka.",
+     "Ingen særskilde merknadar.", "Vi har ingen kommentarer."],
+)  # fmt: skip
+def test_no_comments_phrases(text: str) -> None:
+    assert no_comments_pattern().search(text)
+
+
+def test_remarks_are_not_no_comments() -> None:
+    assert not no_comments_pattern().search("Vegetaten har følgende merknader til forslaget.")
+
+
+# -- the test sentences are our own ----------------------------------------------------------------
+def test_test_sentences_are_not_in_the_gold_letters() -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    letters = " ".join(
+        " ".join(p.read_text(encoding="utf-8", errors="ignore").split()).lower()
+        for p in examples.glob("*/responses/*")
+        if p.suffix in (".txt", ".md", ".html")
+    )
+    if not letters:
+        pytest.skip("no development letters next to the tests")
+    for sentence, _, _ in CASES:
+        core = re.sub(r"[.]$", "", sentence.lower())
+        assert core not in letters, sentence
