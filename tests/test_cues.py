@@ -16,7 +16,7 @@ from ingest._cues import detect_cue, detect_endorsement, is_commission_voice
 from ingest.lexicon import cues, no_comments_pattern
 from ingest.model import Stance
 
-S, Q, O, M = Stance.SUPPORTS, Stance.QUALIFIED, Stance.OPPOSES, Stance.MENTIONS
+S, Q, OPP, M = Stance.SUPPORTS, Stance.QUALIFIED, Stance.OPPOSES, Stance.MENTIONS
 
 # (sentence, expected stance, expected kind): each cue kind in bokmål and in nynorsk.
 CASES: list[tuple[str, Stance | None, str]] = [
@@ -24,11 +24,11 @@ CASES: list[tuple[str, Stance | None, str]] = [
     ("Biblioteket støtter at fergekaiene rustes opp.", S, "explicit"),
     ("Biblioteket støttar at ferjekaiane vert rusta opp.", S, "explicit"),
     # explicit opposition
-    ("Havnestyret går imot at vedlikeholdet av kaiene flyttes til staten.", O, "explicit"),
-    ("Hamnestyret går imot at vedlikehaldet av kaiane vert flytta til staten.", O, "explicit"),
+    ("Havnestyret går imot at vedlikeholdet av kaiene flyttes til staten.", OPP, "explicit"),
+    ("Hamnestyret går imot at vedlikehaldet av kaiane vert flytta til staten.", OPP, "explicit"),
     # "mener ... det er ikke behov for": opposition
-    ("Vegetaten mener at det ikke er behov for et eget bompengeråd.", O, "explicit"),
-    ("Vegetaten meiner at det ikkje er behov for eit eige bompengeråd.", O, "explicit"),
+    ("Vegetaten mener at det ikke er behov for et eget bompengeråd.", OPP, "explicit"),
+    ("Vegetaten meiner at det ikkje er behov for eit eige bompengeråd.", OPP, "explicit"),
     # support with a condition
     ("Vi støtter sammenslåingen av vannverkene, forutsatt at gebyrene ikke øker.", Q, "explicit"),
     ("Vi støttar samanslåinga av vassverka, føresett at gebyra ikkje aukar.", Q, "explicit"),
@@ -46,14 +46,14 @@ CASES: list[tuple[str, Stance | None, str]] = [
     # evaluative, for and against
     ("Et felles lånekort for hele regionen er et riktig grep.", S, "evaluative"),
     ("Eit felles lånekort for heile regionen er eit rett grep.", S, "evaluative"),
-    ("Å legge ned småbåthavnene vil være et feilgrep for kystsamfunnene.", O, "evaluative"),
-    ("Å leggje ned småbåthamnene vil vere eit feilsteg for kystsamfunna.", O, "evaluative"),
+    ("Å legge ned småbåthavnene vil være et feilgrep for kystsamfunnene.", OPP, "evaluative"),
+    ("Å leggje ned småbåthamnene vil vere eit feilsteg for kystsamfunna.", OPP, "evaluative"),
     # normative ("bør", "må"): weak support
     ("Vannverkene bør samarbeide om reservevann.", S, "deontic"),
     ("Vassverka bør samarbeide om reservevatn.", S, "deontic"),
     # keeping what exists
-    ("Leseordningen må videreføres slik den er i dag.", O, "retain"),
-    ("Leseordninga må vidareførast slik ho er i dag.", O, "retain"),
+    ("Leseordningen må videreføres slik den er i dag.", OPP, "retain"),
+    ("Leseordninga må vidareførast slik ho er i dag.", OPP, "retain"),
     # a concern on its own
     ("Vi er bekymret for kostnadene ved de nye kaiene.", None, "reservation"),
     ("Vi er uroa over kostnadene ved dei nye kaiane.", None, "reservation"),
@@ -141,7 +141,7 @@ def test_ikke_bare_does_not_negate_and_the_next_word_does_not_wrap_around() -> N
         cue = detect_cue(sentence)
         assert cue is not None and cue.stance is S, sentence
     cue = detect_cue("Vi støtter derfor ikke utbedringen av kaia.")
-    assert cue is not None and cue.stance is O
+    assert cue is not None and cue.stance is OPP
 
 
 def test_heller_ikke_is_a_negator_phrase() -> None:
@@ -152,13 +152,13 @@ def test_heller_ikke_is_a_negator_phrase() -> None:
         "Det er heller ikkje rett at vegane blir tryggare.",
     ):
         cue = detect_cue(sentence)
-        assert cue is not None and cue.stance is O, sentence
+        assert cue is not None and cue.stance is OPP, sentence
 
 
 def test_double_negative_and_doubt_are_not_opposition() -> None:
     assert detect_cue("Vi ser ingen grunn til å tro at kostnadene blir lave.") is None
     cue = detect_cue("Vi ser ingen grunn til ikkje å stø ei felles bibliotekordning.")
-    assert cue is None or cue.stance is not O
+    assert cue is None or cue.stance is not OPP
 
 
 # -- endorsements ----------------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_endorsement_keeps_the_senders_own_stance_in_the_same_sentence() -> None
     sentence = "Vi slutter oss til høringssvaret fra Vegforum Nord, men går imot nye bomstasjoner."
     assert detect_endorsement(sentence) is not None
     cue = detect_cue(sentence)
-    assert cue is not None and cue.stance is O
+    assert cue is not None and cue.stance is OPP
 
 
 def test_negated_or_plain_support_is_no_endorsement() -> None:
