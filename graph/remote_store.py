@@ -30,6 +30,7 @@ from graph.errors import (
 )
 from graph.store import (
     _EXPORT_FORMATS,
+    _INTERNAL,
     ExportFormat,
     QueryLimits,
     RawResult,
@@ -211,7 +212,7 @@ class RemoteSparqlStore:
     def query_raw(self, query: str, accept: str, limits: QueryLimits | None = None) -> RawResult:
         limits = limits or QueryLimits()
         started = time.monotonic()
-        with self._query(query, limits.timeout_s) as result:
+        with self._query(query, limits.timeout_s, limits) as result:
             return render_result(result, accept, limits, started)
 
     def export(self, fmt: ExportFormat) -> bytes:
@@ -243,8 +244,15 @@ class RemoteSparqlStore:
             return [ox.Quad(s["s"], s["p"], s["o"], s["g"]) for s in result]
 
     @contextmanager
-    def _query(self, query: str, timeout_s: float | None) -> Iterator[object]:
-        """Run a read query; yield the parsed, still streaming result while the response is open."""
+    def _query(
+        self, query: str, timeout_s: float | None, limits: QueryLimits = _INTERNAL
+    ) -> Iterator[object]:
+        """Run a read query; yield the parsed, still streaming result while the response is open.
+
+        The guard runs first: a SERVICE or update is never forwarded (the server would fetch
+        the URL), and a query too deep for the parser never leaves this process.
+        """
+        limits.check(query)
         timeout = httpx.Timeout(timeout_s if timeout_s is not None else self._timeout_s)
         url = self.endpoints.query
         with self._errors(url, timeout_s):

@@ -12,11 +12,12 @@ the union of all named graphs), so a remote server must be configured that way t
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
@@ -27,6 +28,10 @@ from graph.errors import (
     StoreConfigError,
     StoreUnavailableError,
 )
+from graph.query_guard import DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKENS, check_query
+
+if TYPE_CHECKING:
+    from graph.query_pool import QueryPool
 
 __all__ = [
     "RESULT_MEDIA_TYPES",
@@ -65,10 +70,26 @@ _EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
 
 @dataclass(frozen=True, slots=True)
 class QueryLimits:
-    """Bounds for analysts' own queries; internal named queries run unbounded."""
+    """Bounds for analysts' own queries (``query_raw``).
+
+    The text limits are checked by :func:`graph.query_guard.check_query` before the parser
+    sees the query; internal named queries (``select``, ``ask``) are checked for nesting
+    and forbidden forms only, since they may carry long generated VALUES lists.
+    """
 
     timeout_s: float | None = None
     max_rows: int | None = None
+    max_chars: int | None = DEFAULT_MAX_CHARS
+    max_depth: int | None = DEFAULT_MAX_DEPTH
+    max_tokens: int | None = DEFAULT_MAX_TOKENS
+
+    def check(self, query: str) -> None:
+        """Refuse a query that is too long, too deep or asks for SERVICE or an update."""
+        check_query(query, max_chars=self.max_chars, max_depth=self.max_depth, max_tokens=self.max_tokens)
+
+
+# Internal named queries: generated VALUES lists may be long, but nesting is bounded all the same.
+_INTERNAL = QueryLimits(max_chars=None, max_tokens=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +173,9 @@ class OxigraphStore:
                 "Is another policykg process (serve, ingest) using the same data dir?"
             ) from exc
         self.path = Path(path) if path is not None else None
+        self._read_only = read_only
+        self._pool: QueryPool | None = None
+        self._pool_lock = threading.Lock()
 
     # -- writing ---------------------------------------------------------------
     def replace_graph(self, graph_iri: str, ntriples: str) -> None:
@@ -174,7 +198,8 @@ class OxigraphStore:
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def _run(self, query: str) -> object:
+    def _run(self, query: str, limits: QueryLimits = _INTERNAL) -> object:
+        limits.check(query)  # before the parser: a deep query would crash the process, not raise
         try:
             return self._store.query(query, use_default_graph_as_union=True)
         except SyntaxError as exc:
@@ -198,7 +223,22 @@ class OxigraphStore:
     def query_raw(self, query: str, accept: str, limits: QueryLimits | None = None) -> RawResult:
         limits = limits or QueryLimits()
         started = time.monotonic()
-        return render_result(self._run(query), accept, limits, started)
+        return render_result(self._run(query, limits), accept, limits, started)
+
+    def query_pool(self, size: int = 4, *, stack_mb: int = 256, memory_mb: int = 0) -> QueryPool | None:
+        """Worker processes that run ``query_raw`` where a timeout can stop them (started on first use).
+
+        None for an in-memory or read-only store, which has no folder to snapshot; callers
+        then run queries in a thread. The arguments count only on the first call.
+        """
+        if self.path is None or self._read_only:
+            return None
+        with self._pool_lock:
+            if self._pool is None:
+                from graph.query_pool import QueryPool  # the worker machinery only when asked for
+
+                self._pool = QueryPool(self._store, self.path, size, stack_mb=stack_mb, memory_mb=memory_mb)
+            return self._pool
 
     def export(self, fmt: ExportFormat) -> bytes:
         if fmt == "nq":
@@ -208,8 +248,12 @@ class OxigraphStore:
         return self._store.dump(format=_EXPORT_FORMATS[fmt]) or b""
 
     def close(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
         # pyoxigraph closes the RocksDB handle when the object is collected.
-        self._store.flush() if self.path is not None else None
+        self._store.flush() if self.path is not None and not self._read_only else None
         del self._store
 
 
@@ -217,7 +261,16 @@ def render_result(result: object, accept: str, limits: QueryLimits, started: flo
     """Serialise a pyoxigraph query result as the negotiated media type, within the limits.
 
     Shared by every store, so negotiation, caps and bytes are the same whichever holds the graph.
+    Results are read lazily: an engine error met while reading them (a failing SERVICE, an
+    I/O error) is raised here as a :class:`QueryError`, so callers answer it cleanly.
     """
+    try:
+        return _render(result, accept, limits, started)
+    except (OSError, SyntaxError, ValueError, RuntimeError) as exc:
+        raise QueryError(f"the query failed while its results were read: {exc}") from exc
+
+
+def _render(result: object, accept: str, limits: QueryLimits, started: float) -> RawResult:
     if isinstance(result, ox.QueryBoolean):
         media = _negotiate(accept, RESULT_MEDIA_TYPES, "application/sparql-results+json")
         return RawResult(result.serialize(format=RESULT_MEDIA_TYPES[media]) or b"", media, "ask")
