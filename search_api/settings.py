@@ -40,6 +40,21 @@ class Settings(BaseSettings):
     )
     query_timeout_s: float = 10.0
     query_max_rows: int = 10_000
+    # Checked on the query's text before the parser sees it (graph/query_guard.py): a deeper
+    # query crashes pyoxigraph's parser (about 1,000 nested calls or 3,000 nested braces).
+    query_max_chars: int = Field(default=100_000, ge=1, description="Longest SPARQL query text accepted.")
+    query_max_depth: int = Field(
+        default=100, ge=1, le=500, description="Deepest nesting of { ( [ and '!' in a SPARQL query."
+    )
+    query_max_tokens: int = Field(
+        default=5_000,
+        ge=1,
+        le=20_000,
+        description="Most keywords, operators and brackets in a SPARQL query (terms and VALUES data do not count).",
+    )
+    query_max_memory_mb: int = Field(
+        default=2048, ge=0, description="Address-space cap of each SPARQL worker process; 0 = none."
+    )
     max_upload_bytes: int = 20 * 1024 * 1024
     embedding_cache: Path | None = Field(
         default=None,
