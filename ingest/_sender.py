@@ -38,7 +38,7 @@ _ADDRESS = re.compile(
 _EMAIL = re.compile(r"<[^>]*>|\S+@\S+")
 _CONNECTORS = {"og", "for", "i", "til", "av", "på", "med", "under", "ved", "&"}
 _SUBJECT_VERB = re.compile(
-    r"(?:^|[.!?]\s+)([A-ZÆØÅ][\wæøåÆØÅ-]+(?:\s+(?:kommune|fylkeskommune|[A-ZÆØÅ][\wæøå-]+))?)\s+"
+    r"(?:^|[.!?]\s+)([A-ZÆØÅ][\wæøåÆØÅ-]+(?:[ \t]+(?:kommune|fylkeskommune|[A-ZÆØÅ][\wæøå-]+))?)[ \t]+"
     r"(?:takker|takkar|støtter|stør|mener|meiner|vil|deler|bruker|har|er|kan|ser|viser|anbefaler|ønsker|ynskjer)\b"
 )
 
@@ -60,7 +60,7 @@ def is_org_name(name: str) -> bool:
         low = token.lower().rstrip("-")
         if token in org_words or low in heads:
             return True
-        if any(low.endswith(h) and len(low) >= len(h) + 3 for h in heads - whole):
+        if any(low.endswith(h) and len(low) >= len(h) + 4 for h in heads - whole):
             return True
     return False
 
@@ -76,7 +76,7 @@ def looks_like_name(name: str) -> bool:
     low = [t.lower() for t in tokens]
     if " ".join(low) in _words("not_senders") or (len(low) == 1 and low[0] in _words("not_senders")):
         return False
-    if _words("sentence_words") & set(low[1:]) or low[0] in _words("sentence_words"):
+    if (_words("sentence_words") | _words("never_in_names")) & set(low):
         return False
     return not phrase_pattern(lexicon()["from_phrases"]).match(name) and not _is_field(name)
 
@@ -105,7 +105,12 @@ def _clean_segment(segment: str) -> str:
         segment = segment[:cut]
     tokens = segment.split()
     # "BK BRATTVIK KOMMUNE", "PIF Plan- og ingeniørforbundet": logo initials before the name.
-    if len(tokens) > 1 and re.fullmatch(r"[A-ZÆØÅ]{2,5}", tokens[0]) and is_org_name(" ".join(tokens[1:])):
+    if (
+        len(tokens) > 1
+        and re.fullmatch(r"[A-ZÆØÅ]{2,4}", tokens[0])
+        and tokens[0][0] == tokens[1][0].upper()
+        and is_org_name(" ".join(tokens[1:]))
+    ):
         tokens = tokens[1:]
     # "STORELVA KOMMUNE Kommunedirektøren": the capitals are the name, the rest a unit.
     caps = 0

@@ -229,3 +229,169 @@ def test_bad_sidecar_names_the_file_and_the_field(tmp_path: Path, content: str, 
         apply_sidecar(path, ResponseMetadata())
     assert "brev.txt.meta.yaml" in str(info.value)
     assert message in str(info.value)
+
+
+# -- forms of dates, senders and response types (made-up letters; no words from the gold letters) --------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3. mars 2027", date(2027, 3, 3)),
+        ("03.03.2027", date(2027, 3, 3)),
+        ("3.3.27", date(2027, 3, 3)),
+        ("27. sep. 2023", date(2023, 9, 27)),
+        ("1. okt, 2023", date(2023, 10, 1)),
+        ("1.okt.2023", date(2023, 10, 1)),
+        ("12. des. 2026", date(2026, 12, 12)),
+        ("Tindvik, 3. mars 2027", date(2027, 3, 3)),
+        ("Dato: 2027-03-03", date(2027, 3, 3)),
+        ("2027-10-01T14:32:00+02:00", date(2027, 10, 1)),
+        ("sendt tysdag 2. februar 2027 kl. 09:40", date(2027, 2, 2)),
+        ("31.02.2027", None),
+        ("sak 27/3318", None),
+    ],
+)
+def test_date_forms(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_the_letters_own_date_beats_deadline_and_cited_documents() -> None:
+    letter = """Lyngnes kommune
+
+Vi viser til høringsbrev av 12. januar 2027 om NOU 2027:9, med høringsfrist 1. april 2027.
+
+Lyngnes kommune mener at forslaget om felles brygger er godt, men at finansieringen må avklares bedre.
+
+Med vennlig hilsen
+Lyngnes kommune
+Tindvik, 3. mars 2027
+Kari Holm
+ordfører
+"""
+    assert _metadata(letter).date == date(2027, 3, 3)
+
+
+def test_a_resolution_date_is_used_when_nothing_better_exists() -> None:
+    letter = """Lyngnes kommune
+
+Vi viser til brev datert 12.01.2027. Kommunestyret behandlet saken i møte 24.02.2027 og gjorde vedtak.
+
+Svarfristen er 01.04.2027.
+"""
+    assert _metadata(letter).date == date(2027, 2, 24)
+
+
+def test_only_a_deadline_and_a_cited_letter_give_no_date() -> None:
+    letter = "Lyngnes kommune\n\nVi viser til høringsbrev av 12. januar 2027 med frist 1. april 2027.\n"
+    assert _metadata(letter).date is None
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "Deres dato: 12.01.2027 Vår dato: 03.03.2027 Vår ref.: 27/55-2",  # several fields on one line
+        "Vår dato:\n\n3. mars 2027\n\nVår ref.:\n\n27/55-2",  # a label over its value (table cells)
+        "| Vår ref. | Dato |\n|---|---|\n| 27/55-2 | 03.03.2027 |",  # a Markdown table
+        "Dykkar ref.: Vår ref.: Dato:\n\n27/9 27/55-2 Kari Holm 03.03.2027",  # labels above their values
+        "Dato: 3.3.27",  # two-digit year in a date field
+        "Vår ref.: 27/55-2 Tindvik, 3. mars 2027",  # place and date after a reference
+    ],
+)
+def test_date_fields_in_letterhead_forms(head: str) -> None:
+    letter = f"Lyngnes kommune\n\n{head}\n\nDeres brev av 12. januar 2027 er mottatt, og fristen er 1. april 2027.\n"
+    assert _metadata(letter).date == date(2027, 3, 3)
+
+
+def test_an_e_mail_gives_its_sender_and_sent_date() -> None:
+    letter = """Fra: Ola Vassbotn <ola.vassbotn@example.no>
+Sendt: tirsdag 2. februar 2027 09:40
+Til: postmottak@example.dep.no
+Emne: Innspill til høringen
+
+Hei. Jeg bor ved sjøen og vil si noe om bryggene. Likevel er jeg usikker på om dette hjelper.
+
+Hilsen
+Ola Vassbotn
+"""
+    md = _metadata(letter)
+    assert md.sender_name == "Ola Vassbotn"
+    assert md.date == date(2027, 2, 2)
+
+
+@pytest.mark.parametrize(
+    ("letter", "sender"),
+    [
+        # The letterhead's address line: the name before the separators, never the address or e-mail.
+        ("Lyngnes kommune · Storgata 4 · 9990 Lyngnes · postmottak@lyngnes.example.no\n\n"
+         "Heldigvis er bryggene i god stand. Vi mener likevel at tilskuddet bør videreføres.\n", "Lyngnes kommune"),
+        # A page number glued to the letterhead by the PDF reader, and logo initials.
+        ("Side 1 av 2Lyngnes kommune · Storgata 4, 9990 Lyngnes\n\nLK LYNGNES KOMMUNE\n\n"
+         "Likevel vil vi peke på noen forhold ved forslaget som gjelder oss.\n", "Lyngnes kommune"),
+        # A sender field.
+        ("Avsender: Senter for kystkultur\nDato: 03.03.2027\n\n"
+         "Likevel vil vi peke på noen forhold ved forslaget som gjelder oss.\n", "Senter for kystkultur"),
+        # A printed web form writes its labels without colons.
+        ("Høringssvar\n\nAvsender Senter for kystkultur\n\nInnsendt 03.03.2027 10:12\n\n"
+         "Heldigvis er mye bra i utredningen, men vi savner en vurdering av kostnadene.\n", "Senter for kystkultur"),
+        # "Høringssvar fra X – title".
+        ("Høringssvar fra Foreningen for trygge bryggjer – NOU 2027:9 Kysten\n\n"
+         "Heldigvis er det brei semje om målet. Likevel er vi usamde i verkemidla.\n",
+         "Foreningen for trygge bryggjer"),
+        # Only the signature names the organisation; the first lines are sentences and adverbs.
+        ("Heldigvis har kysten fått mer oppmerksomhet.\n\nLikevel mener vi at forslaget ikke går langt nok.\n\n"
+         "Med vennlig hilsen\nForeningen for trygge bryggjer\nKari Holm\nleder\n", "Foreningen for trygge bryggjer"),
+        # Nynorsk signature: "for X" names the organisation.
+        ("Me takkar for høvet til å seie noko om saka.\n\nDifor meiner me at framlegget bør endrast.\n\n"
+         "Med venleg helsing\nfor Vassbygd sogelag\nPer Li\nleiar\n", "Vassbygd sogelag"),
+        # A title before the organisation in one signature line.
+        ("Me takkar for høvet til å seie noko om saka.\n\nMed helsing\nPer Li\nleiar, Vassbygd ungdomsråd\n",
+         "Vassbygd ungdomsråd"),
+        # An upper-case letterhead takes the casing the letter uses elsewhere.
+        ("NORSK FORENING FOR KYSTKULTUR\n\nNorsk forening for kystkultur mener at forslaget er godt, "
+         "men at det trengs mer penger.\n", "Norsk forening for kystkultur"),
+    ],
+)  # fmt: skip
+def test_sender_sources_and_traps(letter: str, sender: str) -> None:
+    assert _metadata(letter).sender_name == sender
+
+
+@pytest.mark.parametrize(
+    "letter",
+    [
+        "Likevel\n\nHeldigvis er det mye bra i forslaget, og vi støtter det.\n",
+        "Forbundet mener at forslaget er godt.\n\nForbundet støtter derfor hovedlinjene.\n",
+        "Vi har lest forslaget. Det er godt.\n\nMed vennlig hilsen\n\nVi ser fram til videre arbeid.\n",
+    ],
+)
+def test_no_sender_rather_than_an_adverb_a_sentence_or_an_anaphor(letter: str) -> None:
+    assert _metadata(letter).sender_name is None
+
+
+def test_a_regjeringen_page_heading_names_the_sender() -> None:
+    from ingest._html import html_blocks
+
+    page = (
+        "<html><head><meta name='DC.Date' content='03.03.2027'></head><body><main>"
+        "<div class='article-header'><h1>Lyngnes kommune</h1><div class='hearing-answer-meta'>"
+        "<p>Dato: 03.03.2027</p><p>Svartype: Uten merknad</p></div></div>"
+        "<div class='article-body'><p>Heldigvis er alt godt. Vi har ingen merknader.</p></div>"
+        "</main></body></html>"
+    ).encode()
+    blocks, fields = html_blocks(page, Path("side.html"))
+    text, passages = assemble(blocks)
+    md = extract_metadata(text, passages, html_fields=fields)
+    assert md.sender_name == "Lyngnes kommune"
+    assert md.date == date(2027, 3, 3)
+    assert md.response_type is ResponseType.WITHOUT_COMMENTS
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Svartype: Uten merknad", ResponseType.WITHOUT_COMMENTS),
+        ("Svartype: Utan merknad", ResponseType.WITHOUT_COMMENTS),
+        ("Svartype Med merknad", ResponseType.WITH_COMMENTS),
+    ],
+)
+def test_a_declared_response_type_in_the_text(line: str, expected: ResponseType) -> None:
+    letter = f"Avsender: Senter for kystkultur\n{line}\n\nSenteret har ingen kommentarer til saka.\n"
+    assert _metadata(letter).response_type is expected
