@@ -370,12 +370,12 @@ def test_a_regjeringen_page_heading_names_the_sender() -> None:
     from ingest._html import html_blocks
 
     page = (
-        "<html><head><meta name='DC.Date' content='03.03.2027'></head><body><main>"
-        "<div class='article-header'><h1>Lyngnes kommune</h1><div class='hearing-answer-meta'>"
-        "<p>Dato: 03.03.2027</p><p>Svartype: Uten merknad</p></div></div>"
-        "<div class='article-body'><p>Heldigvis er alt godt. Vi har ingen merknader.</p></div>"
-        "</main></body></html>"
-    ).encode()
+        b"<html><head><meta name='DC.Date' content='03.03.2027'></head><body><main>"
+        b"<div class='article-header'><h1>Lyngnes kommune</h1><div class='hearing-answer-meta'>"
+        b"<p>Dato: 03.03.2027</p><p>Svartype: Uten merknad</p></div></div>"
+        b"<div class='article-body'><p>Heldigvis er alt godt. Vi har ingen merknader.</p></div>"
+        b"</main></body></html>"
+    )
     blocks, fields = html_blocks(page, Path("side.html"))
     text, passages = assemble(blocks)
     md = extract_metadata(text, passages, html_fields=fields)
