@@ -12,16 +12,17 @@ Analysis of one token:
    parts of a hyphenated compound (``luft-til-vann-varmepumper`` → ``luft``, ``til``,
    ``vann``, ``varmepumper``) and the joined form (``lufttilvannvarmepumper``), so the
    compound matches whether a writer hyphenates it or not;
-2. stop words for bokmål, nynorsk and a few English function words (questions come in
+2. stop words for bokmål, nynorsk and a few English function words (``ingest/lexicon``) (questions come in
    English too, and "to"/"for"/"i" collide with Norwegian). Negations (ikke/ikkje,
    ingen, uten/utan) are kept: "ikke enige" is a position; IDF keeps them light;
 3. Snowball "norwegian" stemmer (PyStemmer). It already folds many nynorsk inflections
    onto bokmål ones (kommunar/kommunane/kommuner/kommunene → ``kommun``);
-4. a small nynorsk→bokmål table for frequent public-administration words where the two
-   written standards use different stems (tilskot→tilskudd, bustad→bolig,
-   tilråding→anbefaling ...). Applied on stems, to whole words and to the head or tail of
-   compounds (``tilskotsordning``, ``omsorgsbustad``). See ``_NN_NB`` for why these and
-   ``tests/test_lexical.py`` for the measured pairs.
+4. the nynorsk→bokmål table of ``ingest/lexicon/spellings.yaml`` (shared with entity
+   linking and stance) for words where the two written standards use different stems
+   (tilskot→tilskudd, bustad→bolig, tilråding→anbefaling ...): long stems folded inside
+   the word, so the head or tail of compounds follows (``tilskotsordning``,
+   ``omsorgsbustad``), short words on their stem. ``tests/test_lexical.py`` has the
+   measured pairs.
 
 Measured on 45 nynorsk/bokmål word pairs (``tests/test_lexical.py``): Snowball alone
 joins 15, simplemma lemmas (nb, nn) + Snowball 17, Snowball + the table 43. simplemma was
@@ -44,6 +45,9 @@ from functools import lru_cache
 
 import Stemmer
 
+from ingest._morph import to_bokmaal
+from ingest.lexicon import spellings, stop_words
+
 __all__ = [
     "DEFAULT_AVG_LEN",
     "DEFAULT_B",
@@ -63,100 +67,17 @@ DEFAULT_K1 = 1.2
 DEFAULT_B = 0.75
 DEFAULT_AVG_LEN = 40.0
 
-_STOP_NB = """
-alle at av bare begge ble blei bli blir blitt både da de deg dem den denne der deres det
-dette din disse ditt du eller en enn er et ett etter for fordi fra før ha hadde han hans har
-hennes her hos hun hva hvem hver hvilke hvilken hvis hvor hvordan hvorfor i inn jeg kan kun
-kunne man mange med meg mellom men min mine mitt mot må ned noe noen nå når og også om opp
-oss over på samme seg selv sin sine sitt skal skulle slik som så sånn til ut var vi vil ville
-vår være vært å
-"""
-_STOP_NN = """
-dei deira deim di dykk dykkar då eg ein eit eitt elles hjå ho henne hennar ingi inkje korleis
-korso kva kvar kven kvi kvifor me medan mi mykje no nokon noka nokor noko nokre sia sidan so
-somme somt um upp vere vore verte vart òg
-"""
-# English function words: English questions are embedded well, but their function words must
-# not match Norwegian homographs ("to" = two, "for", "i", "at", "by" = town).
-_STOP_EN = """
-a about an and any are as at be been but by can could did do does for from has have how in into
-is it its not of on or should than that the their them there these they this those to was were
-what when where which who whom whose why will with would
-"""
-STOP_WORDS: frozenset[str] = frozenset((_STOP_NB + _STOP_NN + _STOP_EN).split())
+# Function words of bokmål, nynorsk and English (``ingest/lexicon/stopwords.yaml``). English
+# questions are embedded well, but their function words must not match Norwegian homographs
+# ("to" = two, "for", "i", "at", "by" = town).
+STOP_WORDS: frozenset[str] = stop_words().all
 
-# Dropped from questions only (documents keep them): words that name the hearing itself
-# ("Hvilke høringsinstanser ...", "Which respondents ...") and the particle fram/frem
-# ("trekker fram", "ser fram til"). Each letter has them once, in its title or closing
-# line, so passage-level IDF rates them as rare and the lexical list fills with
-# "Høringssvar fra ..." headers instead of answers. Measured on the sample gold (hybrid):
-# Recall@5 +0.015 at every per-letter decay tried.
-_STOP_QUERY = """
-høringssvar høringssvaret høringssvarene høringsinstans høringsinstanser høringsinstansene
-høringsuttalelse høringsuttalelser høringspart høringsparter respondent respondents
-fram frem
-"""
-QUERY_STOP_WORDS: frozenset[str] = frozenset(_STOP_QUERY.split())
-
-# Nynorsk → bokmål where the standards differ in the stem itself (inflection is left to the
-# stemmer). Chosen from common words in municipal/state correspondence, not from the sample
-# letters; each pair is checked in tests/test_lexical.py.
-_NN_NB_WORDS: tuple[tuple[str, str], ...] = (
-    ("tilskot", "tilskudd"),
-    ("bustad", "bolig"),
-    ("tilråding", "anbefaling"),
-    ("tilrå", "anbefale"),
-    ("høyring", "høring"),
-    ("verksemd", "virksomhet"),
-    ("oppgåve", "oppgave"),
-    ("teneste", "tjeneste"),
-    ("innbyggjar", "innbygger"),
-    ("skule", "skole"),
-    ("skular", "skoler"),
-    ("utleige", "utleie"),
-    ("verkemid", "virkemid"),
-    ("lærar", "lærer"),
-    ("tilsett", "ansatt"),
-    ("tilsetjing", "ansettelse"),
-    ("pengar", "penger"),
-    ("rekneskap", "regnskap"),
-    ("avgjerd", "avgjørelse"),
-    ("heildøgns", "heldøgns"),
-    ("ulikskap", "ulikhet"),
-    ("likskap", "likhet"),
-    ("moglegheit", "mulighet"),
-    ("særleg", "særlig"),
-    ("meining", "mening"),
-    ("meiner", "mener"),
-    ("ønskjer", "ønsker"),
-    ("usamd", "uenig"),
-    ("samd", "enig"),
-    ("stør", "støtter"),
-    ("fleire", "flere"),
-    ("berre", "bare"),
-    ("difor", "derfor"),
-    ("eigen", "egen"),
-    ("eigne", "egne"),
-    ("framlegg", "fremlegg"),
-    ("tryggleik", "trygghet"),
-    ("løysing", "løsning"),
-    ("døme", "eksempel"),
-    ("auke", "økning"),
-    ("vidareføre", "videreføre"),
-    ("leiar", "leder"),
-    ("leiing", "ledelse"),
-    ("arbeidsgjevar", "arbeidsgiver"),
-    ("folketal", "folketall"),
-    ("røynsle", "erfaring"),
-    ("statsforvaltar", "statsforvalter"),
-    ("forvalting", "forvaltning"),
-    ("utdanningskrav", "utdanningskrav"),
-    ("kjem", "kommer"),
-    ("fryktar", "frykter"),
-    ("utan", "uten"),
-    ("frå", "fra"),
-    ("ikkje", "ikke"),
-)
+# Dropped from questions only (documents keep them): words that name the hearing's letters
+# themselves ("Hvilke høringsinstanser ...", "Which respondents ...") and the particle fram/frem
+# ("trekker fram", "ser fram til"). Each letter has them once, in its title or closing line,
+# so passage-level IDF rates them as rare and the lexical list fills with "Høringssvar fra ..."
+# headers instead of answers. Measured on the sample gold (hybrid): Recall@5 +0.015.
+QUERY_STOP_WORDS: frozenset[str] = stop_words().query_only
 
 _STEMMER = Stemmer.Stemmer("norwegian")
 # Letters and digits; everything else separates. Hyphens and slashes inside a word are
@@ -169,32 +90,28 @@ def _stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
 
 
-def _build_map() -> tuple[list[tuple[str, str]], dict[str, str]]:
-    # Long nynorsk words are replaced inside the word *before* stemming, so inflected forms
-    # and compounds follow (bustad-ene, omsorgs-bustader, tilskot-s-ordning) and the result
-    # is stemmed exactly like the bokmål word; Snowball treats a compound's tail
-    # differently from the bare word ("boliger"→"bol" but "omsorgsboliger"→"omsorgsbo"),
-    # so mapping stems afterwards would miss compounds. Short words (≤4 letters) would hit
-    # unrelated words as substrings: those map on the stem, whole words only.
-    inside = sorted(((nn, nb) for nn, nb in _NN_NB_WORDS if len(nn) >= 5), key=lambda kv: -len(kv[0]))
+def _build_exact() -> dict[str, str]:
+    # Long nynorsk stems are folded inside the word *before* stemming (``_morph.to_bokmaal``,
+    # one pass, longest first), so inflected forms and compounds follow (bustad-ene,
+    # omsorgs-bustader, tilskot-s-ordning) and the result is stemmed exactly like the bokmål
+    # word; Snowball treats a compound's tail differently from the bare word
+    # ("boliger"→"bol" but "omsorgsboliger"→"omsorgsbo"), so mapping stems afterwards would
+    # miss compounds. Short words would hit unrelated words as substrings: those ("whole" in
+    # spellings.yaml) map on the stem, so their inflections follow too ("samde" → "enige").
     exact: dict[str, str] = {}
-    for nn, nb in _NN_NB_WORDS:
-        if len(nn) < 5 and _stem(nn) != _stem(nb):
+    for nn, nb in spellings().whole.items():
+        if _stem(nn) != _stem(nb):
             exact[_stem(nn)] = _stem(nb)
-    return inside, exact
+    return exact
 
 
-_INSIDE, _EXACT = _build_map()
+_EXACT = _build_exact()
 
 
 @lru_cache(maxsize=200_000)
 def _normalise_term(word: str) -> str:
     """Stem one lower-cased word after folding nynorsk words onto bokmål ones."""
-    for nn, nb in _INSIDE:
-        # Longest first, so "tilråding" is folded before "tilrå" could split it.
-        if nn in word:
-            word = word.replace(nn, nb)
-    s = _stem(word)
+    s = _stem(to_bokmaal(word))
     # Snowball leaves bokmål definite plurals in -erne as "-ern" ("innbyggerne"); nynorsk
     # "-arane" (folded to "-erane") stems to "-er", so meet there.
     if len(s) >= 7 and s.endswith("ern"):
