@@ -241,7 +241,15 @@ def _context_kind(before: str) -> str | None:
     return None
 
 
-_PLACE = re.compile(r"^\s*(?:[A-ZÆØÅ][a-zæøåA-ZÆØÅ-]+\s?){1,3},?\s*$")
+@cache
+def _place() -> re.Pattern[str]:
+    """What may stand before a letter's date on its line: a place, a weekday, "den"."""
+    weekdays = "|".join(lexicon()["weekdays"])
+    return re.compile(
+        r"^\s*(?:(?:[A-ZÆØÅ][a-zæøåA-ZÆØÅ-]+\s?){1,3},?\s*)?(?i:(?:" + weekdays + r")\s+)?(?i:den\s+)?$"
+    )
+
+
 _PLACE_AFTER_FIELD = re.compile(r"\s[A-ZÆØÅ][a-zæøå-]+,\s*$")
 _RUNNING_SCORE = {"cited": None, "deadline": None, "resolution": 2.0, None: 1.0}
 
@@ -281,8 +289,11 @@ def letter_date(passages: list[Passage], fields: list[Field], html_fields: dict[
             if hit.when in theirs or hit.when in labelled:
                 continue  # the addressee's date, or a field already weighed
             before, after = p.text[: hit.start], p.text[hit.end :]
+            kind = _context_kind(before)
+            if kind == "deadline":
+                continue
             near_head = p.index < 25 or p.index >= signature
-            if len(after.strip()) <= 12 and near_head and (_PLACE.match(before) or not before.strip()):
+            if len(after.strip()) <= 12 and near_head and _place().match(before):
                 consider(8.0, -p.index, hit.when)  # "Oslo, 3. mars 2027" or a date on its own line
                 continue
             if len(after.strip()) <= 12 and near_head and _PLACE_AFTER_FIELD.search(before):
@@ -290,7 +301,7 @@ def letter_date(passages: list[Passage], fields: list[Field], html_fields: dict[
                 continue
             if hit.short_year:
                 continue  # "3.3.27" in running text is as likely a section number
-            score = _RUNNING_SCORE[_context_kind(before)]
+            score = _RUNNING_SCORE[kind]
             if score is not None:
                 # Among running-text dates the latest is nearest the letter: it cannot predate what it cites.
                 consider(score, hit.when.toordinal(), hit.when)

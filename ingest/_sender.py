@@ -254,6 +254,11 @@ def _from_body(text: str, votes: _Votes) -> None:
         votes.add(name, 1.0, "body")
 
 
+def _first_person_singular(text: str) -> bool:
+    words = re.findall(r"[a-zæøå]+", text.lower())
+    return sum(w in ("jeg", "eg") for w in words) >= 2
+
+
 def find_sender(text: str, passages: list[Passage], fields: list[Field], addressee: str | None) -> str | None:
     """The sender's name as written, or None when the letter does not say."""
     votes = _Votes({}, {}, {}, {})
@@ -261,8 +266,12 @@ def find_sender(text: str, passages: list[Passage], fields: list[Field], address
     _from_headings(passages, votes)
     _from_signature(passages, votes)
     _from_letterhead(passages, addressee, votes)
-    if not votes.scores:
-        _from_body(text, votes)
+    _from_body(text, votes)
+    if any(is_org_name(votes.names[k]) for k in votes.scores) and not _first_person_singular(text):
+        # A person who signs for an organisation is not the sender; in a letter in the first
+        # person singular ("jeg", "eg") the person is.
+        for key in [k for k, src in votes.sources.items() if src == {"signature-person"}]:
+            del votes.scores[key]
     if not votes.scores:
         return None
     low = text.casefold()

@@ -395,3 +395,37 @@ def test_a_regjeringen_page_heading_names_the_sender() -> None:
 def test_a_declared_response_type_in_the_text(line: str, expected: ResponseType) -> None:
     letter = f"Avsender: Senter for kystkultur\n{line}\n\nSenteret har ingen kommentarer til saka.\n"
     assert _metadata(letter).response_type is expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["fredag 3. mars 2027", "Tindvik, den 3. mars 2027", "Publisert 03.03.2027 · Skrevet av Kari Holm"],
+)
+def test_weekday_den_and_published_stamps(line: str) -> None:
+    letter = (
+        f"Lyngnes kommune\n\n{line}\n\nVi viser til høringsbrev av 12. januar 2027 med frist 1. april 2027.\n"
+    )
+    assert _metadata(letter).date == date(2027, 3, 3)
+
+
+def test_a_person_signing_for_an_organisation_is_not_the_sender() -> None:
+    letter = (
+        "Lyngnes kommune viser til høringen og støtter forslaget om felles brygger.\n\n"
+        "Lyngnes kommune mener likevel at driften må finansieres av staten.\n\n"
+        "Med hilsen\nKari Holm\nordfører\n"
+    )
+    assert _metadata(letter).sender_name == "Lyngnes kommune"
+
+
+def test_a_private_letter_is_from_the_person_who_signs_it() -> None:
+    letter = (
+        "Jeg bor i Lyngnes og har fulgt saken lenge.\n\n"
+        "Lyngnes kommune har gjort mye bra, men jeg mener bryggene må vedlikeholdes bedre.\n\n"
+        "Vennlig hilsen\nOla Vassbotn\n"
+    )
+    assert _metadata(letter).sender_name == "Ola Vassbotn"
+
+
+def test_a_nynorsk_from_heading() -> None:
+    letter = "Uttale frå Vassbygd sogelag\n\nLaget meiner at framlegget er godt, men at pengane ikkje strekk til.\n"
+    assert _metadata(letter).sender_name == "Vassbygd sogelag"
