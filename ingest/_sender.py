@@ -103,6 +103,8 @@ def _clean_segment(segment: str) -> str:
         if segment[m.start()].isdigit():  # "Fjordvegen 2": the street name goes with its number
             cut = segment.rfind(" ", 0, max(cut - 1, 0)) + 1 if " " in segment[:cut].strip() else 0
         segment = segment[:cut]
+    # "V IKØY KOMMUNE": a PDF that spaces out the capitals of a logo splits off the first letter.
+    segment = re.sub(r"^\s*([B-DF-HJ-NP-TV-ZØ]) ([A-ZÆØÅ]{2,})(?![\wæøåÆØÅ])", r"\1\2", segment)
     tokens = segment.split()
     # "BK BRATTVIK KOMMUNE", "PIF Plan- og ingeniørforbundet": logo initials before the name.
     if (
@@ -121,7 +123,8 @@ def _clean_segment(segment: str) -> str:
     # "Plan- og ingeniørforbundet Fagforeningen for ...": a name ends at its organisation word.
     for i, token in enumerate(tokens[:-1]):
         nxt = tokens[i + 1]
-        if is_org_name(token) and nxt[:1].isupper() and nxt.lower() not in _CONNECTORS:
+        same_caps = token.isupper() and nxt.isupper()  # "NORSK FORBUND FOR X": one name in capitals
+        if is_org_name(token) and nxt[:1].isupper() and nxt.lower() not in _CONNECTORS and not same_caps:
             tokens = tokens[: i + 1]
             break
     return " ".join(tokens).strip(" ,.;:-–")
@@ -267,11 +270,14 @@ def find_sender(text: str, passages: list[Passage], fields: list[Field], address
     _from_signature(passages, votes)
     _from_letterhead(passages, addressee, votes)
     _from_body(text, votes)
-    if any(is_org_name(votes.names[k]) for k in votes.scores) and not _first_person_singular(text):
-        # A person who signs for an organisation is not the sender; in a letter in the first
-        # person singular ("jeg", "eg") the person is.
-        for key in [k for k, src in votes.sources.items() if src == {"signature-person"}]:
-            del votes.scores[key]
+    if not _first_person_singular(text):
+        # A person who writes or signs for an organisation is not the sender; in a letter in the
+        # first person singular ("jeg", "eg") the person is. A person named in a sender field gives
+        # way only to an organisation the letterhead, a heading or the signature names.
+        org_scores = [votes.scores[k] for k in votes.scores if is_org_name(votes.names[k])]
+        for key in [k for k in votes.scores if _person_name(votes.names[k])]:
+            if org_scores and (votes.scores[key] < 4.0 or max(org_scores) >= 4.0):
+                del votes.scores[key]
     if not votes.scores:
         return None
     low = text.casefold()

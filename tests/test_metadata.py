@@ -429,3 +429,17 @@ def test_a_private_letter_is_from_the_person_who_signs_it() -> None:
 def test_a_nynorsk_from_heading() -> None:
     letter = "Uttale frå Vassbygd sogelag\n\nLaget meiner at framlegget er godt, men at pengane ikkje strekk til.\n"
     assert _metadata(letter).sender_name == "Vassbygd sogelag"
+
+
+def test_a_person_in_the_from_field_gives_way_to_the_organisation_that_signs() -> None:
+    letter = (
+        "Fra: Kari Holm <kari.holm@lyngnes.example.no>\nSendt: 3. mars 2027 10:12\n\n"
+        "Vi viser til høringen og støtter forslaget om felles brygger.\n\n"
+        "Med hilsen\nKari Holm\nrådgiver\nLyngnes kommune\n"
+    )
+    assert _metadata(letter).sender_name == "Lyngnes kommune"
+
+
+def test_letter_spaced_capitals_of_a_logo() -> None:
+    letter = "L YNGNES KOMMUNE\n\nVi viser til høringen og støtter forslaget om felles brygger.\n"
+    assert _metadata(letter).sender_name == "Lyngnes kommune"
