@@ -222,13 +222,13 @@ class _Scanner:
         lower = word.lower()
         if self.forbid_service and lower == "service":
             raise QueryForbiddenError(
-                "SERVICE (federated query) is not allowed: this endpoint never fetches other URLs "
+                "SERVICE (federated query) is not allowed: policykg never fetches other URLs "
                 "on a caller's behalf; query the policykg graph only"
             )
         if lower in UPDATE_WORDS:
             raise QueryForbiddenError(
-                f"'{word}' is SPARQL Update: this endpoint is read-only and never loads or changes data "
-                "(use the policykg CLI to change data)"
+                f"'{word}' is SPARQL Update: queries are read-only and never load or change data "
+                "(use the policykg CLI commands to change data)"
             )
         self.run = 0
         if lower in _OPERAND_WORDS or lower == "a":

@@ -57,7 +57,7 @@ _ERRORS: dict[str, type[Exception]] = {
         StoreUnavailableError,
     )
 }
-_GRACE_S = 0.5  # a worker's own deadline (between rows) fires first; the kill is for a stuck engine
+_GRACE_S = 0.25  # a worker's own deadline (between rows) fires first; the kill is for a stuck engine
 
 
 class _WorkerGone(Exception):

@@ -225,16 +225,19 @@ class OxigraphStore:
         started = time.monotonic()
         return render_result(self._run(query, limits), accept, limits, started)
 
-    def query_pool(self, size: int = 4, *, stack_mb: int = 256, memory_mb: int = 0) -> QueryPool | None:
+    def query_pool(
+        self, size: int = 4, *, stack_mb: int = 256, memory_mb: int = 0, start: bool = True
+    ) -> QueryPool | None:
         """Worker processes that run ``query_raw`` where a timeout can stop them (started on first use).
 
-        None for an in-memory or read-only store, which has no folder to snapshot; callers
-        then run queries in a thread. The arguments count only on the first call.
+        None for an in-memory or read-only store, which has no folder to snapshot (callers
+        then run queries in a thread), and with ``start=False`` while none was started.
+        The arguments count only on the first call.
         """
         if self.path is None or self._read_only:
             return None
         with self._pool_lock:
-            if self._pool is None:
+            if self._pool is None and start:
                 from graph.query_pool import QueryPool  # the worker machinery only when asked for
 
                 self._pool = QueryPool(self._store, self.path, size, stack_mb=stack_mb, memory_mb=memory_mb)

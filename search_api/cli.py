@@ -200,6 +200,7 @@ def sparql(
     """Run a read-only SPARQL query over all graphs (the default graph is their union)."""
     from graph.errors import QueryError
     from graph.queries import PREFIXES
+    from graph.store import QueryLimits
 
     if file is not None:
         try:
@@ -212,9 +213,15 @@ def sparql(
         raise QueryError("no query given: pass it as an argument, with -f FILE, or on stdin")
     if "prefix" not in query.lower():
         query = PREFIXES + query  # the common prefixes (pkg:, foaf:, dcterms: ...) for convenience
+    conf = settings()
+    # The same text limits as the server's: a query nested deeper would crash the parser (exit 139).
+    limits = QueryLimits(
+        max_chars=conf.query_max_chars, max_depth=conf.query_max_depth, max_tokens=conf.query_max_tokens
+    )
+    limits.check(query)
     with open_kg() as kg:
         if fmt is OutputFormat.table:
-            raw = kg.store.query_raw(query, "application/sparql-results+json,text/turtle")
+            raw = kg.store.query_raw(query, "application/sparql-results+json,text/turtle", limits)
             if raw.kind == "graph":
                 console.print(raw.body.decode("utf-8"), highlight=False, markup=False)
                 return
@@ -238,7 +245,7 @@ def sparql(
             if fmt is OutputFormat.json
             else "text/csv,application/n-triples"
         )
-        raw = kg.store.query_raw(query, media)
+        raw = kg.store.query_raw(query, media, limits)
         sys.stdout.write(raw.body.decode("utf-8"))
         if not raw.body.endswith(b"\n"):
             sys.stdout.write("\n")

@@ -60,7 +60,10 @@ def assert_error(resp: Any, status: int, *words: str) -> dict[str, Any]:
 def test_health_and_docs(client: TestClient, kg: PolicyKG) -> None:
     graphs = len(kg.store.graph_names())
     assert graphs >= 11  # ten responses, reference data (and the ontology)
-    assert client.get("/healthz").json() == {"status": "ok", "named_graphs": graphs, "writes_enabled": False}
+    health = client.get("/healthz").json()
+    assert (health["status"], health["named_graphs"], health["writes_enabled"]) == ("ok", graphs, False)
+    assert health["index"]["in_step"] is True and health["problems"] == []
+    assert health["sparql"]["slots"] >= 1 and health["sparql"]["busy"] == 0
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     for path in (

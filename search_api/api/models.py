@@ -32,6 +32,7 @@ __all__ = [
     "PositionOut",
     "RecommendationDetailOut",
     "RecommendationOut",
+    "SparqlHealthOut",
     "StanceCounts",
     "TracePosition",
 ]
@@ -47,10 +48,27 @@ class ErrorOut(BaseModel):
     detail: Any | None = Field(default=None, description="Structured details (ids, limits, field errors).")
 
 
+class SparqlHealthOut(BaseModel):
+    slots: int = Field(description="SPARQL queries that may run at once.")
+    busy: int = Field(description="Slots taken right now.")
+    workers: int = Field(
+        description="Live query worker processes (0 while none started, or on a remote store)."
+    )
+    replaced: int = Field(description="Workers killed at a query's deadline (or found dead) and replaced.")
+
+
 class HealthOut(BaseModel):
-    status: Literal["ok"]
+    status: Literal["ok", "busy", "degraded"] = Field(
+        description="ok; busy: every SPARQL slot is taken (queries get 503 until one frees); "
+        "degraded: the search index is behind the graph or cannot be read (see problems)."
+    )
     named_graphs: int
     writes_enabled: bool
+    sparql: SparqlHealthOut
+    index: dict[str, Any] | None = Field(
+        default=None, description="The index against the graph (in_step, behind, gone); null when unknown."
+    )
+    problems: list[str] = Field(default_factory=list, description="What is wrong, for people.")
 
 
 # -- ask ------------------------------------------------------------------------------------------

@@ -12,10 +12,14 @@ import contextlib
 import re
 import threading
 from collections.abc import Callable
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from graph.errors import QueryTimeoutError
+from graph.store import GraphStore, OxigraphStore, QueryLimits, RawResult
 from search_api.api.errors import ApiError
+
+if TYPE_CHECKING:
+    from graph.query_pool import QueryPool
 
 __all__ = [
     "GRAPH_TYPES",
@@ -27,6 +31,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_SAFETY_S = 5.0  # beyond a pool's own deadline: only if a worker could not even be killed
 
 RESULT_TYPES = (
     "application/sparql-results+json",
@@ -123,25 +128,55 @@ def _without_frames(exc: BaseException) -> BaseException:
 
 
 class QueryRunner:
-    """Runs blocking queries in worker threads and answers at the deadline even if they go on.
+    """Runs analysts' queries with bounded concurrency, and answers at the deadline.
 
-    pyoxigraph releases the GIL while it evaluates, so a heavy query does not stall the
-    event loop, but it cannot be interrupted either: a query that blocks inside the engine
-    keeps its thread until it finishes. The threads are daemons (they never hold up
-    shutdown) and a semaphore caps how many run at once, so runaway queries cannot
-    pile up; when all slots are busy the endpoint says so at once (503) instead of queueing.
+    On the embedded store every query runs in a worker process of the store's
+    :class:`~graph.query_pool.QueryPool`: at the deadline the process is killed and
+    replaced, so the query's slot *and* its CPU are free again. Elsewhere (a remote SPARQL
+    server, an in-memory store) the query runs in a daemon thread: a remote query ends at
+    the HTTP client's timeout, and an in-memory store exists only in tests.
+
+    ``max_concurrent`` slots (one per worker): when all are taken the endpoint says so at
+    once (503) instead of queueing, and ``/healthz`` reports "busy".
     """
 
     def __init__(self, max_concurrent: int = 4) -> None:
+        self.capacity = max_concurrent
         self._slots = threading.BoundedSemaphore(max_concurrent)
+        self._count_lock = threading.Lock()
+        self._in_use = 0
 
-    async def run(self, func: Callable[[], T], timeout_s: float) -> T:
+    @property
+    def in_use(self) -> int:
+        """Slots taken right now (queries running, or threads not yet back from an abandoned one)."""
+        return self._in_use
+
+    def pool(self, store: object, memory_mb: int = 0, *, start: bool = True) -> QueryPool | None:
+        """The store's worker pool when it has one (embedded Oxigraph on disk), else None."""
+        if isinstance(store, OxigraphStore):
+            return store.query_pool(self.capacity, memory_mb=memory_mb, start=start)
+        return None
+
+    async def query(
+        self, store: GraphStore, text: str, media: str, limits: QueryLimits, memory_mb: int = 0
+    ) -> RawResult:
+        """``store.query_raw`` in a worker process where the store allows it, else in a thread."""
+        pool = self.pool(store, memory_mb)
+        timeout = limits.timeout_s if limits.timeout_s is not None else 3600.0
+        if pool is None:
+            return await self.run(lambda: store.query_raw(text, media, limits), timeout)
+        # The pool kills the worker at the deadline; waiting longer here is only a safety net.
+        return await self.run(lambda: pool.run(text, media, limits), timeout, stopped_by_callee=True)
+
+    async def run(self, func: Callable[[], T], timeout_s: float, *, stopped_by_callee: bool = False) -> T:
         if not self._slots.acquire(blocking=False):
             raise ApiError(
                 503,
                 "too many SPARQL queries are running; try again shortly, and add a LIMIT to heavy queries",
                 headers={"Retry-After": "5"},
             )
+        with self._count_lock:
+            self._in_use += 1
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
 
@@ -161,13 +196,16 @@ class QueryRunner:
             except BaseException as exc:
                 error = _without_frames(exc)
             finally:
+                with self._count_lock:
+                    self._in_use -= 1
                 self._slots.release()
             with contextlib.suppress(RuntimeError):  # the event loop is gone (shutdown): nobody waits
                 loop.call_soon_threadsafe(deliver, result, error)
 
         threading.Thread(target=work, name="policykg-sparql", daemon=True).start()
+        wait = timeout_s + _SAFETY_S if stopped_by_callee else timeout_s
         try:
-            return await asyncio.wait_for(future, timeout_s)  # cancels only the waiting, not the thread
+            return await asyncio.wait_for(future, wait)  # cancels only the waiting, not the thread
         except TimeoutError:
             raise QueryTimeoutError(
                 f"the query ran longer than {timeout_s:g} s and was abandoned; narrow it down or add a LIMIT"

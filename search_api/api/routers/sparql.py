@@ -1,9 +1,12 @@
 """``GET|POST /sparql``: a read-only SPARQL 1.1 Protocol endpoint over the union of all graphs.
 
 Queries arrive as ``GET ?query=``, ``POST application/x-www-form-urlencoded`` (``query=``)
-or ``POST application/sparql-query``; every form of update is refused with 403. The
-result format follows the Accept header. Each query runs in a worker thread under the
-configured timeout and row cap (``POLICYKG_QUERY_TIMEOUT_S``, ``POLICYKG_QUERY_MAX_ROWS``).
+or ``POST application/sparql-query``; every form of update, and ``SERVICE`` (the engine
+would fetch any URL for the caller), is refused with 403. Before anything parses it, the
+text is checked against ``POLICYKG_QUERY_MAX_CHARS``, ``_MAX_DEPTH`` and ``_MAX_TOKENS``
+(400 naming the limit: a deep enough query would crash the parser). The result format
+follows the Accept header. Each query runs in a worker process that is killed at
+``POLICYKG_QUERY_TIMEOUT_S``, under the row cap ``POLICYKG_QUERY_MAX_ROWS``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request, Response
 
+from graph.errors import QueryError
+from graph.query_guard import QueryForbiddenError
 from graph.store import QueryLimits
 from search_api.api.deps import Runner, State
 from search_api.api.errors import ApiError, error_responses
@@ -82,6 +87,20 @@ async def _answer(state: State, runner: Runner, params: dict[str, list[str]], ac
     form = request_form(text)
     if form == "update":
         raise ApiError(403, READ_ONLY)
+    settings = state.settings
+    limits = QueryLimits(
+        timeout_s=settings.query_timeout_s,
+        max_rows=settings.query_max_rows,
+        max_chars=settings.query_max_chars,
+        max_depth=settings.query_max_depth,
+        max_tokens=settings.query_max_tokens,
+    )
+    try:
+        limits.check(text)  # here, in the server process, before any parser sees the text
+    except QueryForbiddenError as exc:
+        raise ApiError(403, str(exc)) from None
+    except QueryError as exc:
+        raise ApiError(400, str(exc), {"kind": type(exc).__name__}) from None
     media = accept or ""
     if form is not None:
         chosen = negotiate(accept, form)
@@ -93,10 +112,7 @@ async def _answer(state: State, runner: Runner, params: dict[str, list[str]], ac
                 {"acceptable": list(offered)},
             )
         media = chosen
-    settings = state.settings
-    limits = QueryLimits(timeout_s=settings.query_timeout_s, max_rows=settings.query_max_rows)
-    store = state.kg.store
-    raw = await runner.run(lambda: store.query_raw(text, media, limits), settings.query_timeout_s)
+    raw = await runner.query(state.kg.store, text, media, limits, settings.query_max_memory_mb)
     return Response(raw.body, media_type=raw.media_type, headers={"Vary": "Accept"})
 
 
