@@ -164,26 +164,53 @@ def _is_filler(text: str) -> bool:
 
 
 def passage_fields(passages: list[Passage], limit: int = 40) -> list[Field]:
-    """Labelled fields in the first passages, in order; a value left empty takes the next passage
-    when that is no field itself ("Vår dato:" / "30. sep. 2027" in two table cells)."""
+    """Labelled fields in the first passages, in order. A value left empty takes the next passage when
+    that is no field itself ("Vår dato:" / "30. sep. 2027" in two table cells); a run of empty labels
+    takes the same number of passages after it, in order (a letterhead table read row by row)."""
     fields: list[Field] = []
     head = passages[:limit]
-    for i, p in enumerate(head):
-        found = _fields_in(p.text, p.index)
-        nxt = head[i + 1] if i + 1 < len(head) else None
+    found_in = [_fields_in(p.text, p.index) for p in head]
+    i = 0
+    while i < len(head):
+        found = found_in[i]
+        run = i
+        while run < len(head) and len(found_in[run]) == 1 and not found_in[run][0].value:
+            run += 1
+        width = run - i
+        values = head[run : run + width]
+        labels = [found_in[k][0] for k in range(i, run)]
         if (
-            found
-            and nxt is not None
-            and not any(f.value for f in found)
-            and not _fields_in(nxt.text, nxt.index)
+            width >= 2
+            and len(values) == width
+            and not any(found_in[run : run + width])
+            and all(_fits(f.kind, v.text) for f, v in zip(labels, values, strict=True))
         ):
+            fields += [
+                Field(found_in[k][0].kind, found_in[k][0].label, v.text.strip(), v.index)
+                for k, v in zip(range(i, run), values, strict=True)
+                if len(v.text) <= 80
+            ]
+            i = run + width
+            continue
+        nxt = head[i + 1] if i + 1 < len(head) else None
+        if found and nxt is not None and not any(f.value for f in found) and not found_in[i + 1]:
             found = _values_below(found, nxt)
         fields += found
+        i += 1
     fields += _header_table(head)
     return fields
 
 
 _DATE_KINDS = ("date", "sent", "published", "their_date")
+
+
+def _fits(kind: str, value: str) -> bool:
+    """Could this be the value of such a label? A date for a date, a number in a reference."""
+    if kind in _DATE_KINDS:
+        return bool(_date_hits(value))
+    if kind in ("our_reference", "their_reference"):
+        return bool(re.search(r"\d", value)) and len(value) <= 40
+    return len(value) <= 80
 
 
 def _values_below(labels: list[Field], below: Passage) -> list[Field]:

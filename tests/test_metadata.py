@@ -443,3 +443,14 @@ def test_a_person_in_the_from_field_gives_way_to_the_organisation_that_signs() -
 def test_letter_spaced_capitals_of_a_logo() -> None:
     letter = "L YNGNES KOMMUNE\n\nVi viser til høringen og støtter forslaget om felles brygger.\n"
     assert _metadata(letter).sender_name == "Lyngnes kommune"
+
+
+def test_a_letterhead_table_read_row_by_row() -> None:
+    letter = (
+        "Statsforvaltaren i Lyngfjord\n\nVår dato:\n\nVår ref:\n\nDykkar dato:\n\nDykkar ref:\n\n"
+        "03.03.2027\n\n2027/55\n\n12.01.2027\n\n27/9\n\nStatsforvaltaren viser til brevet og har nokre merknader.\n"
+    )
+    md = _metadata(letter)
+    assert md.date == date(2027, 3, 3)
+    assert md.our_reference == "2027/55"
+    assert md.their_reference == "27/9"
