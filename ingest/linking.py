@@ -25,8 +25,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from ingest._morph import Token, slugify, stem, tokens
+from ingest._linkrules import SchemeReferences, after_postcode, fold_spelling, frame_passages
+from ingest._morph import Token, normalise_dashes, slugify, stem, tokens
 from ingest._newentities import actor_type_for_name, find_new_actors, find_new_pilots, new_actor_id
+from ingest.lexicon import morphology
 from ingest.metadata import normalise_name
 from ingest.model import ActorType, EntityKind, Mention, Passage, ResponseDocument
 from ingest.reference import ReferenceData
@@ -56,6 +58,8 @@ class _Alias:
     keep_case: bool  # a «quoted» name of common words ("Tett på"): first word as written, or in quotes
     definite: bool  # an actor named by a definite noun ("kommisjonen", "Distriktssenteret")
     name_stems: tuple[str, ...]  # the entity's full name, to extend a short alias to it
+    proper: bool = False  # a capitalised proper name ("Elvedal"): as written or genitive -s, never inflected
+    bare: bool = False  # a municipality's bare name: not when part of another name ("Storelva interkommunale legevakt")
 
 
 class _Spans:
@@ -88,8 +92,8 @@ class _Spans:
         self._taken.append((start, end))
 
 
-_DEFINITE = ("en", "et", "a", "ene", "ane")
-_DEFINITE_OR_GENITIVE = (*_DEFINITE, "ens", "ets", "as", "enes", "anes")
+_DEFINITE = morphology().definite
+_DEFINITE_OR_GENITIVE = morphology().definite_or_genitive
 _NAME_CONNECTORS = frozenset({"i", "og", "for", "til", "av", "på", "-", "–", "&"})
 
 
@@ -121,7 +125,17 @@ class EntityLinker:
         for kind, names in groups:
             for entity_id, variants in names.items():
                 name_stems = tuple(stem(t.text) for t in tokens(variants[0]))
-                for variant in dict.fromkeys(variants):
+                extra = [v.replace("-", " ") for v in variants if re.search(r"\w-\w", v)]
+                bare = re.fullmatch(r"(.+?)\s+kommune", variants[0])
+                if (
+                    kind is EntityKind.ACTOR
+                    and bare
+                    and reference.actors[entity_id].type is ActorType.MUNICIPALITY
+                ):
+                    # "i Tverrdal, Sølvdal og Brattli": a municipality's bare name, as written.
+                    extra.append(bare.group(1))
+                bare_name = extra[-1] if extra and bare and extra[-1] == bare.group(1) else ""
+                for variant in dict.fromkeys([*variants, *extra]):
                     words = tuple(
                         t.text.strip("-") for t in tokens(variant.replace("«", " ").replace("»", " "))
                     )
@@ -136,6 +150,12 @@ class EntityLinker:
                         kind is EntityKind.ACTOR and len(words) == 1 and words[0].lower().endswith(_DEFINITE)
                     )
                     stems = tuple(stem(w) for w in words)
+                    proper = (
+                        kind is EntityKind.ACTOR
+                        and not strict
+                        and all(w[:1].isupper() for w in words)
+                        and not words[-1].lower().endswith(_DEFINITE)
+                    )
                     aliases.append(
                         _Alias(
                             entity_id,
@@ -147,6 +167,8 @@ class EntityLinker:
                             keep_case,
                             definite,
                             name_stems,
+                            proper,
+                            variant == bare_name and variant not in variants,
                         )
                     )
         # Longest names first, so "Møre og Romsdal fylkeskommune" wins over a shorter overlapping alias.
@@ -155,23 +177,34 @@ class EntityLinker:
         self._not_senders = {reference.hearing.report_author, reference.hearing.issued_by} - {None}
         # Words of known names: an initiative a letter introduces must not be one of them.
         self._known_words = frozenset(" ".join(a.words).lower() for a in aliases)
+        self._schemes = SchemeReferences(groups[2][1])
+        self._known_ids = frozenset([*reference.actors, *reference.pilots, *reference.grant_schemes])
         self._by_first: dict[str, list[_Alias]] = {}
         for alias in self._aliases:
             self._by_first.setdefault(alias.stems[0][:4], []).append(alias)
 
     # -- matching ----------------------------------------------------------------------------------
     @staticmethod
-    def _word_match(alias_word: str, alias_stem: str, tok: Token, strict: bool) -> float:
-        if strict:
+    def _word_match(alias_word: str, alias_stem: str, tok: Token, alias: _Alias, last: bool) -> float:
+        if alias.strict:
             return 1.0 if tok.text.strip("-") == alias_word else 0.0
         word = tok.text.strip("-")
-        if word.lower() == alias_word.lower():
+        low, alias_low = word.lower(), alias_word.lower()
+        if low == alias_low:
             return 1.0
+        if alias.proper:
+            # A proper name is not inflected: "Elvedalen" (the valley) is no "Elvedal" (the municipality).
+            return 0.95 if low == alias_low + "s" else 0.0
+        if last and alias.kind is not EntityKind.ACTOR and low.startswith(alias_low + "-"):
+            return 0.9  # "Klimasats-rammen", "leie-til-eie-avtaler": the scheme or pilot named in a compound
         tok_stem = stem(word)
         if tok_stem == alias_stem:
             return 0.95
         if len(alias_word) >= FUZZY_MIN_LEN and len(word) >= FUZZY_MIN_LEN:
-            score = fuzz.ratio(tok_stem, alias_stem)
+            score = max(
+                fuzz.ratio(tok_stem, alias_stem),
+                fuzz.ratio(fold_spelling(tok_stem), fold_spelling(alias_stem)),
+            )
             if score >= FUZZY_MIN:
                 return score / 100.0
         return 0.0
@@ -199,7 +232,7 @@ class EntityLinker:
                     continue
                 scores = []
                 for j in range(n):
-                    s = self._word_match(alias.words[j], alias.stems[j], toks[i + j], alias.strict)
+                    s = self._word_match(alias.words[j], alias.stems[j], toks[i + j], alias, j == n - 1)
                     if not s:
                         break
                     scores.append(s)
@@ -221,7 +254,15 @@ class EntityLinker:
             if any(k[2].entity_id == h[2].entity_id and k[0] < h[1] and h[0] < k[1] for k in kept):
                 continue
             kept.append(h)
-        return kept
+        # A municipality's bare name inside another entity's longer name is part of that name.
+        return [h for h in kept if not (h[2].bare and self._inside_other(h, kept))]
+
+    @staticmethod
+    def _inside_other(h: tuple[int, int, _Alias, float], hits: list[tuple[int, int, _Alias, float]]) -> bool:
+        return any(
+            k[2].entity_id != h[2].entity_id and k[0] <= h[0] and h[1] <= k[1] and k[1] - k[0] > h[1] - h[0]
+            for k in hits
+        )
 
     @staticmethod
     def _extend(text: str, toks: list[Token], nxt: int, alias: _Alias) -> int:
@@ -253,18 +294,35 @@ class EntityLinker:
     def link(self, doc: ResponseDocument) -> list[Mention]:
         """Every mention of a known or new actor, pilot or grant scheme, with document offsets."""
         sender = self._sender_from_metadata(doc)
-        return [m for p in doc.passages for m in self._link_passage(p, sender)]
+        frame = frame_passages(doc.passages, sender.name if sender else None)
+        out = []
+        for p in doc.passages:
+            for m in self._link_passage(p, sender):
+                local = m.start - p.start
+                if after_postcode(p.text, local):
+                    continue  # "0032 Oslo", "6899 Brattvik": an address
+                if sender is not None and m.entity_id == sender.id and p.index in frame.own_name:
+                    continue  # the letter's own name in its letterhead, contact lines or signature
+                if m.entity_id not in self._known_ids and p.index in frame.outside:
+                    continue  # a name pattern in the letterhead or signature ("V IKØY KOMMUNE")
+                out.append(m)
+        return out
 
     def _link_passage(self, p: Passage, sender: SenderActor | None) -> list[Mention]:
         spans = _Spans(p)
         if sender is not None and not sender.known:
             # The sender's own name, however cased ("NORDFJELL KOMMUNE"), before any pattern splits it.
-            for m in _name_pattern(sender.name).finditer(p.text):
+            for m in _name_pattern(normalise_dashes(sender.name)).finditer(normalise_dashes(p.text)):
                 spans.add(m.start(), m.end(), sender.id, EntityKind.ACTOR, 1.0, sender.type, sender.name)
         for start, end, alias, score in self._match_passage(p.text):
             start, end = _with_quotes(p.text, start, end)
             # Known names may nest ("fire kommuner i Indre Namdal" names a pilot and an actor).
             spans.add(start, end, alias.entity_id, alias.kind, score)
+        for ref in self._schemes.find(p.text):
+            if spans.free(ref.start, ref.end):
+                spans.add(
+                    ref.start, ref.end, ref.scheme_id, EntityKind.GRANT_SCHEME, 0.85 if ref.by_topic else 0.75
+                )
         for e in find_new_actors(p.text):
             canonical = normalise_name(e.name)
             actor_id = new_actor_id(canonical)

@@ -8,6 +8,7 @@ ingest, reindex, consistency checks, questions and traces. Library errors derive
 from __future__ import annotations
 
 import shutil
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -96,6 +97,7 @@ class PolicyKG:
         self._embedder: Embedder | None = None
         self._index: PassageIndex | None = None
         self._reference: ReferenceData | None = None
+        self._status: tuple[float, IndexStatus] | None = None
 
     # -- lazily built parts ----------------------------------------------------------------
     @property
@@ -199,6 +201,7 @@ class PolicyKG:
         debug: bool = False,
         lock: LockFactory | None = None,
         build: DocumentBuilder | None = None,
+        stop: Callable[[], bool] | None = None,
     ) -> IngestReport:
         """Ingest files (or corpus folders); unchanged files are skipped by their ingest key.
 
@@ -211,7 +214,7 @@ class PolicyKG:
         before = 0
         if with_index:
             before = getattr(self.embedder, "embedded", 0)
-            report.indexed += self.reconcile(lock=lock).items
+            report.indexed += self.reconcile(lock=lock, stop=stop).items
         ref_dir = reference_dir or find_reference_dir(paths)
         if ref_dir is not None:
             report.reference_changed = self.load_reference(ref_dir)
@@ -259,7 +262,7 @@ class PolicyKG:
                     FileFailure(str(path), f"internal error while ingesting (please report): {detail}")
                 )
         if with_index:
-            sync = self.reconcile(lock=lock, full=False)
+            sync = self.reconcile(lock=lock, full=False, stop=stop)
             report.indexed += sync.items
             report.embedded = getattr(self.embedder, "embedded", 0) - before
         return report
@@ -322,7 +325,9 @@ class PolicyKG:
                     "links": links,
                 }
             )
-        return {"question": question, "hits": out}
+        # Say so when the index lags the graph (an interrupted ingest, `ingest --no-index`).
+        warning = self.index_status(max_age_s=5.0).message()
+        return {"question": question, "hits": out, "index_warning": warning}
 
     def _stances_for(self, document_iris: set[str]) -> dict[tuple[str, str], str]:
         """(document IRI, proposal id) -> effective stance (curated winning) for the given documents."""
@@ -339,17 +344,33 @@ class PolicyKG:
 
         return rebuild(self.store, self.iris, self.index, self.embedder)
 
-    def reconcile(self, *, lock: LockFactory | None = None, full: bool = True) -> SyncReport:
+    def reconcile(
+        self, *, lock: LockFactory | None = None, full: bool = True, stop: Callable[[], bool] | None = None
+    ) -> SyncReport:
         """Re-index the graphs whose index points may not match them; drop points of graphs that are gone."""
         from search_api.sync import reconcile
 
-        return reconcile(self.store, self.iris, self.index, self.embedder, lock=lock, full=full)
+        self._status = None
+        try:
+            return reconcile(
+                self.store, self.iris, self.index, self.embedder, lock=lock, full=full, stop=stop
+            )
+        finally:
+            self._status = None
 
-    def index_status(self) -> IndexStatus:
-        """Is the index in step with the graph? Cheap (no embedder): for ``ask`` and ``/healthz``."""
+    def index_status(self, max_age_s: float = 0.0) -> IndexStatus:
+        """Is the index in step with the graph? Cheap (no embedder): for ``ask`` and ``/healthz``.
+
+        ``max_age_s`` allows an answer computed that recently (and not since a reconcile).
+        """
         from search_api.sync import index_status
 
-        return index_status(self.store, self.iris, self.index)
+        cached = self._status
+        if cached is not None and time.monotonic() - cached[0] <= max_age_s:
+            return cached[1]
+        status = index_status(self.store, self.iris, self.index)
+        self._status = (time.monotonic(), status)
+        return status
 
     def check(self) -> dict[str, list[str]]:
         """Passages (and entities) missing from the index, and points with nothing behind them."""

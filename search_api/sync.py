@@ -113,13 +113,15 @@ def reconcile(
     lock: LockFactory | None = None,
     full: bool = True,
     only: set[str] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> SyncReport:
     """Bring the index in step with the graph, graph by graph; safe to interrupt at any point.
 
     ``lock`` is taken only around each graph's index write (embedding happens before, into
     the cache), so a server's readers wait for one short write at a time. ``full`` also
     looks for points of graphs that have neither a key nor a marker (one scroll of the
-    payloads); ``only`` limits the rebuild to some graphs (removals are always complete).
+    payloads); ``only`` limits the rebuild to some graphs (removals are always complete);
+    ``stop`` is asked between graphs and ends the run early (a server shutting down).
     """
     take = lock or nullcontext
     report = SyncReport()
@@ -135,6 +137,8 @@ def reconcile(
         report.removed.append(g)
     stale = [g for g, k in sorted(keys.items()) if marks.get(g) != k and (only is None or g in only)]
     for g in stale:
+        if stop is not None and stop():
+            break
         items = index_items(store, iris, [g])
         index.warm(items, embedder)
         with take():

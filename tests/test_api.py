@@ -8,6 +8,7 @@ data dir, one opener per process).
 from __future__ import annotations
 
 import csv
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -245,6 +246,17 @@ def test_writes_are_off_without_a_configured_token(tmp_path: Path) -> None:
             assert_error(c.post("/documents", files=files, headers=headers), 403, "writes are disabled")
 
 
+def _finished_job(c: TestClient, resp: Any) -> dict[str, Any]:
+    """An upload answers 202 with a job; wait for it to end."""
+    assert resp.status_code == 202, resp.text
+    for _ in range(3000):
+        job: dict[str, Any] = c.get(f"/jobs/{resp.json()['id']}").json()
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"the upload job did not finish: {job}")
+
+
 @slow
 def test_upload_and_curate_with_the_token(writable: PolicyKG) -> None:
     settings = Settings(data_dir=writable.settings.data_dir, api_token=TOKEN)
@@ -257,16 +269,16 @@ def test_upload_and_curate_with_the_token(writable: PolicyKG) -> None:
         )
         assert_error(c.post("/documents", files=files, headers={"Authorization": TOKEN}), 401)
         auth = {"Authorization": f"Bearer {TOKEN}"}
-        first = c.post("/documents", files=files, headers=auth)
-        assert first.status_code == 200, first.text
-        assert first.json()["ingested"] == [sample.name] and first.json()["failed"] == []
-        again = c.post("/documents", files=files, headers=auth).json()
+        first = _finished_job(c, c.post("/documents", files=files, headers=auth))
+        assert first["result"]["ingested"] == [sample.name] and first["result"]["failed"] == []
+        again = _finished_job(c, c.post("/documents", files=files, headers=auth))["result"]
         assert again["unchanged"] == [sample.name] and again["ingested"] == []
         assert c.get(f"/documents/{sample.name}").json()["sender_name"]
 
         empty = {"file": ("empty.txt", (ROOT / "tests/data/bad-input/empty.txt").read_bytes(), "text/plain")}
-        body = assert_error(c.post("/documents", files=empty, headers=auth), 422, "empty.txt")
-        assert body["detail"]["failed"][0]["file"] == "empty.txt" and str(settings.data_dir) not in str(body)
+        body = _finished_job(c, c.post("/documents", files=empty, headers=auth))
+        assert body["state"] == "failed" and "empty.txt" in body["message"]
+        assert body["result"]["failed"][0]["file"] == "empty.txt" and str(settings.data_dir) not in str(body)
         assert_error(c.get("/documents/empty.txt"), 404)  # nothing half-written
 
         decision = {

@@ -273,3 +273,85 @@ def test_sample_corpus_senders_against_gold(
         doc = read_response(path)
         sender = linker.resolve_sender(doc, linker.link(doc))
         assert (sender.id, sender.type.value) == gold[path.name], path.name
+
+
+# -- made-up reference data: names read from the letter's frame, schemes by description ------------
+@pytest.fixture(scope="module")
+def made_up() -> EntityLinker:
+    from ingest.reference import Actor, GrantScheme, Hearing, Pilot
+
+    ref = ReferenceData(hearing=Hearing(id="h", title="Høring", report_id="NOU 2099:1", report_title="Vegar"))
+    for actor in (
+        Actor("eikvik-kommune", "Eikvik kommune", ActorType.MUNICIPALITY),
+        Actor("lyngdal-vegforum", "Eikvik vegforum", ActorType.INTEREST_ORGANISATION),
+        Actor("brusund-kommune", "Brusund kommune", ActorType.MUNICIPALITY),
+        Actor("steinfjell-kommune", "Steinfjell kommune", ActorType.MUNICIPALITY, aliases=("Steinfjell",)),
+    ):
+        ref.actors[actor.id] = actor
+    ref.grant_schemes["skyss"] = GrantScheme("skyss", "Tilskudd til båtskyss i små øysamfunn")
+    ref.grant_schemes["kai"] = GrantScheme("kai", "Tilskot til ferjekaianlegg", aliases=("kaitilskotet",))
+    ref.pilots["hus-hytte"] = Pilot("hus-hytte", "Hus–hytte-ordningen", aliases=("hus–hytte",))
+    ref.pilots["bryggeloft"] = Pilot("bryggeloft", "Bryggeløftet", aliases=("Bryggeløft",))
+    ref.pilots["ekspressruta"] = Pilot("ekspressruta", "Ekspressruta")
+    return EntityLinker(ref)
+
+
+def test_en_dash_and_hyphen_meet(made_up: EntityLinker) -> None:
+    assert ("hus-hytte", "hus-hytte") in links(made_up, "Vi har gode erfaringer med hus-hytte i fjor.")
+    assert ("hus-hytte", "hus–hytte") in links(made_up, "Vi har gode erfaringer med hus–hytte i fjor.")
+
+
+def test_bare_municipality_name_as_written_not_inflected_nor_inside_another_name(
+    made_up: EntityLinker,
+) -> None:
+    found = links(made_up, "Forsøket gikk i Brusund og Eikvik i fjor.")
+    assert {"brusund-kommune", "eikvik-kommune"} <= {e for e, _ in found}
+    # "Steinfjellet" is the mountain; a proper name is not inflected.
+    assert "steinfjell-kommune" not in {
+        e for e, _ in links(made_up, "Vegen over Steinfjellet er stengt om vinteren.")
+    }
+    assert ("steinfjell-kommune", "Steinfjells") in links(made_up, "Steinfjells innbyggere er berørt.")
+    # "Eikvik" in "Eikvik vegforum" is part of the forum's name.
+    assert {e for e, _ in links(made_up, "Vi viser til innspillet fra Eikvik vegforum.")} == {
+        "lyngdal-vegforum"
+    }
+
+
+def test_grant_scheme_named_by_what_it_funds(made_up: EntityLinker) -> None:
+    for sentence in (
+        "Vi støtter en egen tilskuddsordning for båtskyss i små øysamfunn.",
+        "Tilskotsordninga for båtskyss bør aukast.",  # nynorsk, the topic only
+        "Vi ønskjer ei eiga ordning for små øysamfunn.",  # the qualifier only
+        "Tilskuddsordningen til ferjekaier må styrkes.",  # the leading part of the compound topic
+    ):
+        ids = {e for e, _ in links(made_up, sentence)}
+        assert ids & {"skyss", "kai"}, sentence
+    assert not {e for e, _ in links(made_up, "Tilskuddsordningen for idrettsanlegg må styrkes.")} & {
+        "skyss",
+        "kai",
+    }
+
+
+def test_pilot_named_inside_a_hyphen_compound_and_misspelt_with_x(made_up: EntityLinker) -> None:
+    assert "bryggeloft" in {e for e, _ in links(made_up, "Bryggeløft-midlene kom godt med.")}
+    assert "ekspressruta" in {e for e, _ in links(made_up, "Vi har prøvd expressruta i eitt år.")}
+
+
+def test_senders_own_name_in_letterhead_contact_line_and_signature_is_no_mention(
+    made_up: EntityLinker,
+) -> None:
+    doc_paragraphs = (
+        "Eikvik vegforum",
+        "Postboks 12, 9999 Eikvik · post@vegforum.example",
+        "Høringssvar fra Eikvik vegforum om vegar",
+        "Eikvik vegforum viser til høringsbrevet og har følgende merknader.",
+        "Med vennlig hilsen",
+        "Eikvik vegforum",
+    )
+    mentions = made_up.link(make_doc(*doc_paragraphs, sender="Eikvik vegforum"))
+    where = {(m.passage_index, m.entity_id) for m in mentions}
+    # The subject line and the body name the sender; the letterhead, address line and signature do not.
+    assert (2, "lyngdal-vegforum") in where and (3, "lyngdal-vegforum") in where
+    assert not {i for i, e in where if e == "lyngdal-vegforum"} & {0, 1, 5}
+    # "9999 Eikvik" is an address, not the municipality.
+    assert "eikvik-kommune" not in {e for _, e in where}

@@ -25,11 +25,13 @@ from ingest.errors import InputError
 __all__ = [
     "CueLexicon",
     "EndorsementLexicon",
+    "LetterLexicon",
     "Morphology",
     "ReportedSpeech",
     "Spellings",
     "StopWords",
     "cues",
+    "letters",
     "morphology",
     "no_comments_pattern",
     "normalise_dashes",
@@ -271,3 +273,37 @@ def no_comments_pattern() -> re.Pattern[str]:
     """ "har ingen merknader", "ingen særskilde merknadar": a letter saying it has no remarks (case-insensitive)."""
     body = "|".join(f"(?:{p})" for p in cues().no_comments)
     return re.compile(rf"(?<![\wæøå])(?:{body})(?![\wæøå])", re.IGNORECASE)
+
+
+# -- letters (linking) -----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class LetterLexicon:
+    """Letter frame and grant-scheme references (``letters.yaml``; signature openers from ``metadata.yaml``)."""
+
+    signature_openers: tuple[str, ...]
+    contact_line: tuple[str, ...]
+    postcode_before: str
+    scheme_heads: tuple[str, ...]
+    scheme_connectors: frozenset[str]
+    scheme_fillers: frozenset[str]
+    orthographic: Mapping[str, str]
+
+
+@cache
+def letters() -> LetterLexicon:
+    name = "letters.yaml"
+    data = _load(name)
+    postcode = data.get("postcode_before")
+    if not isinstance(postcode, str):
+        raise InputError(f"ingest/lexicon/{name}: 'postcode_before' must be a regular expression")
+    return LetterLexicon(
+        signature_openers=tuple(
+            s.lower() for s in _strings("metadata.yaml", _load("metadata.yaml"), "signature_openers")
+        ),
+        contact_line=_patterns(name, data, "contact_line"),
+        postcode_before=postcode,
+        scheme_heads=_patterns(name, data, "scheme_heads"),
+        scheme_connectors=frozenset(_strings(name, data, "scheme_connectors")),
+        scheme_fillers=frozenset(_strings(name, data, "scheme_fillers")),
+        orthographic=MappingProxyType(_mapping(name, data, "orthographic")),
+    )

@@ -18,6 +18,7 @@ from search_api.api.errors import install_error_handlers
 from search_api.api.limits import BodyLimitMiddleware
 from search_api.api.routers import ROUTERS
 from search_api.api.sparql_protocol import QueryRunner
+from search_api.jobs import JobRunner
 from search_api.settings import Settings
 
 if TYPE_CHECKING:
@@ -35,7 +36,8 @@ Consultation responses (høringssvar) to NOU 2026:1 as a knowledge graph.
 * `/ask`: questions in bokmål, nynorsk or English over the responses' passages;
 * `/recommendations`, `/actors`, `/pilots`, `/grant-schemes`, `/documents`: the graph's resources;
 * `/sparql`: a read-only SPARQL 1.1 endpoint (the default graph is the union of all graphs);
-* `POST /documents`, `POST /curation`: writes, with `Authorization: Bearer <POLICYKG_API_TOKEN>`.
+* `POST /documents` (answers 202 with a job; `GET /jobs/{id}` follows it), `POST /curation`: writes,
+  with `Authorization: Bearer <POLICYKG_API_TOKEN>`.
 
 Errors are JSON: `{"error": "what went wrong and what to do", "detail": ...}`.
 """
@@ -54,10 +56,20 @@ def create_app(settings: Settings | None = None, *, kg: PolicyKG | None = None) 
             service = PolicyKG(api_settings)
         else:
             service = kg
-        app.state.api = ApiState(kg=service, settings=api_settings, runner=QueryRunner(_SPARQL_WORKERS))
+        state = ApiState(kg=service, settings=api_settings, runner=QueryRunner(_SPARQL_WORKERS))
+        app.state.api = state
+        # Uploads are ingested by one background worker; its first job finishes whatever an
+        # interrupted run left behind (graph and index back in step), while requests are served.
+        jobs = JobRunner(service, api_settings, lambda: state.lock)
+        jobs.start()
+        app.state.jobs = jobs
+        if hasattr(service, "reconcile"):  # test doubles without an index have none
+            jobs.submit_reconcile()
         try:
             yield
         finally:
+            app.state.jobs = None
+            jobs.stop()
             app.state.api = None
             if owned:
                 service.close()

@@ -115,6 +115,10 @@ class AskHit(BaseModel):
 class AskOut(BaseModel):
     question: str
     hits: list[AskHit]
+    index_warning: str | None = Field(
+        default=None,
+        description="Set when the search index is behind the graph (answers may miss documents).",
+    )
 
 
 # -- recommendations and positions -----------------------------------------------------------------------

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from search_api.api.routers import actors, ask, curation, documents, entities, health, recommendations, sparql
+from search_api.api.routers import (
+    actors,
+    ask,
+    curation,
+    documents,
+    entities,
+    health,
+    jobs,
+    recommendations,
+    sparql,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -13,6 +23,7 @@ ROUTERS = [
     actors.router,
     entities.router,
     documents.router,
+    jobs.router,
     curation.router,
     sparql.router,
 ]

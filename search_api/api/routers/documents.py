@@ -1,14 +1,12 @@
-"""``GET /documents``, ``GET /documents/{file_name}`` and ``POST /documents`` (upload and ingest one file)."""
+"""``GET /documents``, ``GET /documents/{file_name}`` and ``POST /documents`` (upload one file, ingested as a job)."""
 
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, Depends, File, Response, UploadFile
 from fastapi import Path as PathParam
 
 from graph.entities import document, documents
@@ -17,12 +15,12 @@ from search_api.api.errors import ApiError, error_responses
 from search_api.api.models import (
     DocumentDetailOut,
     DocumentOut,
-    IngestFailureOut,
-    IngestOut,
     MentionOut,
     PassageOut,
     PositionOut,
 )
+from search_api.api.routers.jobs import JobOut, Jobs
+from search_api.jobs import QueueFullError
 
 __all__ = ["router"]
 
@@ -79,17 +77,22 @@ def _safe_name(raw: str | None) -> str:
 
 @router.post(
     "/documents",
-    response_model=IngestOut,
+    status_code=202,
+    response_model=JobOut,
     dependencies=[Depends(require_writer)],
-    responses=error_responses(400, 401, 403, 409, 413, 422, 503),
+    responses=error_responses(400, 401, 403, 413, 422, 503),
 )
 def upload_document(
     state: State,
+    jobs: Jobs,
+    response: Response,
     file: Annotated[UploadFile, File(description="One response: .txt, .md, .html, .pdf or .docx.")],
-) -> IngestOut:
-    """Ingest one uploaded response with the stored reference data; an unchanged file is a no-op.
+) -> JobOut:
+    """Store one response and queue its ingest; answers 202 with the job (``GET /jobs/{id}``).
 
-    A file that cannot be read (empty, encrypted, corrupt) is refused with 422 and the reason.
+    The job reads the file with the stored reference data (an unchanged file is a no-op) and
+    ends ``done`` or ``failed`` with the reason (empty, encrypted, corrupt, ...). Searches go
+    on meanwhile; the index is written in short steps.
     """
     name = _safe_name(file.filename)
     limit = state.settings.max_upload_bytes
@@ -97,35 +100,19 @@ def upload_document(
         raise ApiError(
             413, f"the file is larger than {limit} bytes (POLICYKG_MAX_UPLOAD_BYTES)", {"max_bytes": limit}
         )
-    uploads = state.settings.data_dir / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
     # A private folder per upload, inside the data dir: the file keeps its own name (it names
     # the response) and no reference/ folder can be found next to it by accident.
-    folder = Path(tempfile.mkdtemp(dir=uploads))
+    folder = jobs.new_upload_folder()
     try:
         path = folder / name
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out, 1024 * 1024)
-        with state.lock:
-            report = state.kg.ingest([path])
-        result = IngestOut(
-            ingested=report.ingested,
-            unchanged=report.unchanged,
-            failed=[
-                IngestFailureOut(
-                    file=name, reason=f.reason.replace(str(path), name).replace(str(folder), "upload")
-                )
-                for f in report.failed
-            ],
-            reference_changed=report.reference_changed,
-            embedded=report.embedded,
-            indexed=report.indexed,
-        )
-    finally:
+        job = jobs.submit_upload(path)
+    except QueueFullError as exc:
         shutil.rmtree(folder, ignore_errors=True)
-    if result.failed:
-        reasons = "; ".join(f.reason for f in result.failed)
-        raise ApiError(422, f"could not ingest {name}: {reasons}", result.model_dump())
-    if not (result.ingested or result.unchanged):
-        raise ApiError(422, f"{name} is not a response file policykg can read", result.model_dump())
-    return result
+        raise ApiError(503, str(exc)) from exc
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    response.headers["Location"] = f"/jobs/{job.id}"
+    return JobOut(**job.as_dict())

@@ -1,0 +1,151 @@
+"""Uploads as background jobs: 202 + ``GET /jobs/{id}``, searches go on meanwhile, prompt shutdown, clean uploads/."""
+
+from __future__ import annotations
+
+import multiprocessing.connection
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from search_api.api import create_app
+from search_api.jobs import _child_build
+from search_api.settings import Settings
+
+if TYPE_CHECKING:
+    from search_api.service import PolicyKG
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "examples" / "nou-2026-1"
+SAMPLE = CORPUS / "responses" / "aust-heia-kommune.txt"
+TOKEN = "test-token-jobs-51c2"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def slow_child(conn: multiprocessing.connection.Connection, spec: dict[str, Any]) -> None:
+    """A reader that takes its time (module level: the child process imports it)."""
+    time.sleep(float(spec.get("delay", 4.0)))
+    _child_build(conn, spec)
+
+
+def hanging_child(conn: multiprocessing.connection.Connection, spec: dict[str, Any]) -> None:
+    """A reader that never finishes, like one stuck on hostile input."""
+    time.sleep(3600)
+
+
+@pytest.fixture
+def writable(tmp_path: Path) -> Iterator[PolicyKG]:
+    """A data dir with only the reference data (uploads must not touch the shared corpus)."""
+    from search_api.service import PolicyKG
+
+    kg = PolicyKG(Settings(data_dir=tmp_path / "data"))
+    kg.load_reference(CORPUS / "reference")
+    yield kg
+    kg.close()
+
+
+def _wait(c: TestClient, job_id: str, timeout_s: float = 300.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        body: dict[str, Any] = c.get(f"/jobs/{job_id}").json()
+        if body["state"] in ("done", "failed"):
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish in {timeout_s} s")
+
+
+def _upload(c: TestClient, name: str, data: bytes) -> dict[str, Any]:
+    resp = c.post("/documents", files={"file": (name, data, "text/plain")}, headers=AUTH)
+    assert resp.status_code == 202, resp.text
+    body: dict[str, Any] = resp.json()
+    assert resp.headers["location"] == f"/jobs/{body['id']}"
+    assert body["state"] in ("queued", "running") and body["file_name"] == name
+    return body
+
+
+@pytest.mark.slow
+def test_an_upload_is_a_job_that_ends_done_or_failed_with_the_reason(writable: PolicyKG) -> None:
+    settings = Settings(data_dir=writable.settings.data_dir, api_token=TOKEN)
+    with TestClient(create_app(settings, kg=writable)) as c:
+        job = _upload(c, SAMPLE.name, SAMPLE.read_bytes())
+        done = _wait(c, job["id"])
+        assert done["state"] == "done", done
+        assert done["result"]["ingested"] == [SAMPLE.name] and done["result"]["indexed"] > 0
+        assert c.get(f"/documents/{SAMPLE.name}").json()["sender_name"]
+        hits = c.get("/ask", params={"q": "bemanningsnorm", "file_name": SAMPLE.name}).json()
+        assert hits["hits"] and hits["index_warning"] is None
+
+        again = _wait(c, _upload(c, SAMPLE.name, SAMPLE.read_bytes())["id"])
+        assert again["state"] == "done" and again["result"]["unchanged"] == [SAMPLE.name]
+
+        empty = _wait(c, _upload(c, "empty.txt", b"")["id"])
+        assert empty["state"] == "failed" and "empty.txt" in empty["message"], empty
+        assert str(settings.data_dir) not in str(empty)  # no server paths in the message
+        assert c.get("/documents/empty.txt").status_code == 404  # nothing half-written
+
+        assert c.get("/jobs/no-such-job").status_code == 404
+        listed = [j["id"] for j in c.get("/jobs").json()]
+        assert job["id"] in listed and empty["id"] in listed
+    status = writable.index_status()
+    assert status.in_step, status.message()
+    assert not any((settings.data_dir / "uploads").iterdir())  # each job removes its file
+
+
+@pytest.mark.slow
+def test_ask_answers_while_an_upload_is_being_read(writable: PolicyKG) -> None:
+    settings = Settings(data_dir=writable.settings.data_dir, api_token=TOKEN)
+    with TestClient(create_app(settings, kg=writable)) as c:
+        _wait(c, _upload(c, SAMPLE.name, SAMPLE.read_bytes())["id"])  # something to search
+        c.app.state.jobs.child_target = slow_child  # type: ignore[attr-defined]
+        other = CORPUS / "responses" / "ostmark-kommune-latin1.txt"
+        job = _upload(c, other.name, other.read_bytes())
+        answered_while_running = 0
+        while c.get(f"/jobs/{job['id']}").json()["state"] in ("queued", "running"):
+            resp = c.get("/ask", params={"q": "bemanningsnorm"})
+            assert resp.status_code == 200, resp.text
+            if c.get(f"/jobs/{job['id']}").json()["state"] == "running":
+                answered_while_running += 1
+            time.sleep(0.1)
+        assert answered_while_running >= 1
+        assert _wait(c, job["id"])["state"] == "done"
+
+
+@pytest.mark.slow
+def test_shutdown_is_prompt_and_leaves_no_uploads(writable: PolicyKG) -> None:
+    settings = Settings(data_dir=writable.settings.data_dir, api_token=TOKEN)
+    uploads = settings.data_dir / "uploads"
+    (uploads / "left-by-a-killed-server").mkdir(parents=True)
+    (uploads / "left-by-a-killed-server" / "x.txt").write_text("x")
+    client = TestClient(create_app(settings, kg=writable))
+    with client as c:
+        assert not (uploads / "left-by-a-killed-server").exists()  # cleaned at start
+        c.app.state.jobs.child_target = hanging_child  # type: ignore[attr-defined]
+        job = _upload(c, SAMPLE.name, SAMPLE.read_bytes())
+        queued = _upload(c, "second.txt", SAMPLE.read_bytes())
+        deadline = time.monotonic() + 60
+        while c.get(f"/jobs/{job['id']}").json()["state"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        runner = c.app.state.jobs  # type: ignore[attr-defined]
+        started = time.monotonic()
+    stopped_in = time.monotonic() - started
+    # An explicit bound the issue asks for: stopping waits for no reader.
+    assert stopped_in < 5.0, f"shutdown took {stopped_in:.1f} s"
+    assert runner.get(job["id"]).state == "failed" and runner.get(queued["id"]).state == "failed"
+    assert not any(uploads.iterdir())
+
+
+def test_upload_queue_refuses_when_full(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    settings = Settings(data_dir=tmp_path, api_token=TOKEN)
+    kg = SimpleNamespace(store=None, settings=settings)
+    with TestClient(create_app(settings, kg=kg)) as c:  # type: ignore[arg-type]
+        runner = c.app.state.jobs  # type: ignore[attr-defined]
+        runner.stop()  # no worker: whatever is submitted now is refused
+        resp = c.post("/documents", files={"file": ("a.txt", b"hei", "text/plain")}, headers=AUTH)
+        assert resp.status_code == 503 and "stopping" in resp.json()["error"], resp.text
+        assert not any((tmp_path / "uploads").iterdir())
