@@ -35,6 +35,7 @@ _ADDRESS = re.compile(
     r"\(\s*[A-ZÆØÅ]{2,8}\s*\)|\S+@\S+|\bwww\.|https?://|\bpostboks\b|\bpb\.|\btlf\b|\btelefon\b|\d|,",
     re.IGNORECASE,
 )
+_POSTAL = re.compile(r"^\s*(?:postboks|pb\.|p\.b\.|\d{4}\s+[A-ZÆØÅ])", re.IGNORECASE)
 _EMAIL = re.compile(r"<[^>]*>|\S+@\S+")
 _CONNECTORS = {"og", "for", "i", "til", "av", "på", "med", "under", "ved", "&"}
 _SUBJECT_VERB = re.compile(
@@ -228,9 +229,13 @@ def _from_letterhead(passages: list[Passage], addressee: str | None, votes: _Vot
             joined[-1] = f"{joined[-1]} {line}"
         else:
             joined.append(line)
+    have_org = False
     for i, line in enumerate(joined):
         if addressee and line.lower() == addressee.lower():
             continue
+        following = joined[i + 1] if i + 1 < len(joined) else ""
+        if i > 0 and _POSTAL.match(following) and (have_org or re.search(r"\bDep\b", following)):
+            continue  # the recipient's address block: a name over "Postboks ..." after the sender's
         line = _PAGE_SUFFIX.sub("", _PAGE_PREFIX.sub("", line))
         if _is_field(line):
             continue
@@ -242,6 +247,7 @@ def _from_letterhead(passages: list[Passage], addressee: str | None, votes: _Vot
                 continue  # the ministry in the address block
             if is_org_name(name):
                 votes.add(name, 4.0 - 0.05 * i, "letterhead")
+                have_org = True
                 break
             if (name.isupper() and len(name) >= 2) or (len(name.split()) == 1 and i == 0 and len(name) >= 4):
                 votes.add(name, 2.5 - 0.05 * i, "letterhead-brand")

@@ -454,3 +454,20 @@ def test_a_letterhead_table_read_row_by_row() -> None:
     assert md.date == date(2027, 3, 3)
     assert md.our_reference == "2027/55"
     assert md.their_reference == "27/9"
+
+
+def test_the_recipients_address_block_is_not_the_sender() -> None:
+    letter = """Lyngnes kommune
+Storgata 4, 9990 Lyngnes
+
+Direktoratet for kystkultur
+Postboks 123 Sentrum
+0101 Oslo
+
+Høringssvar om felles brygger
+
+Direktoratet for kystkultur foreslår nye regler. Direktoratet for kystkultur mener at bryggene må vedlikeholdes.
+
+Vi støtter forslaget.
+"""
+    assert _metadata(letter).sender_name == "Lyngnes kommune"
