@@ -1,28 +1,28 @@
-"""Bokmål or nynorsk: count the everyday words the two written standards spell differently."""
+"""Bokmål or nynorsk: count the everyday words the two written standards spell differently.
+
+The word pairs are data (``language_pairs`` in ``ingest/lexicon/metadata.yaml``).
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
+
+from ingest._letter import lexicon
 
 __all__ = ["detect_language"]
 
-# Pairs of the same word in each standard; words both standards share ("vi", "og", "også") are left out.
-_PAIRS = """
-ikkje:ikke eg:jeg dei:de frå:fra korleis:hvordan kva:hva kvar:hver kvifor:hvorfor kven:hvem vere:være
-vore:vært berre:bare difor:derfor dykkar:deres dykk:dere høyring:høring høyringa:høringen
-høyringsbrevet:høringsbrevet tilråding:anbefaling tilrådinga:anbefalingen tilrådingane:anbefalingene
-meiner:mener ynskjer:ønsker ønskjer:ønsker fleire:flere mykje:mye noko:noe nokon:noen nokre:noen
-sjå:se sjølv:selv heile:hele heilt:helt samd:enig usamd:uenig stør:støtter kommunar:kommuner
-kommunane:kommunene tilskot:tilskudd tilskota:tilskuddene tilskotet:tilskuddet vart:ble saman:sammen
-einskilde:enkelte utgreiing:utredning utgreiinga:utredningen ho:hun hjå:hos meir:mer utan:uten
-sidan:siden eigen:egen eigne:egne tenester:tjenester tenestene:tjenestene innspel:innspill trur:tror
-gjer:gjør seier:sier kvarandre:hverandre særleg:særlig tydeleg:tydelig vanleg:vanlig naudsynt:nødvendig
-eit:et ein:en me:vi medan:mens fordi:fordi òg:også
-"""
-_NN_WORDS = frozenset(pair.split(":")[0] for pair in _PAIRS.split()) - {"fordi"}
-_NB_WORDS = frozenset(pair.split(":")[1] for pair in _PAIRS.split()) - {"fordi", "vi", "også"}
 _WORD = re.compile(r"[a-zæøåòéô]+")
+
+
+@cache
+def _words() -> tuple[frozenset[str], frozenset[str]]:
+    pairs: dict[str, str] = lexicon()["language_pairs"]
+    # "fordi" is the same in both; "vi" and "også" are bokmål and nynorsk alike.
+    nn = frozenset(pairs) - {"fordi"}
+    nb = frozenset(pairs.values()) - {"fordi", "vi", "også"}
+    return nn, nb
 
 
 def detect_language(text: str) -> str:
@@ -31,14 +31,11 @@ def detect_language(text: str) -> str:
     A bokmål letter quotes the commission's bokmål title and a nynorsk letter may quote a
     bokmål resolution, so the decision is by majority with a margin, not by the first cue.
     """
+    nn_words, nb_words = _words()
     words = Counter(_WORD.findall(text.lower()))
-    nn = sum(n for w, n in words.items() if w in _NN_WORDS)
-    nb = sum(n for w, n in words.items() if w in _NB_WORDS)
+    nn = sum(n for w, n in words.items() if w in nn_words)
+    nb = sum(n for w, n in words.items() if w in nb_words)
     # Adjectives in -leg/-lege (nynorsk) against -lig/-lige (bokmål) add weight beyond the word list.
-    nn += sum(
-        n for w, n in words.items() if w not in _NN_WORDS and len(w) > 5 and w.endswith(("leg", "lege"))
-    )
-    nb += sum(
-        n for w, n in words.items() if w not in _NB_WORDS and len(w) > 5 and w.endswith(("lig", "lige"))
-    )
+    nn += sum(n for w, n in words.items() if w not in nn_words and len(w) > 5 and w.endswith(("leg", "lege")))
+    nb += sum(n for w, n in words.items() if w not in nb_words and len(w) > 5 and w.endswith(("lig", "lige")))
     return "nn" if nn >= 3 and nn > nb * 1.2 else "nb"
