@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from ingest.errors import InputError
 from ingest.model import Passage
 
 __all__ = ["Field", "letter_date", "lexicon", "parse_date", "passage_fields", "phrase_pattern"]
@@ -27,10 +28,27 @@ __all__ = ["Field", "letter_date", "lexicon", "parse_date", "passage_fields", "p
 _LEXICON_PATH = Path(__file__).parent / "lexicon" / "metadata.yaml"
 
 
+_REQUIRED_KEYS = (
+    "months", "weekdays", "labels", "date_context", "signature_openers", "signature_end", "signature_prefixes",
+    "from_phrases", "org_heads", "org_words", "whole_word_heads", "not_senders", "never_in_names",
+    "sentence_words", "response_type_values", "language_pairs",
+)  # fmt: skip
+
+
 @cache
 def lexicon() -> dict[str, Any]:
-    """The metadata word lists, read once."""
-    data: dict[str, Any] = yaml.safe_load(_LEXICON_PATH.read_text(encoding="utf-8"))
+    """The metadata word lists, read once; a broken file is an error naming the file and the key."""
+    try:
+        data = yaml.safe_load(_LEXICON_PATH.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InputError(
+            f"{_LEXICON_PATH}: cannot be read as YAML ({exc}); fix or reinstall the file"
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError(f"{_LEXICON_PATH}: expected a mapping of named word lists at the top level")
+    missing = [k for k in _REQUIRED_KEYS if not data.get(k)]
+    if missing:
+        raise InputError(f"{_LEXICON_PATH}: missing or empty: {', '.join(missing)}")
     return data
 
 

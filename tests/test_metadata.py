@@ -471,3 +471,22 @@ Direktoratet for kystkultur foreslår nye regler. Direktoratet for kystkultur me
 Vi støtter forslaget.
 """
     assert _metadata(letter).sender_name == "Lyngnes kommune"
+
+
+def test_a_broken_metadata_lexicon_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest import _letter
+    from ingest.errors import InputError
+
+    broken = tmp_path / "metadata.yaml"
+    broken.write_text("months: {januar: 1}\nlabels: [unclosed\n", encoding="utf-8")
+    monkeypatch.setattr(_letter, "_LEXICON_PATH", broken)
+    _letter.lexicon.cache_clear()
+    try:
+        with pytest.raises(InputError, match="metadata.yaml"):
+            _letter.lexicon()
+        broken.write_text("months: {januar: 1}\n", encoding="utf-8")
+        _letter.lexicon.cache_clear()
+        with pytest.raises(InputError, match="missing or empty: weekdays"):
+            _letter.lexicon()
+    finally:
+        _letter.lexicon.cache_clear()
