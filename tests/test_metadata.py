@@ -482,7 +482,7 @@ def test_a_broken_metadata_lexicon_is_named(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr(_letter, "_LEXICON_PATH", broken)
     _letter.lexicon.cache_clear()
     try:
-        with pytest.raises(InputError, match="metadata.yaml"):
+        with pytest.raises(InputError, match=r"metadata\.yaml"):
             _letter.lexicon()
         broken.write_text("months: {januar: 1}\n", encoding="utf-8")
         _letter.lexicon.cache_clear()
