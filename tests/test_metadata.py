@@ -490,3 +490,41 @@ def test_a_broken_metadata_lexicon_is_named(tmp_path: Path, monkeypatch: pytest.
             _letter.lexicon()
     finally:
         _letter.lexicon.cache_clear()
+
+
+def test_evaluate_metadata_scores_each_field_and_counts_unread_letters(tmp_path: Path) -> None:
+    from ingest.eval_metadata import MetadataPrediction, MetadataReport, evaluate_metadata
+
+    gold = tmp_path / "responses.csv"
+    gold.write_text(
+        "file,sender_name,actor_id,actor_type,date,language,format,response_type\n"
+        "a.txt,Lyngnes kommune,lyngnes-kommune,municipality,2027-03-03,nb,txt,med-merknad\n"
+        "b.pdf,Senter for kystkultur,skk,research,2027-03-04,nn,pdf,uten-merknad\n"
+        "c.docx,Vassbygd sogelag,vassbygd-sogelag,other,2027-03-05,nn,docx,med-merknad\n",
+        encoding="utf-8",
+    )
+    predicted = [
+        # Name differs only in case and spacing: right.
+        MetadataPrediction("a.txt", "LYNGNES  kommune", None, date(2027, 3, 3), "med-merknad", "nb"),
+        # Name written otherwise but resolved to the gold actor: right; the date is wrong.
+        MetadataPrediction("b.pdf", "SKK", "skk", date(2027, 1, 1), "uten-merknad", "nn"),
+        # c.docx was not read: wrong on every field.
+    ]
+    score = evaluate_metadata(predicted, gold, "kyst")
+    assert score.letters == 3
+    assert score.right == {"sender": 2, "date": 1, "response_type": 2, "language": 2}
+    assert score.sender_by_name == 1 and score.sender_by_actor == 1
+    assert score.all_three == 1
+    assert ("kyst/b.pdf", "date", "2027-03-04", "2027-01-01") in score.disagreements
+    text = MetadataReport([score]).format()
+    assert "kyst" in text and "0.667" in text and "c.docx" in text
+
+
+def test_evaluate_metadata_names_a_bad_gold_file(tmp_path: Path) -> None:
+    from ingest.errors import InputError
+    from ingest.eval_metadata import evaluate_metadata
+
+    gold = tmp_path / "responses.csv"
+    gold.write_text("file,sender\nx.txt,Lyngnes\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"responses\.csv: expected a header"):
+        evaluate_metadata([], gold, "kyst")
