@@ -528,3 +528,18 @@ def test_evaluate_metadata_names_a_bad_gold_file(tmp_path: Path) -> None:
     gold.write_text("file,sender\nx.txt,Lyngnes\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"responses\.csv: expected a header"):
         evaluate_metadata([], gold, "kyst")
+
+
+def test_evaluate_metadata_command_on_the_sample_hearing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from search_api.cli import app
+
+    gold = Path(__file__).resolve().parent.parent / "examples" / "nou-2026-1" / "gold"
+    result = CliRunner().invoke(app, ["--data-dir", str(tmp_path), "evaluate", "metadata", str(gold)])
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines() if line.strip()}
+    assert rows["nou-2026-1"][0] == "10"  # letters
+    sender, when, kind, language = map(float, rows["nou-2026-1"][1:5])
+    assert min(sender, when, kind, language) >= 0.9
+    assert "all" in rows
