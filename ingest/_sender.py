@@ -191,6 +191,14 @@ def _signature_lines(passages: list[Passage]) -> list[str]:
     return []
 
 
+def _role_of(part: str) -> str:
+    """ "Ordfører i Lyngnes kommune" -> "Lyngnes kommune": a title of the organisation that follows."""
+    m = re.match(r"^([A-ZÆØÅ][a-zæøå-]+)\s+(?:i|for|ved)\s+(.+)$", part)
+    if m and not is_org_name(m.group(1)) and is_org_name(m.group(2)):
+        return m.group(2)
+    return part
+
+
 def _from_signature(passages: list[Passage], votes: _Votes) -> bool:
     """Votes for the organisation in the signature; a signing person only when no organisation signs."""
     person = None
@@ -199,7 +207,7 @@ def _from_signature(passages: list[Passage], votes: _Votes) -> bool:
         if _ADDRESS.search(line) and "," not in line:
             continue
         for raw in (p.strip() for p in line.split(",")):
-            part = _strip_prefix(raw)
+            part = _strip_prefix(_role_of(raw))
             # "for X", "Styret i X": what a role prefix introduces is an organisation.
             if (part != raw or is_org_name(part)) and looks_like_name(part):
                 votes.add(_clean_segment(part) or part, 5.0, "signature")
@@ -209,6 +217,12 @@ def _from_signature(passages: list[Passage], votes: _Votes) -> bool:
     if person is not None:
         votes.add(person, 2.0, "signature-person")
     return False
+
+
+def _from_page_heading(passages: list[Passage], votes: _Votes) -> None:
+    """A page whose heading is a person's name (a private answer published on regjeringen.no)."""
+    if passages and passages[0].kind is PassageKind.HEADING and _person_name(passages[0].text.strip()):
+        votes.add(passages[0].text.strip(), 3.0, "page-heading")
 
 
 def _letterhead_end(passages: list[Passage]) -> int:
@@ -275,6 +289,7 @@ def find_sender(text: str, passages: list[Passage], fields: list[Field], address
     _from_headings(passages, votes)
     _from_signature(passages, votes)
     _from_letterhead(passages, addressee, votes)
+    _from_page_heading(passages, votes)
     _from_body(text, votes)
     if not _first_person_singular(text):
         # A person who writes or signs for an organisation is not the sender; in a letter in the

@@ -543,3 +543,29 @@ def test_evaluate_metadata_command_on_the_sample_hearing(tmp_path: Path) -> None
     sender, when, kind, language = map(float, rows["nou-2026-1"][1:5])
     assert min(sender, when, kind, language) >= 0.9
     assert "all" in rows
+
+
+def test_a_title_of_the_organisation_in_the_signature() -> None:
+    letter = "Vi støtter forslaget om felles brygger.\n\nMed hilsen\nKari Holm\nOrdfører i Lyngnes kommune\n"
+    assert _metadata(letter).sender_name == "Lyngnes kommune"
+
+
+def test_a_mailbox_in_the_from_field_is_no_sender() -> None:
+    letter = (
+        "Fra: Postmottak KYD <postmottak@kyd.example.no>\nSendt: 3. mars 2027 10:12\n\n"
+        "Videresendt høringssvar.\n\nMed hilsen\nSenter for kystkultur\n"
+    )
+    assert _metadata(letter).sender_name == "Senter for kystkultur"
+
+
+def test_a_page_headed_by_a_private_persons_name() -> None:
+    from ingest._html import html_blocks
+
+    page = (
+        "<html><body><main><h1>Ola Vassbotn</h1><div class='hearing-answer-meta'><p>Dato: 03.03.2027</p></div>"
+        "<div class='article-body'><p>Jeg bor ved sjøen. Jeg mener bryggene må vedlikeholdes.</p></div>"
+        "</main></body></html>"
+    ).encode()
+    blocks, fields = html_blocks(page, Path("side.html"))
+    text, passages = assemble(blocks)
+    assert extract_metadata(text, passages, html_fields=fields).sender_name == "Ola Vassbotn"
