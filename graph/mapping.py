@@ -9,6 +9,7 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from graph.iris import DCTERMS, FOAF, OA, ORG, PKG, PROV, SKOS, IriMinter
+from ingest._newentities import actor_type_for_name
 from ingest.model import ActorRef, ActorType, PassageKind, ResponseDocument, ResponseType, Stance
 from ingest.reference import ReferenceData
 
@@ -192,7 +193,7 @@ def map_response(
     ingest_key: str,
     extractor: tuple[str, str] = ("policykg-stance", "0"),
 ) -> Graph:
-    """The named graph of one response: document, passages, mentions, sender, positions."""
+    """The named graph of one response: document, passages, mentions, sender, endorsements, positions."""
     g = _new_graph()
     f = doc.file_name
     node = URIRef(iris.response(f))
@@ -266,6 +267,22 @@ def map_response(
     for actor in new_actors.values():
         if doc.sender is None or actor.id != doc.sender.id:
             _add_actor(g, iris, actor)
+
+    for n, e in enumerate(doc.endorsements):
+        # "Vi slutter oss til høringssvaret fra X": the sender holds X's positions by reference.
+        enode = URIRef(f"{node}/endorsement/{n}")
+        endorsed = URIRef(iris.actor(e.actor_id))
+        g.add((enode, RDF.type, PKG.Endorsement))
+        g.add((node, PKG.endorsement, enode))
+        g.add((enode, PKG.endorses, endorsed))
+        if sender_node is not None:
+            g.add((enode, PKG.endorsedBy, sender_node))
+        g.add((enode, PKG.inPassage, URIRef(iris.passage(f, e.passage_index))))
+        _selector(g, enode, e.start, e.end, exact=e.quote)
+        if e.known:
+            g.add((endorsed, RDF.type, PKG.Actor))  # described in the reference graph
+        elif e.actor_id not in new_actors and (doc.sender is None or e.actor_id != doc.sender.id):
+            _add_actor(g, iris, ActorRef(e.actor_id, e.actor_name, actor_type_for_name(e.actor_name), False))
 
     if doc.positions:
         activity = URIRef(f"{node}/stance-extraction")

@@ -25,13 +25,15 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from ingest._cues import detect_endorsement
 from ingest._linkrules import SchemeReferences, after_postcode, fold_spelling, frame_passages
 from ingest._morph import Token, normalise_dashes, slugify, stem, tokens
 from ingest._newentities import actor_type_for_name, find_new_actors, find_new_pilots, new_actor_id
 from ingest.lexicon import morphology
 from ingest.metadata import normalise_name
-from ingest.model import ActorType, EntityKind, Mention, Passage, ResponseDocument
+from ingest.model import ActorType, Endorsement, EntityKind, Mention, Passage, ResponseDocument
 from ingest.reference import ReferenceData
+from ingest.segment import sentence_spans
 
 __all__ = ["EntityLinker", "SenderActor", "actor_type_for_name", "new_actor_id"]
 
@@ -95,6 +97,11 @@ class _Spans:
 _DEFINITE = morphology().definite
 _DEFINITE_OR_GENITIVE = morphology().definite_or_genitive
 _NAME_CONNECTORS = frozenset({"i", "og", "for", "til", "av", "på", "-", "–", "&"})
+# A name as written: capitalised words, with connectors between them ("Norsk forbund for lokal beredskap").
+_NAME_AFTER = re.compile(
+    r"[A-ZÆØÅ][\wæøåÆØÅ.-]*(?:\s+(?:(?:i|og|for|til|av|på|&)\s+)?(?:[A-ZÆØÅ][\wæøåÆØÅ.-]*|[a-zæøå]+(?=\s|$)))*?"
+    r"(?=[\s,.;:]*(?:$|,|\.|;|:|\s(?:og|med|men|som|der|sitt|si|sine|og vil|i sin)\s))"
+)
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
@@ -342,6 +349,43 @@ class EntityLinker:
                             m.start(), m.end(), sender.id, EntityKind.ACTOR, 0.85, sender.type, sender.name
                         )
         return spans.mentions
+
+    # -- endorsements ------------------------------------------------------------------------------
+    def endorsements(self, doc: ResponseDocument, mentions: list[Mention]) -> list[Endorsement]:
+        """Other bodies' responses the letter adopts ("slutter oss til høringssvaret fra KS").
+
+        The body is the actor mentioned right where the endorsing words end; failing that, the
+        capitalised name written there, as a new actor ("Byggenæringens fellesråd").
+        """
+        out: list[Endorsement] = []
+        for p in doc.passages:
+            for s_start, s_end in sentence_spans(p.text):
+                sentence = p.text[s_start:s_end]
+                cue = detect_endorsement(sentence)
+                if cue is None:
+                    continue
+                at = p.start + s_start + cue.name_start
+                named = [
+                    m
+                    for m in mentions
+                    if m.kind is EntityKind.ACTOR and m.passage_index == p.index and 0 <= m.start - at <= 3
+                ]
+                start, end = p.start + s_start, p.start + s_end
+                if named:
+                    m = min(named, key=lambda m: (m.start, -(m.end - m.start)))
+                    known = m.entity_id in self.reference.actors
+                    name = (
+                        self.reference.actors[m.entity_id].name if known else (m.new_actor_name or m.surface)
+                    )
+                    out.append(Endorsement(m.entity_id, name, p.index, start, end, sentence, known))
+                    continue
+                written = _NAME_AFTER.match(sentence, cue.name_start)
+                if written is not None:
+                    name = normalise_name(written.group(0).strip())
+                    found = self._known_actor(name)
+                    actor_id = found or new_actor_id(name)
+                    out.append(Endorsement(actor_id, name, p.index, start, end, sentence, found is not None))
+        return out
 
     # -- sender ------------------------------------------------------------------------------------
     def _known_actor(self, name: str) -> str | None:

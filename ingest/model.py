@@ -17,6 +17,7 @@ __all__ = [
     "ActorRef",
     "ActorType",
     "DocumentFormat",
+    "Endorsement",
     "EntityKind",
     "Mention",
     "Passage",
@@ -141,6 +142,23 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
+class Endorsement:
+    """The response adopts another body's response ("Vi slutter oss til høringssvaret fra KS").
+
+    Not a position on any proposal: the sender holds that body's positions by reference, and
+    says so here. ``actor_id`` is a reference actor's id or the slug of a body found in the letter.
+    """
+
+    actor_id: str
+    actor_name: str
+    passage_index: int
+    start: int  # document offsets of the endorsing sentence
+    end: int
+    quote: str
+    known: bool = True  # the endorsed body is in the reference data
+
+
+@dataclass(frozen=True, slots=True)
 class ActorRef:
     """An actor as the graph needs it: from the reference data (``known``) or found in a letter."""
 
@@ -163,6 +181,8 @@ class ResponseDocument:
     passages: list[Passage] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     positions: list[Position] = field(default_factory=list)
+    # Other bodies' responses this one adopts as its own (held by reference, not stated here).
+    endorsements: list[Endorsement] = field(default_factory=list)
     sender: ActorRef | None = None
     # Stable id of the near-duplicate group this text belongs to (campaign texts).
     text_fingerprint: str | None = None
