@@ -88,6 +88,7 @@ class Analyser:
         doc.mentions = self.linker.link(doc)
         sender = self.linker.resolve_sender(doc, doc.mentions)
         doc.sender = ActorRef(id=sender.id, name=sender.name, type=sender.type, known=sender.known)
+        doc.endorsements = self.linker.endorsements(doc, doc.mentions)
         if doc.metadata.response_type == ResponseType.WITHOUT_COMMENTS:
             doc.positions = []
         else:
