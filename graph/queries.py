@@ -16,9 +16,11 @@ from graph.store import GraphStore, Row
 
 __all__ = [
     "PREFIXES",
+    "EndorsementRow",
     "PositionRow",
     "campaign_groups",
     "document_ingest_keys",
+    "endorsements",
     "index_items",
     "positions",
     "proposal",
@@ -185,6 +187,59 @@ def positions(
             reviewer=r["reviewer"],
             note=r["note"],
             passage_iri=r["passage"] or r["autoPassage"],
+            start=int(r["start"]) if r["start"] is not None else None,
+            end=int(r["end"]) if r["end"] is not None else None,
+        )
+    return list(out.values())
+
+
+@dataclass(frozen=True, slots=True)
+class EndorsementRow:
+    """A response that adopts another body's response: its sender holds that body's positions by reference."""
+
+    document: str  # file name
+    document_iri: str
+    actor: str  # the endorsing sender
+    actor_iri: str
+    actor_type: str
+    endorsed: str  # the body whose response is adopted
+    endorsed_iri: str
+    quote: str
+    passage_iri: str | None
+    start: int | None
+    end: int | None
+
+
+_ENDORSEMENTS = """SELECT ?doc ?file ?actor ?actorIri ?actorType ?endorsed ?endorsedIri ?quote ?passage ?start ?end
+WHERE {
+  ?doc pkg:endorsement ?e ; pkg:fileName ?file .
+  ?e pkg:endorses ?endorsedIri ; pkg:inPassage ?passage ;
+     oa:hasSelector ?qs , ?ps . ?qs oa:exact ?quote . ?ps oa:start ?start ; oa:end ?end .
+  OPTIONAL { ?endorsedIri foaf:name ?endorsed }
+  OPTIONAL { ?doc pkg:sender ?actorIri . ?actorIri foaf:name ?actor ; pkg:actorType ?actorType }
+  %FILTER%
+}
+ORDER BY ?file ?endorsedIri"""
+
+
+def endorsements(store: GraphStore, *, endorsed_iri: str | None = None) -> list[EndorsementRow]:
+    """Every endorsement of another body's response, optionally only those of one endorsed actor."""
+    flt = f"FILTER (?endorsedIri = <{endorsed_iri}>)" if endorsed_iri else ""
+    out: dict[tuple[str, str], EndorsementRow] = {}
+    for r in store.select(_q(_ENDORSEMENTS.replace("%FILTER%", flt))):
+        key = (str(r["doc"]), str(r["endorsedIri"]))
+        if key in out:
+            continue
+        out[key] = EndorsementRow(
+            document=str(r["file"]),
+            document_iri=str(r["doc"]),
+            actor=str(r["actor"] or ""),
+            actor_iri=str(r["actorIri"] or ""),
+            actor_type=str(r["actorType"] or ""),
+            endorsed=str(r["endorsed"] or str(r["endorsedIri"]).rsplit("/", 1)[-1]),
+            endorsed_iri=str(r["endorsedIri"]),
+            quote=str(r["quote"]),
+            passage_iri=r["passage"],
             start=int(r["start"]) if r["start"] is not None else None,
             end=int(r["end"]) if r["end"] is not None else None,
         )

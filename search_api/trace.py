@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.queries import campaign_groups, positions, proposal
+from graph.queries import campaign_groups, endorsements, positions, proposal
 from graph.store import GraphStore
 
 __all__ = ["trace_target"]
 
 
 def trace_target(store: GraphStore, target_id: str) -> dict[str, Any] | None:
-    """``{"target", "title", "positions": [...]}``, or None when the id is unknown."""
+    """``{"target", "title", "positions": [...], "by_reference": [...]}``, or None when the id is unknown.
+
+    ``by_reference`` holds the positions a sender holds through an endorsement ("Vi slutter oss til
+    høringssvaret fra X"): X's stance and quote on this proposal, marked ``by_reference`` with the
+    endorsing sentence. They are not counted in ``counts``: the letter did not state them itself.
+    """
     prop = proposal(store, target_id)
     if prop is None:
         return None
@@ -46,5 +51,37 @@ def trace_target(store: GraphStore, target_id: str) -> dict[str, Any] | None:
             }
             for r in rows
         ],
+        "by_reference": _by_reference(store, rows),
         "counts": counts,
     }
+
+
+def _by_reference(store: GraphStore, rows: list[Any]) -> list[dict[str, Any]]:
+    """Positions held through an endorsement of a body that states one on this proposal."""
+    held = {r.actor_iri: r for r in rows if r.actor_iri}
+    own = {r.document: r.stance for r in rows}
+    out = []
+    for e in endorsements(store):
+        r = held.get(e.endorsed_iri)
+        if r is None or e.actor_iri == e.endorsed_iri:
+            continue
+        out.append(
+            {
+                "actor": e.actor,
+                "actor_iri": e.actor_iri,
+                "actor_type": e.actor_type,
+                "document": e.document,
+                "stance": r.stance,
+                "by_reference": True,
+                "endorses": e.endorsed,
+                "endorses_iri": e.endorsed_iri,
+                "endorsed_document": r.document,
+                "quote": r.quote,  # what the endorsed body says
+                "endorsement_quote": e.quote,  # where the sender adopts it
+                "passage_iri": e.passage_iri,
+                "start": e.start,
+                "end": e.end,
+                "own_stance": own.get(e.document),  # what the endorsing letter says itself, if anything
+            }
+        )
+    return out
