@@ -406,6 +406,23 @@ def trace(
             )
             table.add_row(p["actor"], p["actor_type"], p["document"], f"«{p['quote']}»", conf)
         console.print(table)
+    if result.get("by_reference"):
+        # Endorsements: the sender adopts another body's response; its stance is held by reference.
+        table = Table(
+            title="Held by reference (endorses another response)", title_justify="left", expand=True
+        )
+        for col in ("actor", "document", "endorses", "stance", "endorsement"):
+            table.add_column(col, overflow="fold")
+        for p in result["by_reference"]:
+            stance = STANCE_LABELS.get(p["stance"], p["stance"])
+            table.add_row(
+                p["actor"],
+                p["document"],
+                p["endorses"],
+                f"{stance} (by reference)",
+                f"«{p['endorsement_quote']}»",
+            )
+        console.print(table)
 
 
 @app.command()
