@@ -31,7 +31,7 @@ _LEXICON_PATH = Path(__file__).parent / "lexicon" / "metadata.yaml"
 _REQUIRED_KEYS = (
     "months", "weekdays", "labels", "date_context", "signature_openers", "signature_end", "signature_prefixes",
     "from_phrases", "org_heads", "org_words", "whole_word_heads", "not_senders", "never_in_names",
-    "sentence_words", "response_type_values", "language_pairs",
+    "sentence_words", "response_type_values", "language_pairs", "partial_no_comments",
 )  # fmt: skip
 
 

@@ -83,8 +83,13 @@ def _response_type(text: str, passages: list[Passage], declared: str | None) -> 
         if phrase_pattern(values["with"]).search(declared):
             return ResponseType.WITH_COMMENTS
     body = [p for p in passages if p.kind is not PassageKind.HEADING and len(p.text) > 40]
-    if no_comments_pattern().search(text) and len(body) <= _NO_COMMENTS_MIN_BODY:
-        return ResponseType.WITHOUT_COMMENTS
+    if len(body) > _NO_COMMENTS_MIN_BODY:
+        return ResponseType.WITH_COMMENTS
+    partial = phrase_pattern(lexicon()["partial_no_comments"])
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        # "ingen merknader til kapittel 3, men ...": no remarks on one part is a remark on the rest.
+        if no_comments_pattern().search(sentence) and not partial.search(sentence):
+            return ResponseType.WITHOUT_COMMENTS
     return ResponseType.WITH_COMMENTS
 
 

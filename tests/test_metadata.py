@@ -569,3 +569,17 @@ def test_a_page_headed_by_a_private_persons_name() -> None:
     blocks, fields = html_blocks(page, Path("side.html"))
     text, passages = assemble(blocks)
     assert extract_metadata(text, passages, html_fields=fields).sender_name == "Ola Vassbotn"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Lyngnes kommune har ingen merknader til høringen.", ResponseType.WITHOUT_COMMENTS),
+        ("Laget har ingen særskilde merknader til framlegget.", ResponseType.WITHOUT_COMMENTS),
+        ("Vi har ingen merknader til kapittel 3, men bryggene må få mer penger.", ResponseType.WITH_COMMENTS),
+        ("Vi har ingen merknader utover at bryggene må få mer penger.", ResponseType.WITH_COMMENTS),
+    ],
+)
+def test_no_comments_on_one_part_is_a_remark_on_the_rest(sentence: str, expected: ResponseType) -> None:
+    letter = f"Lyngnes kommune\n\nVi viser til høringsbrevet om felles brygger.\n\n{sentence}\n"
+    assert _metadata(letter).response_type is expected
