@@ -333,6 +333,8 @@ def ask(
             mode=mode,
             include_entities=entities,
         )
+    if result.get("index_warning"):
+        err.print(f"[yellow]warning:[/] {result['index_warning']}", highlight=False)
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
         return
