@@ -153,6 +153,22 @@ class PoolStats:
     killed: int  # workers killed at a deadline or found dead since the pool started
 
 
+def _remove_orphans(shared: Path) -> None:
+    """Delete the snapshot folders of pools whose process is gone (killed before it could clean up)."""
+    if not shared.is_dir():
+        return
+    for folder in shared.iterdir():
+        pid = folder.name.split("-", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass  # someone else's live process
+
+
 class QueryPool:
     """``size`` warm worker processes over snapshots of an embedded store at ``live_path``."""
 
@@ -167,8 +183,9 @@ class QueryPool:
     ) -> None:
         self._source = source
         self._live = Path(live_path)
-        self._root = self._live.parent / f"{self._live.name}.query-snapshots"
-        shutil.rmtree(self._root, ignore_errors=True)  # left by a process that was killed
+        shared = self._live.parent / f"{self._live.name}.query-snapshots"
+        _remove_orphans(shared)
+        self._root = shared / f"{os.getpid()}-{id(self):x}"
         self._root.mkdir(parents=True)
         self._stack_mb, self._memory_mb = stack_mb, memory_mb
         self._lock = threading.Lock()
@@ -191,11 +208,23 @@ class QueryPool:
             raise
         timeout = limits.timeout_s
         deadline = time.monotonic() + (timeout + _GRACE_S if timeout is not None else 1e9)
-        request = json.dumps(
-            {"snapshot": str(snapshot.path), "query": query, "accept": accept, "limits": asdict(limits)}
-        ).encode("utf-8")
+
+        def request(snap: _Snapshot) -> bytes:
+            fields = {"snapshot": str(snap.path), "query": query, "accept": accept, "limits": asdict(limits)}
+            return json.dumps(fields).encode("utf-8")
+
         try:
-            header, body = worker.ask(request, deadline)
+            header, body = worker.ask(request(snapshot), deadline)
+            if header.get("error") == StoreUnavailableError.__name__:  # the snapshot went missing
+                with self._lock:
+                    if self._snapshot is snapshot:
+                        self._snapshot = None
+                        snapshot.retired = True
+                fresh = self._acquire_snapshot()
+                try:
+                    header, body = worker.ask(request(fresh), deadline)
+                finally:
+                    self._release_snapshot(fresh)
         except _WorkerGone as gone:
             self._replace(worker)
             if gone.reason == "deadline":
@@ -233,6 +262,8 @@ class QueryPool:
         for worker in workers:
             worker.stop(kill=worker in self._busy)
         shutil.rmtree(self._root, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            self._root.parent.rmdir()  # only when no other pool's folder is left
 
     # -- workers ------------------------------------------------------------------------------
     def _take(self, wait_s: float) -> _Worker:
