@@ -321,6 +321,11 @@ def letter_date(passages: list[Passage], fields: list[Field], html_fields: dict[
         if best is None or (score, order) > (best[0], best[1]):
             best = (score, order, when)
 
+    # A page's publication stamp as the HTML reader passes it (a byline, article:published_time).
+    for key in ("published", "publisert", "article:published_time"):
+        when = parse_date(html_fields.get(key, ""))
+        if when:
+            consider(_FIELD_SCORE["published"], 0, when)
     for f in fields:
         if f.kind in _FIELD_SCORE:
             hits = _date_hits(f.value)

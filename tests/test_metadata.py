@@ -583,3 +583,10 @@ def test_a_page_headed_by_a_private_persons_name() -> None:
 def test_no_comments_on_one_part_is_a_remark_on_the_rest(sentence: str, expected: ResponseType) -> None:
     letter = f"Lyngnes kommune\n\nVi viser til høringsbrevet om felles brygger.\n\n{sentence}\n"
     assert _metadata(letter).response_type is expected
+
+
+def test_a_pages_publication_stamp_from_the_reader_dates_a_letter_without_a_date() -> None:
+    letter = "Lyngnes kommune\n\nStyret vedtok uttalen i møte 28. februar 2027.\n"
+    assert _metadata(letter).date == date(2027, 2, 28)
+    stamped = _metadata(letter, {"published": "2027-03-03T14:32:00+01:00"})
+    assert stamped.date == date(2027, 3, 3)
