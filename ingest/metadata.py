@@ -1,8 +1,11 @@
 """Metadata of a response, found in the letter itself and overridable by a sidecar.
 
-Sender, date, references («Vår referanse», «Deres/Dykkar referanse»), addressee,
-response type (med/uten merknad), language (bokmål/nynorsk) and title. A sidecar
-``<file>.meta.yaml`` next to the file overrides any field.
+Sender (``ingest._sender``: fields, "Høringssvar fra X", signature, letterhead, body), date
+(``ingest._letter``: any common Norwegian form, chosen by where it stands), references («Vår
+referanse», «Deres/Dykkar referanse»), addressee, response type (a declared «Svartype», else a
+short letter whose message is "ingen merknader"), language (bokmål/nynorsk) and title. The word
+lists are data in ``ingest/lexicon/metadata.yaml``. A sidecar ``<file>.meta.yaml`` next to the
+file overrides any field.
 """
 
 from __future__ import annotations
