@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ingest._morph import slugify
+from ingest.lexicon import entities
 from ingest.model import ActorType
 
 __all__ = ["NewEntity", "actor_type_for_name", "find_new_actors", "find_new_pilots", "new_actor_id"]
@@ -40,74 +41,10 @@ _NEW_ACTOR_PATTERNS: tuple[tuple[re.Pattern[str], ActorType], ...] = (
     (re.compile(r"\b(?:Norsk|Norske|Norges)\s+[A-ZÆØÅ]?[a-zæøå]+forbund\b"), ActorType.UNION),
     (re.compile(r"\b[A-ZÆØÅ][a-zæøå]+forbundet\b"), ActorType.UNION),
 )
-# Capitalised words that start a sentence, not a name ("Hver kommune", "Denne kommune").
-_NOT_NAMES = frozenset(
-    [
-        "hver",
-        "hvert",
-        "denne",
-        "dette",
-        "den",
-        "det",
-        "en",
-        "ei",
-        "et",
-        "ein",
-        "eit",
-        "vår",
-        "var",
-        "min",
-        "din",
-        "kvar",
-        "annen",
-        "anna",
-        "annan",
-        "enhver",
-        "samme",
-        "same",
-        "liten",
-        "lita",
-        "stor",
-        "store",
-        "i",
-        "og",
-        "for",
-        "til",
-        "som",
-        "at",
-        "om",
-        "kommunal",
-        "kommunen",
-        "ingen",
-        "hele",
-        "heile",
-        "én",
-        "hvilken",
-        "kva",
-        "kvilken",
-        "nye",
-        "nytt",
-        "ny",
-        "vertskommune",
-        "kommune",
-        "nabokommune",
-        "egen",
-        "eigen",
-        "eiga",
-        "hennar",
-        "hans",
-        "deres",
-        "dykkar",
-    ]
-)
-
-# Nouns that introduce an initiative's name.
-_INITIATIVE = (
-    r"(?:tjeneste|tjenesten|tenesta|teneste|satsing|satsingen|satsinga|satsinger|pilot|piloten|pilotane|"
-    r"prosjekt|prosjektet|verktøy|verktøyet|program|programmet|programmene|initiativ|initiativet|"
-    r"initiativ som|modell|modellen|portal|portalen|nettsted|nettstad|nettstaden|nettstedet|løsning|løysing|"
-    r"løsningen|løysinga|plattform|plattformen|ordning|ordningen|ordninga|kalt|kalla|kallast|kalles)"
-)
+# Capitalised words that start a sentence, not a name ("Hver kommune", "Denne kommune"), and the
+# nouns that introduce an initiative's name: data in ingest/lexicon/entities.yaml.
+_NOT_NAMES = entities().not_names
+_INITIATIVE = "(?:" + "|".join(sorted(entities().initiative_nouns, key=len, reverse=True)) + ")"
 _QUOTED_INITIATIVE = re.compile(rf"\b{_INITIATIVE}\s*,?\s+«([A-ZÆØÅ][^»\n]{{1,60}})»")
 _NAMED_INITIATIVE = re.compile(
     rf"\b{_INITIATIVE}\s*,?\s+([A-ZÆØÅ][a-zæøå]{{5,}}(?:-[A-ZÆØÅ]?[a-zæøå]+)?)(?=[\s,.;:)]|$)"
@@ -123,33 +60,14 @@ class NewEntity:
 
 
 def actor_type_for_name(name: str) -> ActorType:
-    """The type an organisation's name implies (senders, and organisations not in the reference)."""
+    """The type an organisation's name implies (senders, and organisations not in the reference).
+
+    The first rule of ``entities.yaml`` ``actor_types`` whose pattern is in the lower-cased name wins.
+    """
     low = name.lower()
-    if low.startswith(("statsforvalteren", "statsforvaltaren", "fylkesmannen")):
-        return ActorType.COUNTY_GOVERNOR
-    if low.endswith(("fylkeskommune", "fylkeskommunen", "fylkeskommuna")):
-        return ActorType.COUNTY
-    if re.search(r"\bkommune(n)?$", low):
-        return ActorType.MUNICIPALITY
-    if "regionråd" in low or low.startswith(("kommunene i", "kommunane i")) or "interkommunal" in low:
-        return ActorType.MUNICIPAL_GROUP
-    if "departement" in low:
-        return ActorType.MINISTRY
-    if re.search(
-        # "-lag" (bygdelag, bondelag) and "-råd" (eldreråd) are associations and councils of interest.
-        r"(kommuneforbund|organisasjon|forening|foreining|kommunenes|\bks\b|næringsliv|arbeidsgiver|"
-        r"lag\b|laget\b|råd\b|rådet\b)",
-        low,
-    ):
-        return ActorType.INTEREST_ORGANISATION
-    if re.search(r"(forbund|fagforening|\blo\b|unio|akademikerne|\bys\b)", low):
-        return ActorType.UNION
-    if re.search(r"(universitet|høgskole|høgskule|institutt|forskning|forsking|research)", low):
-        return ActorType.RESEARCH
-    if re.search(r"(utvalg|utval|kommisjon)", low):
-        return ActorType.COMMISSION
-    if re.search(r"(direktorat|tilsyn|etaten|senteret|banken|verket|\bverk\b)", low):
-        return ActorType.STATE_AGENCY
+    for actor_type, pattern in entities().actor_types:
+        if pattern.search(low):
+            return ActorType(actor_type)
     return ActorType.OTHER
 
 

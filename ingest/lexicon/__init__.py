@@ -25,12 +25,14 @@ from ingest.errors import InputError
 __all__ = [
     "CueLexicon",
     "EndorsementLexicon",
+    "EntityLexicon",
     "LetterLexicon",
     "Morphology",
     "ReportedSpeech",
     "Spellings",
     "StopWords",
     "cues",
+    "entities",
     "letters",
     "morphology",
     "no_comments_pattern",
@@ -306,4 +308,32 @@ def letters() -> LetterLexicon:
         scheme_connectors=frozenset(_strings(name, data, "scheme_connectors")),
         scheme_fillers=frozenset(_strings(name, data, "scheme_fillers")),
         orthographic=MappingProxyType(_mapping(name, data, "orthographic")),
+    )
+
+
+# -- entities (new organisations and initiatives) ---------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class EntityLexicon:
+    """Words around names not in the reference data (``entities.yaml``)."""
+
+    not_names: frozenset[str]
+    initiative_nouns: tuple[str, ...]
+    actor_types: tuple[tuple[str, re.Pattern[str]], ...]  # (actor type value, pattern), first match wins
+
+
+@cache
+def entities() -> EntityLexicon:
+    name = "entities.yaml"
+    data = _load(name)
+    rules = data.get("actor_types")
+    if not isinstance(rules, list) or not all(
+        isinstance(r, dict) and isinstance(r.get("type"), str) for r in rules
+    ):
+        raise InputError(f"ingest/lexicon/{name}: 'actor_types' must be a list of {{type, patterns}}")
+    types = tuple(
+        (str(r["type"]), re.compile("|".join(f"(?:{p})" for p in _patterns(name, r, "patterns"))))
+        for r in rules
+    )
+    return EntityLexicon(
+        frozenset(_strings(name, data, "not_names")), _strings(name, data, "initiative_nouns"), types
     )
