@@ -6,7 +6,8 @@ length-prefixed frames: a JSON header, and for a result the body as raw bytes. E
 request names a read-only snapshot of the store; the worker keeps the last one open, so
 a query costs one round trip. Queries run on a thread with a large native stack, so a
 query that slipped past the guard's nesting limits still has room to fail cleanly. Ends
-at end of input (the parent closed the pipe or died).
+at end of input (the parent closed the pipe), or within a second of the parent's death
+even in the middle of a query.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import threading
 from typing import IO, Any
 
 _HEADER = struct.Struct(">I")
+_WATCH_S = 1.0  # how often the worker checks that the server that started it is still there
 
 
 def read_frame(stream: IO[bytes]) -> bytes | None:
@@ -71,10 +73,16 @@ def main(argv: list[str]) -> None:
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    parent = os.getppid()
     threading.stack_size(stack_mb * 1024 * 1024)
-    worker = threading.Thread(target=_serve, args=(sys.stdin.buffer, answers), name="policykg-query")
+    worker = threading.Thread(
+        target=_serve, args=(sys.stdin.buffer, answers), name="policykg-query", daemon=True
+    )
     worker.start()
-    worker.join()
+    while worker.is_alive():
+        worker.join(timeout=_WATCH_S)
+        if os.getppid() != parent:  # the server died mid-query: do not run on as an orphan
+            os._exit(0)
 
 
 if __name__ == "__main__":

@@ -319,7 +319,9 @@ def test_errors_while_results_are_read_are_clean(client: TestClient) -> None:
         try:
             with TestClient(app) as c:
                 resp = c.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }"})
-                assert resp.status_code == 400 and "while its results were read" in resp.json()["error"], resp.text
+                assert resp.status_code == 400 and "while its results were read" in resp.json()["error"], (
+                    resp.text
+                )
         finally:
             remote.close()
 
@@ -390,3 +392,69 @@ def test_ask_answers_after_slow_queries_on_the_real_service(kg: PolicyKG) -> Non
         assert sparql.status_code == 200 and json.loads(sparql.content)["boolean"] is True
         assert time.monotonic() - started < 30
         assert httpx.get(f"{url}/healthz").json()["status"] == "ok"
+
+
+_ORPHAN_PARENT = """
+import sys, threading, time
+from graph.store import OxigraphStore, QueryLimits
+store = OxigraphStore(sys.argv[1])
+store.replace_graph("urn:x:g", "".join(f"<urn:x:{i}> <urn:x:p> <urn:x:{i + 1}> .\\n" for i in range(300)))
+pool = store.query_pool(2)
+threading.Thread(target=pool.run, args=(sys.argv[2], "", QueryLimits(timeout_s=600)), daemon=True).start()
+time.sleep(1.0)
+print(" ".join(str(p) for p in pool.stats().pids), flush=True)
+time.sleep(600)
+"""
+
+
+def test_workers_do_not_outlive_a_killed_server(tmp_path: Path) -> None:
+    """SIGKILL the process that owns the pool while a worker is deep in a query: the workers end."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_PARENT, str(tmp_path / "graph"), FOUR_WAY_JOIN],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert parent.stdout is not None
+        pids = [int(p) for p in parent.stdout.readline().split()]
+        assert len(pids) == 2 and not any(gone(p) for p in pids)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while not all(_ended(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert all(_ended(p) for p in pids), "a worker ran on after its server was killed"
+
+
+def _ended(pid: int) -> bool:
+    """Gone, or a zombie waiting for init to reap it (it no longer runs)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+def test_healthz_says_degraded_when_the_index_is_behind(store: OxigraphStore) -> None:
+    from search_api.sync import IndexStatus
+
+    assert store.path is not None
+    settings = Settings(data_dir=store.path.parent)
+    status = IndexStatus(graphs=3, behind=("urn:x:graph",), gone=())
+    kg = SimpleNamespace(store=store, settings=settings, index_status=lambda: status)
+    with TestClient(create_app(settings, kg=kg)) as c:  # type: ignore[arg-type]
+        health = c.get("/healthz")
+        assert health.status_code == 200
+        body = health.json()
+        assert body["status"] == "degraded" and body["index"]["behind"] == 1
+        assert "behind the graph" in body["problems"][0]
+
+    def unreadable() -> IndexStatus:
+        raise RuntimeError("Storage folder is already accessed by another instance")
+
+    kg.index_status = unreadable
+    with TestClient(create_app(settings, kg=kg)) as c:  # type: ignore[arg-type]
+        body = c.get("/healthz").json()
+        assert body["status"] == "degraded" and body["index"] is None
+        assert "cannot be read" in body["problems"][0]
