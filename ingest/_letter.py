@@ -31,7 +31,9 @@ _LEXICON_PATH = Path(__file__).parent / "lexicon" / "metadata.yaml"
 _REQUIRED_KEYS = (
     "months", "weekdays", "labels", "date_context", "signature_openers", "signature_end", "signature_prefixes",
     "from_phrases", "org_heads", "org_words", "whole_word_heads", "not_senders", "never_in_names",
-    "sentence_words", "response_type_values", "language_pairs", "partial_no_comments",
+    "sentence_words", "response_type_values", "language_pairs", "partial_no_comments", "page_words", "page_of",
+    "address_words", "name_connectors", "lower_in_names", "ministry_words", "ministry_postbox", "subject_verbs",
+    "subject_name_heads",
 )  # fmt: skip
 
 

@@ -22,26 +22,41 @@ from ingest.model import Passage, PassageKind
 __all__ = ["find_sender", "is_org_name", "looks_like_name"]
 
 _WORD = re.compile(r"[\wæøåÆØÅ]+(?:-[\wæøåÆØÅ]+)*-?")
-_PAGE_PREFIX = re.compile(
-    r"^\s*(?:(?:side|page|s\.)\s*\d+(?:\s*(?:av|of|/)\s*\d+)?|\d+\s*/\s*\d+|\d+\s*\(\d+\)|[–-]\s*\d+\s*[–-])\s*",
-    re.IGNORECASE,
-)
-_PAGE_SUFFIX = re.compile(
-    r"\s*\|?\s*(?:\d+\s*/\s*\d+|[–-]\s*\d+\s*[–-]|(?:side|page)\s*\d+(?:\s*(?:av|of)\s*\d+)?)\s*$",
-    re.IGNORECASE,
-)
 _SEPARATOR = re.compile(r"\s*[·|•]\s*|\s+[–—-]\s+")
-_ADDRESS = re.compile(
-    r"\(\s*[A-ZÆØÅ]{2,8}\s*\)|\S+@\S+|\bwww\.|https?://|\bpostboks\b|\bpb\.|\btlf\b|\btelefon\b|\d|,",
-    re.IGNORECASE,
-)
-_POSTAL = re.compile(r"^\s*(?:postboks|pb\.|p\.b\.|\d{4}\s+[A-ZÆØÅ])", re.IGNORECASE)
 _EMAIL = re.compile(r"<[^>]*>|\S+@\S+")
-_CONNECTORS = {"og", "for", "i", "til", "av", "på", "med", "under", "ved", "&"}
-_SUBJECT_VERB = re.compile(
-    r"(?:^|[.!?]\s+)([A-ZÆØÅ][\wæøåÆØÅ-]+(?:[ \t]+(?:kommune|fylkeskommune|[A-ZÆØÅ][\wæøå-]+))?)[ \t]+"
-    r"(?:takker|takkar|støtter|stør|mener|meiner|vil|deler|bruker|har|er|kan|ser|viser|anbefaler|ønsker|ynskjer)\b"
-)
+
+
+def _alt(key: str) -> str:
+    return "|".join(re.escape(w) for w in sorted(lexicon()[key], key=len, reverse=True))
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """The letterhead and body patterns, built once from the lexicon."""
+    page = rf"(?:{_alt('page_words')})\s*\d+(?:\s*(?:{_alt('page_of')}|/)\s*\d+)?"
+    return {
+        "page_prefix": re.compile(
+            rf"^\s*(?:{page}|\d+\s*/\s*\d+|\d+\s*\(\d+\)|[–-]\s*\d+\s*[–-])\s*", re.IGNORECASE
+        ),
+        "page_suffix": re.compile(rf"\s*\|?\s*(?:\d+\s*/\s*\d+|[–-]\s*\d+\s*[–-]|{page})\s*$", re.IGNORECASE),
+        "address": re.compile(
+            rf"\(\s*[A-ZÆØÅ]{{2,8}}\s*\)|\S+@\S+|\bwww\.|https?://|(?<![\wæøå])(?:{_alt('address_words')})(?![\wæøå])|\d|,",
+            re.IGNORECASE,
+        ),
+        "postal": re.compile(
+            rf"^\s*(?:(?:{_alt('address_words')})(?![\wæøå])|\d{{4}}\s+[A-ZÆØÅ])", re.IGNORECASE
+        ),
+        "ministry": re.compile(_alt("ministry_words"), re.IGNORECASE),
+        "ministry_postbox": re.compile(rf"\b(?:{_alt('ministry_postbox')})\b"),
+        "subject_verb": re.compile(
+            rf"(?:^|[.!?]\s+)([A-ZÆØÅ][\wæøåÆØÅ-]+(?:[ \t]+(?:{_alt('subject_name_heads')}|[A-ZÆØÅ][\wæøå-]+))?)[ \t]+"
+            rf"(?:{_alt('subject_verbs')})\b"
+        ),
+    }
+
+
+def _connectors() -> frozenset[str]:
+    return _words("name_connectors")
 
 
 @cache
@@ -98,7 +113,7 @@ def _person_name(line: str) -> bool:
 
 def _clean_segment(segment: str) -> str:
     """The name in one piece of a letterhead: address, logo initials and a tagline cut away."""
-    m = _ADDRESS.search(segment)
+    m = _patterns()["address"].search(segment)
     if m:
         cut = m.start()
         if segment[m.start()].isdigit():  # "Fjordvegen 2": the street name goes with its number
@@ -125,7 +140,7 @@ def _clean_segment(segment: str) -> str:
     for i, token in enumerate(tokens[:-1]):
         nxt = tokens[i + 1]
         same_caps = token.isupper() and nxt.isupper()  # "NORSK FORBUND FOR X": one name in capitals
-        if is_org_name(token) and nxt[:1].isupper() and nxt.lower() not in _CONNECTORS and not same_caps:
+        if is_org_name(token) and nxt[:1].isupper() and nxt.lower() not in _connectors() and not same_caps:
             tokens = tokens[: i + 1]
             break
     return " ".join(tokens).strip(" ,.;:-–")
@@ -203,8 +218,8 @@ def _from_signature(passages: list[Passage], votes: _Votes) -> bool:
     """Votes for the organisation in the signature; a signing person only when no organisation signs."""
     person = None
     for line in _signature_lines(passages):
-        line = _PAGE_SUFFIX.sub("", _PAGE_PREFIX.sub("", line))
-        if _ADDRESS.search(line) and "," not in line:
+        line = _patterns()["page_suffix"].sub("", _patterns()["page_prefix"].sub("", line))
+        if _patterns()["address"].search(line) and "," not in line:
             continue
         for raw in (p.strip() for p in line.split(",")):
             part = _strip_prefix(_role_of(raw))
@@ -239,7 +254,7 @@ def _from_letterhead(passages: list[Passage], addressee: str | None, votes: _Vot
     # A name a PDF broke over two lines ("Institutt for X og" / "Y").
     joined: list[str] = []
     for line in head:
-        if joined and joined[-1].split() and joined[-1].split()[-1].lower() in _CONNECTORS:
+        if joined and joined[-1].split() and joined[-1].split()[-1].lower() in _connectors():
             joined[-1] = f"{joined[-1]} {line}"
         else:
             joined.append(line)
@@ -248,16 +263,20 @@ def _from_letterhead(passages: list[Passage], addressee: str | None, votes: _Vot
         if addressee and line.lower() == addressee.lower():
             continue
         following = joined[i + 1] if i + 1 < len(joined) else ""
-        if i > 0 and _POSTAL.match(following) and (have_org or re.search(r"\bDep\b", following)):
+        if (
+            i > 0
+            and _patterns()["postal"].match(following)
+            and (have_org or _patterns()["ministry_postbox"].search(following))
+        ):
             continue  # the recipient's address block: a name over "Postboks ..." after the sender's
-        line = _PAGE_SUFFIX.sub("", _PAGE_PREFIX.sub("", line))
+        line = _patterns()["page_suffix"].sub("", _patterns()["page_prefix"].sub("", line))
         if _is_field(line):
             continue
         for segment in _SEPARATOR.split(line):
             name = _clean_segment(segment)
             if not name or (addressee and name.lower() == addressee.lower()):
                 continue
-            if i > 0 and re.search(r"departement", name, re.IGNORECASE):
+            if i > 0 and _patterns()["ministry"].search(name):
                 continue  # the ministry in the address block
             if is_org_name(name):
                 votes.add(name, 4.0 - 0.05 * i, "letterhead")
@@ -269,9 +288,9 @@ def _from_letterhead(passages: list[Passage], addressee: str | None, votes: _Vot
 
 def _from_body(text: str, votes: _Votes) -> None:
     counts: Counter[str] = Counter()
-    for m in _SUBJECT_VERB.finditer(text):
+    for m in _patterns()["subject_verb"].finditer(text):
         name = m.group(1).strip()
-        if name.lower() not in _words("not_senders") and not name.lower().startswith("kommisjon"):
+        if name.lower() not in _words("not_senders"):
             counts[name] += 1
     for name, _n in counts.most_common(1):
         votes.add(name, 1.0, "body")

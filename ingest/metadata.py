@@ -35,8 +35,6 @@ __all__ = [
 ]
 
 _FIELD = re.compile(r"^\s*(?P<key>[A-Za-zÆØÅæøå .]+?)\s*:\s*(?P<value>.*)$")
-_LOWER_IN_NAMES = {"kommune", "fylkeskommune", "og", "for", "i", "til", "av", "på", "med", "kommunar", "kommuner",
-                   "forbund", "forbundet", "regionråd", "senter", "senteret", "departementet", "direktoratet"}  # fmt: skip
 
 
 def sidecar_path(path: Path) -> Path:
@@ -46,7 +44,7 @@ def sidecar_path(path: Path) -> Path:
 def normalise_name(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip(" ,.;:-–")
     if name.isupper() and len(name) > 3:  # "NORDFJELL KOMMUNE" -> "Nordfjell kommune"
-        words = [w.capitalize() if i == 0 or w.lower() not in _LOWER_IN_NAMES else w.lower()
+        words = [w.capitalize() if i == 0 or w.lower() not in lexicon()["lower_in_names"] else w.lower()
                  for i, w in enumerate(name.split())]  # fmt: skip
         name = " ".join(
             "-".join(p.capitalize() for p in w.split("-")) if i == 0 else w for i, w in enumerate(words)
@@ -121,8 +119,10 @@ def _addressee(fields: list[Field], passages: list[Passage]) -> str | None:
     value = _first(fields, "addressee")
     if value is not None:
         return re.split(r",\s*(?=postboks|\d)", value, maxsplit=1, flags=re.I)[0].strip() or None
+    # "Kommunal- og distriktsdepartementet": the ministry word ends a compound, so no word boundary.
+    ministry = re.compile("|".join(map(re.escape, lexicon()["ministry_words"])), re.IGNORECASE)
     for p in passages[:8]:
-        if re.search(r"departementet\b", p.text) and len(p.text) < 70 and not p.text.endswith("."):
+        if ministry.search(p.text) and len(p.text) < 70 and not p.text.endswith("."):
             return p.text.strip()
     return None
 
