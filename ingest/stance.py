@@ -87,10 +87,20 @@ class StanceClassifier:
         embedder: Embedder | None = None,
         model: StanceModel | bool | None = True,
     ) -> None:
-        """``model``: True loads the shipped model (rules when it is missing), False uses the rules only."""
+        """``model``: True loads the shipped model, False uses the rules only.
+
+        The model decides from e5 similarities among its features, so without an embedder (and when
+        the model file is missing or stale) the hand-written rules decide.
+        """
         self.reference = reference
         self.model: StanceModel | None = (
-            load_default_model() if model is True else model if isinstance(model, StanceModel) else None
+            None
+            if embedder is None
+            else load_default_model()
+            if model is True
+            else model
+            if isinstance(model, StanceModel)
+            else None
         )
         self.embedder = embedder
         self.index = TargetIndex(reference, embedder)  # per-target weights and vectors, once

@@ -151,10 +151,12 @@ def hearing_rows(root: Path, embedder: Embedder | None, cache_dir: Path | None =
         keys += [(doc.file_name, t.id) for t in classifier.targets]
         blocks.append(rows)
     matrix = np.concatenate(blocks) if blocks else np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
+    # Rounded the same way whether computed now or read from the cache: training gives the same bytes.
+    values = [round(float(x), 6) for x in matrix.ravel()]
+    matrix = np.asarray(values, dtype=np.float32).reshape(len(keys), len(FEATURE_NAMES))
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"keys": keys, "rows": [round(float(x), 6) for x in matrix.ravel()], "skipped": skipped}
-        cache.write_text(json.dumps(payload), encoding="utf-8")
+        cache.write_text(json.dumps({"keys": keys, "rows": values, "skipped": skipped}), encoding="utf-8")
     return HearingRows(root.name, keys, matrix, [gold.get(k, NO_POSITION) for k in keys], skipped)
 
 

@@ -1,0 +1,102 @@
+"""``policykg train stance`` (rebuild the shipped stance model from gold) and ``policykg review``.
+
+``train stance GOLD...`` fits the model on every gold folder given, calibrates its confidence on
+leave-one-hearing-out predictions and writes ``ingest/models/stance.json`` (or ``--output``):
+the same gold gives the same bytes. ``review`` lists the graph's automatic positions for a person
+to check, lowest confidence first, each with its quote and a ready ``policykg curate`` line.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from search_api.cli import app, console, friendly_errors, open_kg
+from search_api.cli_evaluate import _stance_hearings
+
+__all__: list[str] = []
+
+train_app = typer.Typer(help="Rebuild learned models from gold annotations.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("stance")
+@friendly_errors
+def train_stance_cmd(
+    gold: Annotated[list[Path], typer.Argument(help="Gold folders with stances.csv, one per hearing.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Where to write the model (default: the shipped one)."),
+    ] = None,
+) -> None:
+    """Fit the stance model on the gold folders and write it as JSON (deterministic)."""
+    from ingest.stance import STANCE_EXTRACTOR_VERSION
+    from ingest.stance_model import DEFAULT_MODEL_PATH
+    from ingest.stance_train import train
+
+    hearings = _stance_hearings(gold)
+    model = train(hearings, STANCE_EXTRACTOR_VERSION)
+    path = output or DEFAULT_MODEL_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(model.to_json(), encoding="utf-8")
+    pairs = sum(len(h.keys) for h in hearings)
+    console.print(
+        f"stance model {model.version}: {pairs} (letter, proposal) pairs from {len(hearings)} hearings"
+    )
+    console.print(f"written to {path}", highlight=False)
+
+
+@app.command()
+@friendly_errors
+def review(
+    below: Annotated[float, typer.Option("--below", help="Only positions with confidence below this.")] = 0.6,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Positions for a person to check, lowest confidence first, with a ready `policykg curate` line."""
+    from graph.queries import positions
+
+    with open_kg() as kg:
+        rows = [
+            r
+            for r in positions(kg.store)
+            if not r.curated and r.confidence is not None and r.confidence < below
+        ]
+    rows.sort(key=lambda r: (r.confidence or 0.0, r.target, r.document))
+    rows = rows[:limit]
+    items = [
+        {
+            "target": r.target,
+            "document": r.document,
+            "actor": r.actor,
+            "stance": r.stance,
+            "confidence": r.confidence,
+            "quote": r.quote,
+            "curate": "policykg curate "
+            + " ".join(shlex.quote(x) for x in (r.target, r.document))
+            + f" --stance {r.stance} --note {shlex.quote('checked')}",
+        }
+        for r in rows
+    ]
+    if as_json:
+        console.print_json(json.dumps(items, ensure_ascii=False))
+        return
+    if not items:
+        console.print(f"no automatic positions below confidence {below}")
+        return
+    for it in items:
+        console.print(
+            f"{it['confidence']:.2f}  {it['target']}  {it['stance']:<9}  {it['actor'] or it['document']}",
+            highlight=False,
+            markup=False,
+        )
+        console.print(f"      «{it['quote']}»", highlight=False, markup=False)
+        console.print(f"      {it['curate']}", highlight=False, markup=False)
+    console.print(
+        f"{len(items)} position(s); change --stance to the right one (or rejected) before running a line",
+        highlight=False,
+    )
