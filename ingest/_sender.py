@@ -219,9 +219,13 @@ def _from_signature(passages: list[Passage], votes: _Votes) -> bool:
     person = None
     for line in _signature_lines(passages):
         line = _patterns()["page_suffix"].sub("", _patterns()["page_prefix"].sub("", line))
-        if _patterns()["address"].search(line) and "," not in line:
-            continue
-        for raw in (p.strip() for p in line.split(",")):
+        # "Lyngnes kommune · Storgata 4 · 9990 Lyngnes" (a footer), "leder, Foreningen X" (title, name).
+        parts = [p.strip() for seg in _SEPARATOR.split(line) for p in seg.split(",")]
+        for raw in parts:
+            if _patterns()["address"].search(raw):
+                raw = _clean_segment(raw)
+            if not raw:
+                continue
             part = _strip_prefix(_role_of(raw))
             # "for X", "Styret i X": what a role prefix introduces is an organisation.
             if (part != raw or is_org_name(part)) and looks_like_name(part):

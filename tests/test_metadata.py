@@ -590,3 +590,20 @@ def test_a_pages_publication_stamp_from_the_reader_dates_a_letter_without_a_date
     assert _metadata(letter).date == date(2027, 2, 28)
     stamped = _metadata(letter, {"published": "2027-03-03T14:32:00+01:00"})
     assert stamped.date == date(2027, 3, 3)
+
+
+def test_the_organisation_in_a_footer_after_the_signature() -> None:
+    letter = (
+        "Vi støtter forslaget om felles brygger.\n\nMed vennlig hilsen\nKari Holm\nordfører\n"
+        "Lyngnes kommune · Storgata 4 · 9990 Lyngnes\n"
+    )
+    assert _metadata(letter).sender_name == "Lyngnes kommune"
+
+
+def test_date_labels_without_colons() -> None:
+    letter = "Lyngnes kommune\n\nDeres dato 12.01.2027\n\nVår dato 03.03.2027\n\nVi støtter forslaget.\n"
+    assert _metadata(letter).date == date(2027, 3, 3)
+    later_theirs = (
+        "Lyngnes kommune\n\nVår dato 03.03.2027\n\nDeres dato 04.03.2027\n\nVi støtter forslaget.\n"
+    )
+    assert _metadata(later_theirs).date == date(2027, 3, 3)
