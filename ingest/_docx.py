@@ -1,4 +1,9 @@
-"""DOCX reader: paragraphs and tables in document order, headings and lists from Word styles."""
+"""DOCX reader: paragraphs and tables in document order, headings and lists from Word styles.
+
+A .docx is a zip package; python-docx loads every part into memory and lxml parses the XML,
+so the unzipped size is checked from the zip directory before anything is inflated (zipfile
+never returns more bytes than an entry declares, so the declared sizes cannot lie).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import DocumentReadError
+from ingest.limits import DEFAULT_LIMITS, Deadline, ReadLimits, human_bytes
 from ingest.model import PassageKind
 from ingest.segment import PAGE_FURNITURE, Block
 
@@ -39,12 +45,16 @@ def _paragraph_block(para: Any) -> Block | None:
 def _table_blocks(table: Any) -> list[Block]:
     blocks: list[Block] = []
     seen: set[int] = set()
+    # lxml makes a new proxy object per access and frees it after; holding every cell's element
+    # keeps the ids in ``seen`` from being reused by another cell (which dropped cells at random).
+    held: list[Any] = []
     for row in table.rows:
         for cell in row.cells:
             # A merged cell is returned once per grid column it spans; read it once.
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
+            held.append(cell._tc)
             for para in cell.paragraphs:
                 block = _paragraph_block(para)
                 if block is not None:
@@ -68,12 +78,35 @@ def _header_blocks(document: Any) -> list[Block]:
     return [Block(PassageKind.PARAGRAPH, b.text) for b in blocks if not PAGE_FURNITURE.match(b.text)]
 
 
-def docx_blocks(path: Path) -> list[Block]:
+def _check_unzipped_size(path: Path, limits: ReadLimits) -> None:
+    try:
+        with zipfile.ZipFile(path) as package:
+            entries = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DocumentReadError(
+            path,
+            f"the DOCX file is damaged ({type(exc).__name__}); open it in Word, save it again and ingest that",
+        ) from None
+    unzipped = sum(entry.file_size for entry in entries)
+    if unzipped > limits.max_unzipped_bytes:
+        raise limits.refuse(
+            path,
+            f"the DOCX unzips to {human_bytes(unzipped)}",
+            "max_unzipped_bytes",
+            "save it again without large images or embedded files, or as PDF",
+        )
+
+
+def docx_blocks(
+    path: Path, limits: ReadLimits = DEFAULT_LIMITS, deadline: Deadline | None = None
+) -> list[Block]:
+    deadline = deadline or limits.deadline(path)
     if not zipfile.is_zipfile(path):
         raise DocumentReadError(
             path,
             "not a valid DOCX file (it is not a zip package); open it in Word, save it as .docx again and ingest that",
         )
+    _check_unzipped_size(path, limits)
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -85,13 +118,16 @@ def docx_blocks(path: Path) -> list[Block]:
             path,
             f"the DOCX file is damaged ({type(exc).__name__}); open it in Word, save it again and ingest that",
         ) from None
+    deadline.check("after opening the DOCX")
     blocks: list[Block] = []
     # Word templates often put the letterhead (the sender) in the first page's header.
     for head in _header_blocks(document):
         if head not in blocks:
             blocks.append(head)
     # Body order matters: the reference table of a letter sits between the address and the text.
-    for child in document.element.body.iterchildren():
+    for count, child in enumerate(document.element.body.iterchildren()):
+        if count % 512 == 0:
+            deadline.check("while reading the DOCX paragraphs")
         if child.tag == f"{_W}p":
             block = _paragraph_block(Paragraph(child, document))
             if block is not None:

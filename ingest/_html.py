@@ -3,25 +3,25 @@
 Only the letter is read: the page's h1 and its article body, not the site header,
 navigation, breadcrumbs, back links or footer. The «Dato:» / «Svartype:» block of a
 hearing answer is returned as fields for the metadata extractor.
+
+Nesting is judged on the parsed tree, after lexbor has applied HTML5's rules (an unclosed
+<p> or <li> is closed by the next one, a <div> inside a script string is text), so valid
+pages pass while a tree thousands of levels deep is refused before anything walks it.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from ingest.errors import DocumentReadError
+from ingest.limits import DEFAULT_LIMITS, Deadline, ReadLimits
 from ingest.model import PassageKind
 from ingest.segment import Block
 
-__all__ = ["MAX_HTML_DEPTH", "html_blocks", "html_depth"]
+__all__ = ["html_blocks", "tree_depth"]
 
-MAX_HTML_DEPTH = 400  # real pages nest a few dozen deep; thousands is a broken export or an attack
-
-_VOID = frozenset(
-    b"area base br col embed hr img input link meta param source track wbr".split()
-)  # fmt: skip
-_TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
 _FURNITURE = (
     "header, nav, footer, script, style, noscript, aside, form, template, iframe, button, "
     ".breadcrumbs, .breadcrumb, .back-link, [role=navigation], [role=banner], [role=contentinfo], "
@@ -35,15 +35,26 @@ _CONTAINERS = ("li", "p", "td", "th", "blockquote", "dd", "pre")
 _INNER_BLOCKS = "p, div, li, br, tr, td, th, h1, h2, h3, h4, h5, h6, ul, ol, table, blockquote"
 
 
-def html_depth(raw: bytes) -> int:
-    """Deepest nesting of open tags, counted with a flat scan: a tree walk would recurse."""
-    depth = deepest = 0
-    for match in _TAG.finditer(raw):
-        closing, name, selfclosing = match.group(1), match.group(2).lower(), match.group(3)
-        if name in _VOID or selfclosing:
+def tree_depth(root: Any, stop_at: int) -> int:
+    """Depth of the parsed tree below ``root`` (text nodes count), walked without recursion.
+
+    Stops as soon as ``stop_at`` is passed, so a hostile tree costs no more than the limit."""
+    node, depth, deepest = root, 0, 0
+    while node is not None:
+        child = node.child
+        if child is not None:
+            node, depth = child, depth + 1
+            deepest = max(deepest, depth)
+            if deepest > stop_at:
+                return deepest
             continue
-        depth = max(0, depth - 1) if closing else depth + 1
-        deepest = max(deepest, depth)
+        while node is not None and node.next is None:
+            if node.mem_id == root.mem_id:
+                return deepest
+            node, depth = node.parent, depth - 1
+        if node is None or node.mem_id == root.mem_id:
+            return deepest
+        node = node.next
     return deepest
 
 
@@ -74,16 +85,22 @@ def _meta_fields(tree: object) -> dict[str, str]:
     return fields
 
 
-def html_blocks(raw: bytes, path: Path) -> tuple[list[Block], dict[str, str]]:
+def html_blocks(
+    raw: bytes, path: Path, limits: ReadLimits = DEFAULT_LIMITS, deadline: Deadline | None = None
+) -> tuple[list[Block], dict[str, str]]:
     from selectolax.lexbor import LexborHTMLParser
 
-    if html_depth(raw) > MAX_HTML_DEPTH:
+    deadline = deadline or limits.deadline(path)
+    tree = LexborHTMLParser(_decode(raw))
+    del raw
+    deadline.check("after parsing the HTML")
+    # Before anything below walks the tree (text(), css() and decompose() recurse in C).
+    if tree.root is not None and tree_depth(tree.root, limits.max_html_depth) > limits.max_html_depth:
         raise DocumentReadError(
             path,
-            f"the HTML is nested more than {MAX_HTML_DEPTH} levels deep, so it is broken or hostile; "
-            "save the page again from the browser or convert it to PDF",
+            f"the HTML is nested more than {limits.max_html_depth} levels deep (limit max_html_depth), "
+            "so it is broken or hostile; save the page again from the browser or convert it to PDF",
         )
-    tree = LexborHTMLParser(_decode(raw))
     fields = _meta_fields(tree)
     page_h1 = tree.css_first("main h1") or tree.css_first("h1")
     title = page_h1.text().strip() if page_h1 is not None else ""
@@ -108,7 +125,10 @@ def html_blocks(raw: bytes, path: Path) -> tuple[list[Block], dict[str, str]]:
             inner.insert_after(" ")
     if title and not root.css_first("h1"):
         blocks.append(Block(PassageKind.HEADING, title, 1))
-    for node in root.css(_LEAF_CANDIDATES):
+    text_chars = 0
+    for count, node in enumerate(root.css(_LEAF_CANDIDATES)):
+        if count % 512 == 0:
+            deadline.check("while reading the HTML blocks")
         if node.tag == "div" and any(
             d.tag in _BLOCK_TAGS for d in node.traverse() if d.mem_id != node.mem_id
         ):
@@ -126,6 +146,14 @@ def html_blocks(raw: bytes, path: Path) -> tuple[list[Block], dict[str, str]]:
         text = node.text().strip()
         if not text:
             continue
+        text_chars += len(text)
+        if text_chars > limits.max_text_chars:
+            raise limits.refuse(
+                path,
+                f"the text is longer than {limits.max_text_chars:,} characters",
+                "max_text_chars",
+                "split the page into smaller ones, or raise the limit for a very long report",
+            )
         if node.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             blocks.append(Block(PassageKind.HEADING, text, int(node.tag[1])))
         elif node.tag == "li":

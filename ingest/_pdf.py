@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import DocumentReadError
+from ingest.limits import DEFAULT_LIMITS, Deadline, ReadLimits
 from ingest.model import PassageKind
 from ingest.segment import PAGE_FURNITURE, TERMINAL, Block, blocks_from_lines, is_bare_bullet, is_bullet
 
@@ -148,16 +149,39 @@ def _is_heading_run(run: list[_Line], body_style: tuple[float, bool], next_run: 
     return is_bare_bullet(first) or is_bullet(first) or len(first) >= 40
 
 
-def pdf_blocks(raw: bytes, path: Path) -> list[Block]:
+def _page_text_lines(pages: list[Any], path: Path, limits: ReadLimits, deadline: Deadline) -> list[_Line]:
+    """Every page's lines, with the clock and the text length checked after each page."""
+    lines: list[_Line] = []
+    chars = 0
+    for i, page in enumerate(pages):
+        deadline.check(f"at page {i + 1} of {len(pages)}")
+        page_lines = _page_lines(page, i)
+        chars += sum(len(ln.text) for ln in page_lines)
+        if chars > limits.max_text_chars:
+            raise limits.refuse(
+                path,
+                f"the text is longer than {limits.max_text_chars:,} characters by page {i + 1}",
+                "max_text_chars",
+                "split the PDF into smaller ones, or raise the limit for a very long report",
+            )
+        lines.extend(page_lines)
+    return lines
+
+
+def pdf_blocks(
+    raw: bytes, path: Path, limits: ReadLimits = DEFAULT_LIMITS, deadline: Deadline | None = None
+) -> list[Block]:
     """Blocks of a PDF; DocumentReadError for encrypted, truncated, damaged or image-only files."""
     from pypdf.errors import PdfReadError
+
+    deadline = deadline or limits.deadline(path)
 
     # pypdf logs its repairs of damaged files; the user gets our error instead.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = _open(raw, path)
         pages = list(reader.pages)
-        lines = [ln for i, page in enumerate(pages) for ln in _page_lines(page, i)]
+        lines = _page_text_lines(pages, path, limits, deadline)
         plain = [(page.extract_text() or "") for page in pages] if not lines else []
     except DocumentReadError:
         raise

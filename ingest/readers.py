@@ -8,18 +8,21 @@ file and says what to do; nothing else escapes.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
 from ingest._docx import docx_blocks
 from ingest._html import html_blocks
+from ingest._markdown import markdown_blocks
 from ingest._pdf import pdf_blocks
 from ingest.errors import DocumentReadError
+from ingest.limits import DEFAULT_LIMITS, Deadline, ReadLimits, human_bytes
 from ingest.metadata import apply_sidecar, extract_metadata, sidecar_path
-from ingest.model import DocumentFormat, PassageKind, ResponseDocument
-from ingest.segment import Block, assemble, blocks_from_lines
+from ingest.model import DocumentFormat, ResponseDocument
+from ingest.segment import assemble, blocks_from_lines
 
-__all__ = ["SUPPORTED_SUFFIXES", "content_hash", "read_response"]
+__all__ = ["MAX_NAME_BYTES", "SUPPORTED_SUFFIXES", "content_hash", "read_response", "sidecar_of"]
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx"})
 _FORMATS = {
@@ -33,13 +36,33 @@ _FORMATS = {
 }
 
 
+# Most file systems allow 255 bytes per name; "<name>.meta.yaml" adds 10.
+MAX_NAME_BYTES = 255
+
+
+def sidecar_of(path: Path) -> Path | None:
+    """The sidecar ``<name>.meta.yaml`` when it exists; None when absent or when its name would be
+    too long for the file system (then it cannot exist, and asking would raise ENAMETOOLONG)."""
+    side = sidecar_path(Path(path))
+    if len(os.fsencode(side.name)) > MAX_NAME_BYTES:
+        return None
+    try:
+        return side if side.is_file() else None
+    except OSError:
+        return None
+
+
 def content_hash(path: Path) -> str:
-    """sha256 of the file's bytes and of its sidecar's, so editing either re-ingests the file."""
+    """sha256 of the file's bytes and of its sidecar's, so editing either re-ingests the file.
+
+    Read in chunks: the hash is taken before any size limit is checked, so it must not load the file."""
     digest = hashlib.sha256()
     try:
-        digest.update(Path(path).read_bytes())
-        side = sidecar_path(Path(path))
-        if side.is_file():
+        with Path(path).open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        side = sidecar_of(Path(path))
+        if side is not None:
             digest.update(b"\0sidecar\0" + side.read_bytes())
     except OSError as exc:
         raise DocumentReadError(
@@ -48,8 +71,15 @@ def content_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_response(path: Path) -> ResponseDocument:
+def read_response(
+    path: Path, limits: ReadLimits = DEFAULT_LIMITS, deadline: Deadline | None = None
+) -> ResponseDocument:
+    """Read, segment and describe one response file, within ``limits`` (see :mod:`ingest.limits`).
+
+    Raises :class:`DocumentReadError` for every file that cannot be read or is over a limit.
+    """
     path = Path(path)
+    deadline = deadline or limits.deadline(path)
     suffix = path.suffix.lower()
     if suffix not in _FORMATS:
         raise DocumentReadError(
@@ -57,6 +87,14 @@ def read_response(path: Path) -> ResponseDocument:
             f"unsupported file type '{suffix or '(none)'}'; convert it to PDF, DOCX, HTML, Markdown or text",
         )
     try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise limits.refuse(
+                path,
+                f"the file is {human_bytes(size)}",
+                "max_file_bytes",
+                "split it, or save it without embedded images or attachments",
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise DocumentReadError(path, f"cannot read the file ({exc.strerror})") from None
@@ -66,34 +104,60 @@ def read_response(path: Path) -> ResponseDocument:
     html_fields: dict[str, str] = {}
     try:
         if fmt is DocumentFormat.TXT:
-            blocks = blocks_from_lines(decode_text(raw, path).splitlines(), wrapped=False)
+            text = _bounded(decode_text(raw, path), path, limits)
+            del raw
+            blocks = blocks_from_lines(text.splitlines(), wrapped=False)
         elif fmt is DocumentFormat.MD:
-            blocks = _markdown_blocks(decode_text(raw, path))
+            text = _bounded(decode_text(raw, path), path, limits)
+            del raw
+            blocks = markdown_blocks(text)
         elif fmt is DocumentFormat.HTML:
-            blocks, html_fields = html_blocks(raw, path)
+            blocks, html_fields = html_blocks(raw, path, limits, deadline)
         elif fmt is DocumentFormat.PDF:
-            blocks = pdf_blocks(raw, path)
+            blocks = pdf_blocks(raw, path, limits, deadline)
         else:
-            blocks = docx_blocks(path)
+            blocks = docx_blocks(path, limits, deadline)
     except DocumentReadError:
         raise
     except RecursionError:
         raise DocumentReadError(
             path, "the document is nested too deeply to read; it looks broken or hostile"
         ) from None
+    except MemoryError:
+        raise DocumentReadError(
+            path, "reading the file ran out of memory; it is too large or built to be hostile, split it"
+        ) from None
     except Exception as exc:  # library errors on corrupt input: name them, don't crash the batch
         raise DocumentReadError(
             path,
             f"the {fmt.value.upper()} file is damaged or not what its name says ({type(exc).__name__}: {exc})",
         ) from None
+    deadline.check("after extracting the text")
+    if sum(len(b.text) for b in blocks) > limits.max_text_chars:
+        raise _too_long(path, limits)
     text, passages = assemble(blocks)
+    del blocks
     if not passages:
         raise DocumentReadError(
             path,
             "no text found in the document; check that it is the full letter (a scanned image needs OCR first)",
         )
+    if len(text) > limits.max_text_chars:
+        raise _too_long(path, limits)
+    if len(passages) > limits.max_passages:
+        raise limits.refuse(
+            path,
+            f"the text has {len(passages):,} passages",
+            "max_passages",
+            "split the file into smaller ones (a response is a letter, not a collection)",
+        )
+    not_letter = why_not_a_letter(text)
+    if not_letter:
+        raise DocumentReadError(path, f"{not_letter}; check that it is the right file and that it opens")
+    deadline.check("after segmenting")
     metadata = extract_metadata(text, passages, html_fields=html_fields)
-    metadata = apply_sidecar(path, metadata)
+    if sidecar_of(path) is not None:
+        metadata = apply_sidecar(path, metadata)
     return ResponseDocument(
         path=path,
         file_name=path.name,
@@ -103,6 +167,46 @@ def read_response(path: Path) -> ResponseDocument:
         metadata=metadata,
         passages=passages,
     )
+
+
+def _bounded(text: str, path: Path, limits: ReadLimits) -> str:
+    if len(text) > limits.max_text_chars:
+        raise _too_long(path, limits)
+    return text
+
+
+def _too_long(path: Path, limits: ReadLimits) -> DocumentReadError:
+    return limits.refuse(
+        path,
+        f"the text is longer than {limits.max_text_chars:,} characters",
+        "max_text_chars",
+        "split the file into smaller ones, or raise the limit for a very long report",
+    )
+
+
+# A word of letters, maybe with a hyphen or apostrophe inside and punctuation around: "e-post", «kap.»
+_WORD = re.compile(r"\W*[^\W\d_]+(?:[-'’][^\W\d_]+)*\W*")
+MIN_WORDS = 2
+MIN_WORD_SHARE = 0.5
+
+
+def why_not_a_letter(text: str) -> str | None:
+    """Why ``text`` cannot be a letter (too few words, mostly noise), or None when it can.
+
+    Binary data and random bytes decoded as text make "words" of mixed letters, digits and
+    symbols; a letter is mostly words. The threshold leaves a wide margin: the development
+    letters have 85-99 % words, random bytes 0-10 %, and a two-word letter ("Ingen merknader.") passes.
+    """
+    tokens = text.split()
+    words = sum(1 for tok in tokens if len(tok) <= 60 and _WORD.fullmatch(tok))
+    if words < MIN_WORDS:
+        return f"the file holds {words} word(s) of text, too few to be a letter"
+    if words < MIN_WORD_SHARE * len(tokens):
+        share = 100 * words / len(tokens)
+        return (
+            f"the text does not look like a letter (only {share:.0f} % of it is words: binary data or noise)"
+        )
+    return None
 
 
 # -- text --------------------------------------------------------------------------------------
@@ -135,41 +239,3 @@ def _looks_binary(text: str) -> bool:
     # Unusual letters (outside Latin-1 and common punctuation) are a second sign of noise decoded as text.
     odd = sum(1 for ch in sample if ord(ch) > 0x24F and ch not in "–—‘’“”«»•…€‰§")
     return bool(sample) and (bad + odd) / len(sample) > 0.05
-
-
-# -- markdown ------------------------------------------------------------------------------------
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-# Emphasis only where a delimiter stands at a word edge: "snake_case_name" and "5*3*2" stay as written.
-_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
-_MD_QUOTE = re.compile(r"^\s{0,3}>\s?")
-
-
-def _md_inline(text: str) -> str:
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_EMPHASIS.sub(r"\2", text)
-    return text.replace("`", "")
-
-
-def _markdown_blocks(text: str) -> list[Block]:
-    blocks: list[Block] = []
-    chunk: list[str] = []
-
-    def flush() -> None:
-        if chunk:
-            # Markdown marks its headings with '#': no guessing from line shape here.
-            lines = [_md_inline(_MD_QUOTE.sub("", c)) for c in chunk]
-            blocks.extend(blocks_from_lines(lines, wrapped=False, headings=False))
-            chunk.clear()
-
-    for line in text.splitlines():
-        heading = _MD_HEADING.match(line)
-        if heading:
-            flush()
-            blocks.append(Block(PassageKind.HEADING, _md_inline(heading.group(2)), len(heading.group(1))))
-        elif re.match(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", line):
-            flush()
-        else:
-            chunk.append(line)
-    flush()
-    return blocks
