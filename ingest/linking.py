@@ -39,6 +39,7 @@ __all__ = ["EntityLinker", "SenderActor", "actor_type_for_name", "new_actor_id"]
 
 FUZZY_MIN = 88.0  # rapidfuzz ratio for a misspelt long word to count
 FUZZY_MIN_LEN = 8  # shorter words must match by stem: too many near neighbours otherwise
+TYPO_MIN = 94.0  # one letter dropped from a definite name of 9+ letters ("Husbanke" for "Husbanken")
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,8 +251,12 @@ class EntityLinker:
                         continue  # "I lag med fylket" is no mention of «I lag»
                     if alias.keep_case and not quoted and toks[i].text[:1] != alias.words[0][:1]:
                         continue  # "tett på dialogen" is no mention of «Tett på»
-                    if alias.definite and not toks[i].text.lower().endswith(_DEFINITE_OR_GENITIVE):
-                        continue  # "en kommisjon", "distriktssentre": another body of the same kind
+                    if (
+                        alias.definite
+                        and not toks[i].text.lower().endswith(_DEFINITE_OR_GENITIVE)
+                        and fuzz.ratio(toks[i].text.lower(), alias.words[0].lower()) < TYPO_MIN
+                    ):
+                        continue  # "en kommisjon", "distriktssentre": another body of the same kind ("Husbanke" is a typo)
                     end = self._extend(text, toks, i + n, alias)
                     hits.append((start, end, alias, min(scores)))
         # Per entity keep non-overlapping, longest-first matches.

@@ -286,6 +286,7 @@ def made_up() -> EntityLinker:
         Actor("lyngdal-vegforum", "Eikvik vegforum", ActorType.INTEREST_ORGANISATION),
         Actor("brusund-kommune", "Brusund kommune", ActorType.MUNICIPALITY),
         Actor("steinfjell-kommune", "Steinfjell kommune", ActorType.MUNICIPALITY, aliases=("Steinfjell",)),
+        Actor("vegbanken", "Vegbanken", ActorType.STATE_AGENCY),
     ):
         ref.actors[actor.id] = actor
     ref.grant_schemes["skyss"] = GrantScheme("skyss", "Tilskudd til båtskyss i små øysamfunn")
@@ -335,6 +336,10 @@ def test_grant_scheme_named_by_what_it_funds(made_up: EntityLinker) -> None:
 def test_pilot_named_inside_a_hyphen_compound_and_misspelt_with_x(made_up: EntityLinker) -> None:
     assert "bryggeloft" in {e for e, _ in links(made_up, "Bryggeløft-midlene kom godt med.")}
     assert "ekspressruta" in {e for e, _ in links(made_up, "Vi har prøvd expressruta i eitt år.")}
+    # Typed without Norwegian letters, or with the last letter of a definite name dropped.
+    assert "bryggeloft" in {e for e, _ in links(made_up, "Bryggeloftet har hjulpet mange.")}
+    assert "vegbanken" in {e for e, _ in links(made_up, "Vegbanke burde gi lån til flere.")}
+    assert "vegbanken" not in {e for e, _ in links(made_up, "Vi trenger en vegbank i regionen.")}
 
 
 def test_senders_own_name_in_letterhead_contact_line_and_signature_is_no_mention(
