@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from graph.errors import GraphError
 from graph.iris import IriMinter
 from graph.mapping import map_reference, map_response, to_ntriples
-from graph.queries import document_ingest_keys, index_items, positions
+from graph.queries import document_ingest_keys, positions
 from graph.store import GraphStore, open_store
 from graph.validation import validate_document_graph
 from ingest.embedding import Embedder
@@ -32,6 +32,7 @@ from search_api.settings import Settings
 
 if TYPE_CHECKING:  # the index module pulls in qdrant-client: imported only when used
     from search_api.index import PassageIndex
+    from search_api.search import HybridSearcher
     from search_api.sync import IndexStatus, SyncReport
 
 __all__ = ["FileFailure", "IngestReport", "PolicyKG"]
@@ -98,6 +99,7 @@ class PolicyKG:
         self._index: PassageIndex | None = None
         self._reference: ReferenceData | None = None
         self._status: tuple[float, IndexStatus] | None = None
+        self._searcher: HybridSearcher | None = None
 
     # -- lazily built parts ----------------------------------------------------------------
     @property
@@ -265,6 +267,7 @@ class PolicyKG:
             sync = self.reconcile(lock=lock, full=False, stop=stop)
             report.indexed += sync.items
             report.embedded = getattr(self.embedder, "embedded", 0) - before
+        self._searcher = None  # new senders or reference data: the question reader is rebuilt
         return report
 
     # -- questions ------------------------------------------------------------------------------
@@ -284,13 +287,13 @@ class PolicyKG:
 
         The shape is ``policykg ask --json``'s and the API's ``/ask``.
         """
-        from search_api.search import HybridSearcher, SearchFilters
+        from search_api.search import SearchFilters
 
         if not question.strip():
             raise InputError("the question is empty; ask something, e.g. 'Hvem støtter R2?'")
         if not 1 <= top_k <= 100:
             raise InputError("top_k must be between 1 and 100")
-        searcher = HybridSearcher(self.index, self.embedder)
+        searcher = self.searcher()
         filters = SearchFilters(
             actor_type=actor_type, recommendation=recommendation, language=language, file_name=file_name
         )
@@ -310,7 +313,7 @@ class PolicyKG:
                 {
                     "document": h.file_name,
                     "document_iri": h.document_iri,
-                    "passage_iri": h.iri,
+                    "passage_iri": h.passage_iri or h.iri,
                     "kind": h.kind,
                     "text": h.text,
                     "score": round(float(h.score), 6),
@@ -323,11 +326,26 @@ class PolicyKG:
                     "end": h.end,
                     "entity_id": h.entity_id,
                     "links": links,
+                    "why": list(h.why),
                 }
             )
         # Say so when the index lags the graph (an interrupted ingest, `ingest --no-index`).
         warning = self.index_status(max_age_s=5.0).message()
         return {"question": question, "hits": out, "index_warning": warning}
+
+    def searcher(self) -> HybridSearcher:
+        """The searcher for ``ask``, with a question reader that knows this graph's senders (cached)."""
+        if self._searcher is None:
+            from search_api.question import QuestionReader, graph_senders
+            from search_api.search import HybridSearcher
+
+            try:
+                reference: ReferenceData | None = self.reference
+            except ReferenceDataError:
+                reference = None
+            reader = QuestionReader(graph_senders(self.store), reference)
+            self._searcher = HybridSearcher(self.index, self.embedder, reader=reader)
+        return self._searcher
 
     def _stances_for(self, document_iris: set[str]) -> dict[tuple[str, str], str]:
         """(document IRI, proposal id) -> effective stance (curated winning) for the given documents."""
@@ -374,7 +392,9 @@ class PolicyKG:
 
     def check(self) -> dict[str, list[str]]:
         """Passages (and entities) missing from the index, and points with nothing behind them."""
-        wanted = {i.iri for i in index_items(self.store, self.iris)}
+        from search_api.items import build_items
+
+        wanted = {i.iri for i in build_items(self.store, self.iris)}
         have = self.index.iris()
         return {"missing_from_index": sorted(wanted - have), "orphan_points": sorted(have - wanted)}
 

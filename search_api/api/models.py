@@ -110,6 +110,10 @@ class AskHit(BaseModel):
     end: int | None = None
     entity_id: str | None = None
     links: list[AskLink] = []
+    why: list[str] = Field(
+        default=[],
+        description="What found the hit: text (meaning), words (exact terms), actor (the sender the question names)",
+    )
 
 
 class AskOut(BaseModel):
