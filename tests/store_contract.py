@@ -17,6 +17,7 @@ import pytest
 import rdflib
 
 from graph.errors import QueryError, QueryTimeoutError, ResultTooLargeError
+from graph.query_guard import QueryForbiddenError, QueryTooComplexError
 from graph.store import GraphStore, QueryLimits
 
 __all__ = ["EX", "G1", "G2", "G_SPECIAL", "SAMPLE_G1", "SAMPLE_G2", "GraphStoreContract", "load_sample"]
@@ -135,6 +136,19 @@ class GraphStoreContract:
                 call("SELEKT ?x WHERE {")
         with pytest.raises(QueryError):
             store.query_raw("SELECT ?x WHERE { ?x", "application/sparql-results+json")
+
+    def test_service_and_deep_queries_never_reach_the_parser(self, store: GraphStore) -> None:
+        """Refused before parsing (a remote store sends nothing): SERVICE would fetch URLs, depth crashes."""
+        service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+        deep = "SELECT * WHERE " + "{" * 5000 + "}" * 5000
+        for call in (store.select, lambda q: store.query_raw(q, "application/sparql-results+json")):
+            with pytest.raises(QueryForbiddenError, match="SERVICE"):
+                call(service)
+            with pytest.raises(QueryTooComplexError, match="POLICYKG_QUERY_MAX_DEPTH"):
+                call(deep)
+        with pytest.raises(QueryTooComplexError, match="POLICYKG_QUERY_MAX_CHARS"):
+            store.query_raw("ASK {}" + " " * 200, "", QueryLimits(max_chars=100))
+        assert store.ask('ASK { ?s ?p "SERVICE { { {" }') is False  # inside a literal it is text
 
     # -- query_raw -------------------------------------------------------------------
     NAMES = f"SELECT ?s ?name WHERE {{ ?s <{EX}name> ?name }} ORDER BY ?s ?name"
