@@ -231,9 +231,10 @@ class QueryPool:
                 raise QueryTimeoutError(
                     f"the query ran longer than {timeout:g} s and was stopped; narrow it down or add a LIMIT"
                 ) from None
+            cap = f" (a worker may use {self._memory_mb} MB)" if self._memory_mb else ""
             raise QueryError(
-                f"{gone.reason} while running this query; it is probably too large or too deeply "
-                "nested: simplify it"
+                f"{gone.reason} while running this query: it needed more memory than a query worker "
+                f"may use{cap} or is nested too deeply; simplify it or add a LIMIT"
             ) from None
         finally:
             self._release_snapshot(snapshot)

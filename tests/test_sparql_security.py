@@ -210,6 +210,23 @@ def test_a_crash_past_the_guard_costs_one_worker_not_the_server(store: OxigraphS
         pool.close()
 
 
+def test_a_query_over_the_memory_cap_costs_one_worker(store: OxigraphStore) -> None:
+    assert store.path is not None
+    pool = QueryPool(store._store, store.path, 1, memory_mb=1024)
+    try:
+        sorted_join = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"  # 27 M rows held
+        with pytest.raises(
+            QueryError, match="more memory than a query worker may use \\(a worker may use 1024 MB"
+        ):
+            pool.run(
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ {sorted_join} }} }}", "", QueryLimits(timeout_s=60)
+            )
+        assert pool.stats().killed == 1
+        assert pool.run(TRIVIAL, "", QueryLimits(timeout_s=30)).body == b'{"head":{},"boolean":true}'
+    finally:
+        pool.close()
+
+
 # -- the guard's tokenizer ---------------------------------------------------------------------------------
 def test_the_guard_skips_strings_iris_and_comments() -> None:
     harmless = [
