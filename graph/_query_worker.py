@@ -5,7 +5,9 @@ writes answers to the original stdout (anything printed goes to stderr instead),
 length-prefixed frames: a JSON header, and for a result the body as raw bytes. Each
 request names a read-only snapshot of the store; the worker keeps the last one open, so
 a query costs one round trip. Queries run on a thread with a large native stack, so a
-query that slipped past the guard's nesting limits still has room to fail cleanly. Ends
+query that slipped past the guard's nesting limits still has room to fail cleanly. On
+Linux the worker first moves into a network namespace of its own, with no interface up:
+even a ``SERVICE`` that slipped past the guard could not reach any address. Ends
 at end of input (the parent closed the pipe), or within a second of the parent's death
 even in the middle of a query.
 """
@@ -36,6 +38,23 @@ def read_frame(stream: IO[bytes]) -> bytes | None:
 def write_frames(stream: IO[bytes], *frames: bytes) -> None:
     stream.write(b"".join(_HEADER.pack(len(f)) + f for f in frames))
     stream.flush()
+
+
+def go_offline() -> bool:
+    """Leave the network: a new, empty network namespace (Linux; as root, or via a user namespace).
+
+    Returns whether it worked; where the kernel does not allow it the guard alone stops SERVICE.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    clone_newuser, clone_newnet = 0x10000000, 0x40000000
+    return any(libc.unshare(flags) == 0 for flags in (clone_newnet, clone_newuser | clone_newnet))
 
 
 def _answer(request: dict[str, Any], stores: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
@@ -73,6 +92,7 @@ def main(argv: list[str]) -> None:
 
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    go_offline()
     parent = os.getppid()
     threading.stack_size(stack_mb * 1024 * 1024)
     worker = threading.Thread(

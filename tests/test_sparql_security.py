@@ -300,6 +300,36 @@ def test_service_is_refused_and_nothing_is_contacted(client: TestClient) -> None
         assert literal.status_code == 200 and literal.json()["boolean"] is False
 
 
+_OFFLINE_PROBE = """
+import socket, sys
+from graph._query_worker import go_offline
+print(go_offline())
+try:
+    socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2).close()
+    print("connected")
+except OSError as exc:
+    print(type(exc).__name__)
+"""
+
+
+def test_query_workers_have_no_network(store: OxigraphStore) -> None:
+    """A second wall behind the guard: a worker cannot reach any address, loopback included."""
+    with recording_server() as (url, seen):
+        port = url.rsplit(":", 1)[1]
+        probe = subprocess.run(
+            [sys.executable, "-c", _OFFLINE_PROBE, port], capture_output=True, text=True, timeout=60
+        )
+        offline, outcome = probe.stdout.split()
+        if offline != "True":
+            pytest.skip("this kernel allows no unprivileged network namespace; the guard alone stops SERVICE")
+        assert outcome != "connected" and seen == []
+    pool = store.query_pool()
+    assert pool is not None
+    pool.run(TRIVIAL, "", QueryLimits(timeout_s=30))
+    ours = os.readlink("/proc/self/ns/net")
+    assert all(os.readlink(f"/proc/{pid}/ns/net") != ours for pid in pool.stats().pids)
+
+
 def test_the_remote_store_never_forwards_service_or_a_deep_query() -> None:
     with recording_server() as (url, seen):
         remote = RemoteSparqlStore(url)
