@@ -492,6 +492,7 @@ def serve(
 
 
 # Sub-commands defined in their own modules register themselves on import.
+from search_api import cli_admin  # noqa: E402, F401
 from search_api import cli_evaluate  # noqa: E402, F401
 from search_api import cli_evaluate_metadata  # noqa: E402, F401
 from search_api import cli_stance  # noqa: E402, F401

@@ -415,6 +415,15 @@ class PassageIndex:
             ids: list[qm.ExtendedPointId] = [self._marker_id(graph_iri)]
             self.client.delete(self.collection, points_selector=qm.PointIdsList(points=ids), wait=True)
 
+    def prune_graph(self, graph_iri: str, keep_iris: list[str], embedder: Embedder) -> int:
+        """Delete the graph's points whose item is not in ``keep_iris`` (before upserting the rest)."""
+        if not self._exists():
+            return 0
+        self.check_embedder(embedder)
+        gone = self._graph_ids(graph_iri) - {point_id(iri) for iri in keep_iris}
+        self._delete(gone)
+        return len(gone)
+
     def graph_iris(self) -> set[str]:
         """Named graphs that have at least one point in the index."""
         if not self._exists():

@@ -24,6 +24,7 @@ import time
 import traceback
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -74,6 +75,7 @@ class Job:
     started: float | None = None
     finished: float | None = None
     path: Path | None = None  # the stored upload, removed when the job ends
+    call: Callable[[], dict[str, Any]] | None = None  # the work of a job that is not an upload
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -195,6 +197,10 @@ class JobRunner:
     def submit_reconcile(self) -> Job:
         return self._submit(Job(id=uuid.uuid4().hex, kind="reconcile", file_name=None))
 
+    def submit_call(self, kind: str, call: Callable[[], dict[str, Any]]) -> Job:
+        """Queue any other work (a backup): it runs in turn with the uploads, its dict becomes the result."""
+        return self._submit(Job(id=uuid.uuid4().hex, kind=kind, file_name=None, call=call))
+
     def _submit(self, job: Job) -> Job:
         if self._stop.is_set():
             raise QueueFullError("the server is stopping; try again when it is back")
@@ -234,6 +240,9 @@ class JobRunner:
             try:
                 if job.kind == "reconcile":
                     self._run_reconcile(job)
+                elif job.call is not None:
+                    job.result = job.call()
+                    self._finish(job, JobState.done, None)
                 else:
                     self._run_upload(job)
             except JobCancelled:

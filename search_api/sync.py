@@ -40,6 +40,8 @@ def _format() -> str:
 
 
 LockFactory = Callable[[], AbstractContextManager[Any]]
+# Items written per turn of the lock (a 100 KB letter has a few hundred).
+_WRITE_BATCH = 32
 
 
 def graph_keys(store: GraphStore, iris: IriMinter) -> dict[str, str]:
@@ -125,8 +127,8 @@ def reconcile(
 ) -> SyncReport:
     """Bring the index in step with the graph, graph by graph; safe to interrupt at any point.
 
-    ``lock`` is taken only around each graph's index write (embedding happens before, into
-    the cache), so a server's readers wait for one short write at a time. ``full`` also
+    ``lock`` is taken only around each batch of a graph's index writes (embedding happens
+    before, into the cache), so a server's readers wait for one short write at a time. ``full`` also
     looks for points of graphs that have neither a key nor a marker (one scroll of the
     payloads); ``only`` limits the rebuild to some graphs (removals are always complete);
     ``stop`` is asked between graphs and ends the run early (a server shutting down).
@@ -147,9 +149,15 @@ def reconcile(
     for g in stale:
         items = build_items(store, iris, [g])
         index.warm(items, embedder)
+        # The lock is released between batches, so a long letter never holds readers for
+        # its whole write; until the marker is set the graph counts as behind.
         with take():
             index.clear_marker(g)
-            index.replace_graph(g, items, embedder)
+            index.prune_graph(g, [i.iri for i in items], embedder)
+        for at in range(0, len(items), _WRITE_BATCH):
+            with take():
+                index.upsert(items[at : at + _WRITE_BATCH], embedder)
+        with take():
             index.set_marker(g, keys[g], embedder)
         report.reindexed.append(g)
         report.items += len(items)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from search_api.api.routers import (
     actors,
+    admin,
     ask,
     curation,
     documents,
@@ -24,6 +25,7 @@ ROUTERS = [
     entities.router,
     documents.router,
     jobs.router,
+    admin.router,
     curation.router,
     sparql.router,
 ]

@@ -1,0 +1,141 @@
+"""``policykg backup|restore|import``: copies of the data that outlive the data dir.
+
+See :mod:`search_api.backup` for what a backup holds. The embedded stores lock the data
+dir, so while ``policykg serve`` runs, ``backup --server URL`` asks the server to write the
+backup (``POST /backup``, with ``POLICYKG_API_TOKEN``) and moves it to ``DIR``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from graph.errors import StoreUnavailableError
+from ingest.errors import InputError
+from search_api.cli import app, console, friendly_errors, open_kg, settings
+from search_api.errors import IndexUnavailableError
+
+__all__: list[str] = []
+
+
+def _through_server(server: str, target: Path, timeout_s: float = 3600.0) -> dict[str, Any]:
+    import httpx
+
+    token = settings().api_token
+    if not token:
+        raise InputError("backing up through the server needs POLICYKG_API_TOKEN (the server's write token)")
+    base = server.rstrip("/")
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        with httpx.Client(timeout=30.0) as client:
+            resp = client.post(f"{base}/backup", headers=headers)
+            if resp.status_code != 202:
+                raise InputError(f"{base}/backup answered {resp.status_code}: {resp.text[:300]}")
+            job_id = resp.json()["id"]
+            deadline = time.monotonic() + timeout_s
+            while True:
+                job: dict[str, Any] = client.get(f"{base}/jobs/{job_id}").json()
+                if job["state"] == "failed":
+                    raise InputError(f"the server's backup failed: {job['message']}")
+                if job["state"] == "done":
+                    break
+                if time.monotonic() > deadline:
+                    raise InputError(
+                        f"the server's backup did not finish in {timeout_s:.0f} s (job {job_id})"
+                    )
+                time.sleep(0.5)
+    except httpx.HTTPError as exc:
+        raise InputError(f"cannot reach the server at {base}: {exc}") from exc
+    written = Path(job["result"]["path"])
+    if not written.is_dir():
+        raise InputError(
+            f"the server wrote its backup to {written}, which this machine cannot see; copy it from there"
+        )
+    if target.exists() and not any(target.iterdir()):
+        target.rmdir()
+    shutil.move(str(written), str(target))
+    return dict(job["result"])
+
+
+@app.command()
+@friendly_errors
+def backup(
+    directory: Annotated[Path, typer.Argument(help="A new folder for the backup.")],
+    server: Annotated[
+        str | None,
+        typer.Option(
+            "--server",
+            envvar="POLICYKG_SERVER_URL",
+            help="A running `policykg serve` on this data dir (e.g. http://127.0.0.1:8000): it writes the backup.",
+        ),
+    ] = None,
+) -> None:
+    """Back up the graph (with curated decisions), reference data and embedding cache into DIRECTORY."""
+    from search_api.backup import write_backup
+
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise InputError(f"{directory}: the backup folder exists and is not empty; name a new folder")
+    if server:
+        manifest = _through_server(server, directory)
+    else:
+        try:
+            with open_kg() as kg:
+                manifest = write_backup(kg, directory)
+        except (StoreUnavailableError, IndexUnavailableError) as exc:
+            raise InputError(
+                f"{exc}. If `policykg serve` is running on this data dir, back up through it: "
+                "policykg backup DIR --server http://127.0.0.1:8000 (with POLICYKG_API_TOKEN set)"
+            ) from exc
+    console.print(
+        f"backed up {manifest['quads']} quads in {manifest['named_graphs']} named graphs "
+        f"({manifest['curated_quads']} curated), reference data: {'yes' if manifest['reference'] else 'no'}, "
+        f"embedding cache: {'yes' if manifest['embedding_cache'] else 'no'} -> {directory}",
+        highlight=False,
+    )
+
+
+@app.command()
+@friendly_errors
+def restore(
+    directory: Annotated[Path, typer.Argument(help="A folder written by `policykg backup`.")],
+) -> None:
+    """Replace the data dir's graph with a backup's, put back its reference data and cache, rebuild the index.
+
+    Stop `policykg serve` first: the embedded stores lock the data dir.
+    """
+    from search_api.backup import restore as run_restore
+
+    with open_kg() as kg:
+        got = run_restore(kg, directory)
+    console.print(
+        f"restored {got['quads']} quads in {got['graphs']} named graphs (backup of {got['created']}); "
+        f"dropped {got['dropped']} graphs not in the backup; indexed {got['indexed']} items",
+        highlight=False,
+    )
+
+
+@app.command("import")
+@friendly_errors
+def import_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="An N-Quads (.nq) or TriG (.trig) file from `policykg export`.")
+    ],
+    replace_all: Annotated[
+        bool, typer.Option("--replace-all", help="Also drop graphs the file does not have.")
+    ] = False,
+) -> None:
+    """Load an export: each named graph in FILE replaces the graph of that name; the index follows."""
+    from search_api.backup import import_dataset
+
+    with open_kg() as kg:
+        got = import_dataset(kg, file, replace_all=replace_all)
+        sync = kg.reconcile()
+    console.print(
+        f"imported {got['quads']} quads in {got['graphs']} named graphs (dropped {got['dropped']}); "
+        f"index: {len(sync.reindexed)} graphs re-indexed, {len(sync.removed)} removed",
+        highlight=False,
+    )
