@@ -6,12 +6,13 @@ size of a .docx before parsing its XML, the HTML tree depth before anything walk
 text length before segmenting it, and the clock between stages. A refusal is a
 :class:`DocumentReadError`, so the batch goes on and nothing half-written stays.
 
-Time is bounded cooperatively: :meth:`Deadline.check` runs between stages and every few hundred
-blocks, pages or passages. Each stage is linear in its input (no super-linear regular
-expressions) and its input is capped by the size limits, so the work past the deadline is
-bounded too, and the check stops it. A subprocess per letter would give a hard kill but costs a
-fresh interpreter per letter (fork is unsafe in the threaded server), copies the document back,
-and could not cover the analysis stages that share the in-process embedder.
+Time is bounded twice. :meth:`Deadline.check` runs between stages and every few hundred blocks,
+pages or passages; each Python stage is linear in its input (no super-linear regular
+expressions) and its input is capped by the size limits, so the check stops it soon after the
+deadline. That cannot interrupt C parsers, and lexbor's HTML5 tree builder is quadratic on some
+hostile nesting, so ingest also reads each file in a child process that is killed at the
+deadline and capped in memory (:mod:`ingest.sandbox`). The analysis after reading (linking,
+stance with the in-process embedder) checks the same deadline between its stages.
 
 ``search_api.settings.Settings`` holds the same fields (``POLICYKG_MAX_FILE_BYTES`` ...) and builds
 a :class:`ReadLimits` from them; ``ingest/`` never imports the settings.
@@ -50,10 +51,14 @@ class ReadLimits:
     """Characters of extracted text; checked before segmenting and again on the assembled text."""
     max_passages: int = 5_000
     """Passages of one letter; linking and stance work per passage."""
-    max_seconds: float = 60.0
+    max_seconds_per_file: float = 60.0
     """Wall-clock seconds for reading and analysing one letter."""
     max_html_depth: int = 400
     """Depth of the *parsed* HTML tree (HTML5 closes unclosed <p>/<li> itself); real pages nest a few dozen."""
+    max_read_memory_bytes: int = 2 * 1024 * 1024 * 1024
+    """Address space the reading child process may add (see :mod:`ingest.sandbox`)."""
+    read_in_worker: bool = True
+    """Read each file in a child process that is killed at the deadline (ingest does; tests may not)."""
 
     def deadline(self, path: Path | str) -> Deadline:
         """A clock for one file, started now."""
@@ -70,7 +75,7 @@ class ReadLimits:
         value = getattr(self, limit)
         if limit.endswith("_bytes"):
             return human_bytes(value)
-        if limit == "max_seconds":
+        if limit == "max_seconds_per_file":
             return f"{value:g} s"
         return f"{value:,}"
 
@@ -91,12 +96,12 @@ class Deadline:
         return time.monotonic() - self.started
 
     def check(self, stage: str) -> None:
-        """Raise :class:`DocumentReadError` when the letter has taken longer than ``max_seconds``."""
+        """Raise :class:`DocumentReadError` when the letter has taken longer than ``max_seconds_per_file``."""
         elapsed = self.elapsed
-        if elapsed > self.limits.max_seconds:
+        if elapsed > self.limits.max_seconds_per_file:
             raise self.limits.refuse(
                 self.path,
                 f"reading stopped after {elapsed:.1f} s ({stage})",
-                "max_seconds",
+                "max_seconds_per_file",
                 "split the file into smaller ones, or raise the limit if the machine is just slow",
             )

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.campaign import text_fingerprint
 from ingest.embedding import Embedder
 from ingest.errors import DocumentReadError
+from ingest.limits import DEFAULT_LIMITS, Deadline, ReadLimits
 from ingest.linking import EntityLinker
 from ingest.model import ActorRef, ResponseDocument, ResponseType
 from ingest.readers import SUPPORTED_SUFFIXES, read_response
 from ingest.reference import ReferenceData
+from ingest.sandbox import read_isolated
 from ingest.stance import STANCE_EXTRACTOR_VERSION, StanceClassifier
 
 __all__ = ["PIPELINE_VERSION", "Analyser", "discover_files", "ingest_key"]
@@ -36,25 +38,43 @@ def ingest_key(content_hash: str, reference_hash: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def discover_files(paths: Iterable[Path]) -> Iterator[Path]:
+def _hidden_reason(name: str) -> str:
+    if name.startswith("._"):
+        return "a macOS metadata file ('._' name), not a letter; delete it"
+    return (
+        "hidden file (the name starts with '.'), not read; rename it without the leading dot "
+        "to ingest it, or move it out of the folder"
+    )
+
+
+def discover_files(paths: Iterable[Path], skipped: list[tuple[Path, str]] | None = None) -> Iterator[Path]:
     """Response files under the given files or folders, sorted, skipping reference/gold/README.
 
-    A folder that has a ``responses/`` subfolder is taken to be a corpus root.
+    A folder that has a ``responses/`` subfolder is taken to be a corpus root. Hidden files
+    (names starting with '.', e.g. ``..txt`` or a macOS ``._brev.docx``) in a folder are not read
+    but listed in ``skipped`` with the reason, so the caller can say so; a file named on the
+    command line is read whatever its name. Office lock files (``~$brev.docx``) are skipped silently.
     """
     seen: set[Path] = set()
     for path in paths:
         path = Path(path)
         if path.is_dir():
             root = path / "responses" if (path / "responses").is_dir() else path
-            candidates = sorted(
-                p
-                for p in root.rglob("*")
-                if p.is_file()
-                and not (set(p.relative_to(root).parts[:-1]) & _SKIP_DIRS)
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and p.name.lower() not in _SKIP_NAMES
-                and not p.name.startswith(".")
-            )
+            candidates = []
+            for p in sorted(root.rglob("*")):
+                if (
+                    not p.is_file()
+                    or set(p.relative_to(root).parts[:-1]) & _SKIP_DIRS
+                    or p.suffix.lower() not in SUPPORTED_SUFFIXES
+                    or p.name.lower() in _SKIP_NAMES
+                    or p.name.startswith("~$")
+                ):
+                    continue
+                if p.name.startswith("."):
+                    if skipped is not None:
+                        skipped.append((p, _hidden_reason(p.name)))
+                    continue
+                candidates.append(p)
         elif path.exists():
             candidates = [path]
         else:
@@ -72,26 +92,38 @@ class Analyser:
 
     reference: ReferenceData
     embedder: Embedder | None = None
+    limits: ReadLimits = field(default=DEFAULT_LIMITS)
 
     def __post_init__(self) -> None:
         self.linker = EntityLinker(self.reference)
         self.classifier = StanceClassifier(self.reference, self.embedder)
 
     def analyse_path(self, path: Path) -> ResponseDocument:
-        """Read and analyse one file; raises :class:`DocumentReadError` for unreadable input."""
-        doc = read_response(path)
+        """Read and analyse one file within ``limits``; raises :class:`DocumentReadError` for
+        unreadable input and for a file over a limit (including ``max_seconds_per_file`` for the whole)."""
+        deadline = self.limits.deadline(path)
+        if self.limits.read_in_worker:
+            doc = read_isolated(path, self.limits, deadline)
+        else:
+            doc = read_response(path, self.limits, deadline)
         if not doc.passages:
             raise DocumentReadError(path, "no text found in the document; check that it is the right file")
-        return self.analyse(doc)
+        return self.analyse(doc, deadline)
 
-    def analyse(self, doc: ResponseDocument) -> ResponseDocument:
+    def analyse(self, doc: ResponseDocument, deadline: Deadline | None = None) -> ResponseDocument:
+        """Links, sender, endorsements, positions and fingerprint; the clock is checked between stages
+        (each stage is bounded by the passage and text limits the reader enforced)."""
+        check = deadline.check if deadline is not None else (lambda stage: None)
         doc.mentions = self.linker.link(doc)
+        check("after linking entities")
         sender = self.linker.resolve_sender(doc, doc.mentions)
         doc.sender = ActorRef(id=sender.id, name=sender.name, type=sender.type, known=sender.known)
         doc.endorsements = self.linker.endorsements(doc, doc.mentions)
+        check("after finding the sender")
         if doc.metadata.response_type == ResponseType.WITHOUT_COMMENTS:
             doc.positions = []
         else:
             doc.positions = self.classifier.classify(doc, sender_id=sender.id)
+        check("after reading the stances")
         doc.text_fingerprint = text_fingerprint(doc)
         return doc
