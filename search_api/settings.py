@@ -14,6 +14,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.iris import DEFAULT_BASE_IRI
+from ingest.limits import DEFAULT_LIMITS, ReadLimits
 
 __all__ = ["Settings"]
 
@@ -56,11 +57,35 @@ class Settings(BaseSettings):
         default=2048, ge=0, description="Address-space cap of each SPARQL worker process; 0 = none."
     )
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Bounds on reading one response file (see ingest/limits.py); a file over one is refused by name.
+    max_file_bytes: int = Field(default=DEFAULT_LIMITS.max_file_bytes, gt=0)
+    max_unzipped_bytes: int = Field(default=DEFAULT_LIMITS.max_unzipped_bytes, gt=0)
+    max_text_chars: int = Field(default=DEFAULT_LIMITS.max_text_chars, gt=0)
+    max_passages: int = Field(default=DEFAULT_LIMITS.max_passages, gt=0)
+    max_seconds_per_file: float = Field(default=DEFAULT_LIMITS.max_seconds_per_file, gt=0)
+    max_html_depth: int = Field(default=DEFAULT_LIMITS.max_html_depth, gt=0)
+    max_read_memory_bytes: int = Field(default=DEFAULT_LIMITS.max_read_memory_bytes, gt=0)
+    read_in_worker: bool = Field(
+        default=True, description="Read files in a worker process that is killed at the time limit."
+    )
     embedding_cache: Path | None = Field(
         default=None,
         description="The SQLite embedding cache; default <data_dir>/embedding-cache.sqlite. Several data dirs "
         "(evaluation runs, tests) can share one, since vectors are keyed by model and text.",
     )
+
+    def read_limits(self) -> ReadLimits:
+        """The reading bounds for ``ingest/``, which does not import the settings."""
+        return ReadLimits(
+            max_file_bytes=self.max_file_bytes,
+            max_unzipped_bytes=self.max_unzipped_bytes,
+            max_text_chars=self.max_text_chars,
+            max_passages=self.max_passages,
+            max_seconds_per_file=self.max_seconds_per_file,
+            max_html_depth=self.max_html_depth,
+            max_read_memory_bytes=self.max_read_memory_bytes,
+            read_in_worker=self.read_in_worker,
+        )
 
     @property
     def graph_path(self) -> Path:
