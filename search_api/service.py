@@ -221,7 +221,9 @@ class PolicyKG:
         if ref_dir is not None:
             report.reference_changed = self.load_reference(ref_dir)
         ref = self.reference
-        files = list(discover_files(paths))
+        skipped: list[tuple[Path, str]] = []
+        files = list(discover_files(paths, skipped=skipped))
+        report.failed.extend(FileFailure(str(p), why) for p, why in skipped)
         missing = [p for p in paths if not Path(p).exists()]
         for p in missing:
             report.failed.append(FileFailure(str(p), "no such file or folder"))
@@ -247,7 +249,7 @@ class PolicyKG:
                     continue
                 if build is None:
                     if analyser is None:
-                        analyser = Analyser(ref, self.embedder)
+                        analyser = Analyser(ref, self.embedder, limits=self.settings.read_limits())
                     file_name, ntriples = build_document(path, key, ref, self.iris, analyser)
                 else:
                     file_name, ntriples = build(path, key)
