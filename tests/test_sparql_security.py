@@ -30,8 +30,8 @@ import pytest
 from fastapi.testclient import TestClient
 from test_api_sparql import live_server
 
-from graph.errors import QueryError
-from graph.query_guard import QueryForbiddenError, QueryTooComplexError
+from graph.errors import QueryError, QueryTimeoutError
+from graph.query_guard import QueryForbiddenError, QueryTooComplexError, check_query
 from graph.query_pool import QueryPool
 from graph.remote_store import RemoteSparqlStore
 from graph.store import OxigraphStore, QueryLimits, render_result
@@ -205,6 +205,52 @@ def test_a_crash_past_the_guard_costs_one_worker_not_the_server(store: OxigraphS
         after = pool.stats()
         assert after.killed == 1 and after.pids != before and all(gone(p) for p in before)
         assert pool.run(TRIVIAL, "", QueryLimits(timeout_s=30)).body == b'{"head":{},"boolean":true}'
+    finally:
+        pool.close()
+
+
+AT_THE_LIMITS = {  # constructs the parser or optimiser recurse on, sized to pass the default limits
+    "braces": lambda n: "SELECT * WHERE " + "{" * n + "}" * n,
+    "calls": lambda n: "SELECT * WHERE { FILTER(" + "STR(" * n + "1" + ")" * n + ") }",
+    "bang": lambda n: "SELECT * WHERE { FILTER(" + "!" * n + "true) }",
+    "blank nodes": lambda n: "SELECT * WHERE { ?s <urn:p> " + "[ <urn:p> " * n + "?o" + " ]" * n + " }",
+    "subqueries": lambda n: "SELECT * WHERE " + "{ SELECT * WHERE " * n + "{ ?s ?p ?o }" + " }" * n,
+    "union": lambda n: "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * n) + " }",
+    "plus": lambda n: "SELECT * WHERE { ?s ?p ?o FILTER(" + "+".join(["1"] * n) + " > 0) }",
+    "binds": lambda n: "SELECT * WHERE { " + " ".join(f"BIND({i} AS ?v{i})" for i in range(n)) + " }",
+    "minus": lambda n: "SELECT * WHERE { ?s ?p ?o " + " MINUS { ?s ?p ?o }" * n + " }",
+    "optional": lambda n: "SELECT * WHERE { ?s ?p ?o " + " OPTIONAL { ?s ?p ?o }" * n + " }",
+    "path": lambda n: "SELECT * WHERE { ?s " + "/".join(["<urn:p>"] * n) + " ?o }",
+}
+
+
+def largest_accepted(make: Any) -> str:
+    low, high = 1, 100_000
+    while low < high:
+        mid = (low + high + 1) // 2
+        try:
+            check_query(make(mid))
+            low = mid
+        except QueryError:
+            high = mid - 1
+    return str(make(low))
+
+
+@pytest.mark.slow
+def test_what_the_default_limits_let_through_never_crashes_an_8_mb_stack(store: OxigraphStore) -> None:
+    """The defaults hold on their own: at the limits, each construct answers or times out."""
+    assert store.path is not None
+    pool = QueryPool(store._store, store.path, 1, stack_mb=8)  # an ordinary main-thread stack
+    try:
+        for name, make in AT_THE_LIMITS.items():
+            try:
+                pool.run(
+                    largest_accepted(make), "", QueryLimits(timeout_s=1, max_chars=None, max_tokens=None)
+                )
+            except QueryTimeoutError:
+                pass  # the optimiser is super-linear on some chains: the kill is what bounds them
+            except QueryError as exc:
+                pytest.fail(f"{name}: {exc}")
     finally:
         pool.close()
 
