@@ -33,7 +33,7 @@ _REQUIRED_KEYS = (
     "from_phrases", "org_heads", "org_words", "whole_word_heads", "not_senders", "never_in_names",
     "sentence_words", "response_type_values", "language_pairs", "partial_no_comments", "page_words", "page_of",
     "address_words", "name_connectors", "lower_in_names", "ministry_words", "ministry_postbox", "subject_verbs",
-    "subject_name_heads",
+    "subject_name_heads", "from_words", "title_cutters", "first_person_singular",
 )  # fmt: skip
 
 

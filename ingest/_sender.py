@@ -182,11 +182,10 @@ def _from_headings(passages: list[Passage], votes: _Votes) -> None:
         m = phrases.match(p.text.strip())
         if not m:
             continue
-        rest = re.match(r"\s+(?:fra|frå)\s+(.+)$", p.text.strip()[m.end() :], re.IGNORECASE)
+        rest = re.match(rf"\s+(?:{_alt('from_words')})\s+(.+)$", p.text.strip()[m.end() :], re.IGNORECASE)
         if rest:
-            name = re.split(
-                r"\s+[–—-]\s+|:|\(|\s+(?:til|om|vedrørende|angående|knyttet|knytt)\s+", rest.group(1)
-            )[0]
+            # "Høringssvar fra X – NOU ...", "... fra X til NOU ...": the name ends where the subject starts.
+            name = re.split(rf"\s+[–—-]\s+|:|\(|\s+(?:{_alt('title_cutters')})\s+", rest.group(1))[0]
             votes.add(name, 5.0, "heading")
 
 
@@ -302,7 +301,7 @@ def _from_body(text: str, votes: _Votes) -> None:
 
 def _first_person_singular(text: str) -> bool:
     words = re.findall(r"[a-zæøå]+", text.lower())
-    return sum(w in ("jeg", "eg") for w in words) >= 2
+    return sum(w in _words("first_person_singular") for w in words) >= 2
 
 
 def find_sender(text: str, passages: list[Passage], fields: list[Field], addressee: str | None) -> str | None:
