@@ -45,7 +45,7 @@ from functools import lru_cache
 
 import Stemmer
 
-from ingest._morph import to_bokmaal
+from ingest._morph import normalise_dashes, to_bokmaal
 from ingest.lexicon import spellings, stop_words
 
 __all__ = [
@@ -121,7 +121,7 @@ def _normalise_term(word: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased NFC words, compounds split into parts plus their joined form; no stop words."""
-    text = unicodedata.normalize("NFC", text).lower()
+    text = normalise_dashes(unicodedata.normalize("NFC", text)).lower()  # "hus–hytte" = "hus-hytte"
     out: list[str] = []
     for m in _WORD.finditer(text):
         word = m.group(0)

@@ -110,6 +110,11 @@ def test_hyphenated_compounds_keep_parts_and_joined_form() -> None:
     ]
 
 
+def test_en_dash_compound_is_the_hyphenated_one() -> None:
+    # Regression: "hus–hytte" (en dash) and "hus-hytte" (hyphen) were different token sets.
+    assert tokenize("hus–hytte") == tokenize("hus-hytte") == ["hus", "hytte", "hushytte"]
+
+
 def test_numbers_and_ids_are_tokens() -> None:
     assert tokenize("budsjettåret 2027 og R2") == ["budsjettåret", "2027", "r2"]
 
