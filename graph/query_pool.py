@@ -184,13 +184,18 @@ class QueryPool:
         self._source = source
         self._live = Path(live_path)
         shared = self._live.parent / f"{self._live.name}.query-snapshots"
-        _remove_orphans(shared)
         self._root = shared / f"{os.getpid()}-{id(self):x}"
-        self._root.mkdir(parents=True)
-        self._stack_mb, self._memory_mb = stack_mb, memory_mb
+        self._stack_mb, self._memory_mb, self._size = stack_mb, memory_mb, size
         self._lock = threading.Lock()
         self._available = threading.Condition(self._lock)
-        self._idle: list[_Worker] = [_Worker(stack_mb, memory_mb) for _ in range(size)]
+        try:
+            _remove_orphans(shared)
+            self._root.mkdir(parents=True)
+            self._idle: list[_Worker] = [_Worker(stack_mb, memory_mb) for _ in range(size)]
+        except OSError as exc:
+            raise StoreUnavailableError(
+                f"cannot start the SPARQL query workers ({exc}); the folder {shared} must be writable"
+            ) from exc
         self._busy: set[_Worker] = set()
         self._snapshot: _Snapshot | None = None
         self._names = itertools.count(1)
@@ -269,16 +274,27 @@ class QueryPool:
     # -- workers ------------------------------------------------------------------------------
     def _take(self, wait_s: float) -> _Worker:
         with self._available:
-            if not self._available.wait_for(lambda: self._idle or self._closed, timeout=wait_s):
+            if not self._available.wait_for(
+                lambda: self._idle or self._closed or self._short(), timeout=wait_s
+            ):
                 raise StoreUnavailableError("every query worker is busy; try again shortly")
             if self._closed:
                 raise StoreUnavailableError("the graph store is closing")
+            if not self._idle:
+                try:
+                    self._idle.append(_Worker(self._stack_mb, self._memory_mb))
+                except OSError as exc:
+                    raise StoreUnavailableError(f"cannot start a SPARQL query worker: {exc}") from exc
             worker = self._idle.pop()
             self._busy.add(worker)
         if not worker.alive():  # died while idle (killed from outside): start another
             self._killed += 1
             worker = self._swap(worker)
         return worker
+
+    def _short(self) -> bool:
+        """Fewer workers than slots (a replacement could not be started): the next query starts one."""
+        return len(self._idle) + len(self._busy) < self._size
 
     def _give_back(self, worker: _Worker) -> None:
         with self._available:
@@ -297,11 +313,20 @@ class QueryPool:
             if self._closed:
                 return
             self._killed += 1
-        self._give_back(_Worker(self._stack_mb, self._memory_mb))
+        try:
+            fresh = _Worker(self._stack_mb, self._memory_mb)
+        except OSError:  # no process to be had now (fork or file limits): the next query starts one
+            return
+        self._give_back(fresh)
 
     def _swap(self, old: _Worker) -> _Worker:
         old.stop(kill=True)
-        new = _Worker(self._stack_mb, self._memory_mb)
+        try:
+            new = _Worker(self._stack_mb, self._memory_mb)
+        except OSError as exc:
+            with self._lock:
+                self._busy.discard(old)
+            raise StoreUnavailableError(f"cannot start a SPARQL query worker: {exc}") from exc
         with self._lock:
             self._busy.discard(old)
             self._busy.add(new)
