@@ -344,7 +344,8 @@ def letter_date(passages: list[Passage], fields: list[Field], html_fields: dict[
             kind = _context_kind(before)
             if kind == "deadline":
                 continue
-            near_head = p.index < 25 or p.index >= signature
+            # The letterhead, or the end of the letter: the signature and the lines just above it.
+            near_head = p.index < 25 or p.index >= signature - 2
             if len(after.strip()) <= 12 and near_head and _place().match(before):
                 consider(8.0, -p.index, hit.when)  # "Oslo, 3. mars 2027" or a date on its own line
                 continue

@@ -287,6 +287,10 @@ def _from_letterhead(passages: list[Passage], addressee: str | None, votes: _Vot
                 break
             if (name.isupper() and len(name) >= 2) or (len(name.split()) == 1 and i == 0 and len(name) >= 4):
                 votes.add(name, 2.5 - 0.05 * i, "letterhead-brand")
+            elif i == 0 and _person_name(name) and _patterns()["postal"].match(following):
+                votes.add(
+                    name, 2.5, "signature-person"
+                )  # a private letter: the writer's name over an address
 
 
 def _from_body(text: str, votes: _Votes) -> None:

@@ -607,3 +607,25 @@ def test_date_labels_without_colons() -> None:
         "Lyngnes kommune\n\nVår dato 03.03.2027\n\nDeres dato 04.03.2027\n\nVi støtter forslaget.\n"
     )
     assert _metadata(later_theirs).date == date(2027, 3, 3)
+
+
+def test_a_private_letter_with_the_writers_address_on_top() -> None:
+    letter = """Ola Vassbotn
+Postboks 12
+9990 Lyngnes
+
+Kommunal- og distriktsdepartementet
+Postboks 8112 Dep
+0032 Oslo
+
+Jeg har lest forslaget om felles brygger. Jeg mener det er godt, men Lyngnes kommune må få mer penger.
+"""
+    assert _metadata(letter).sender_name == "Ola Vassbotn"
+
+
+def test_the_date_just_above_the_signature_of_a_long_letter() -> None:
+    body = "\n\n".join(
+        f"Punkt {i}: vi mener bryggene må vedlikeholdes, tiltaket starter 1. mai 2027." for i in range(30)
+    )
+    letter = f"Lyngnes kommune\n\n{body}\n\nTindvik, 3. mars 2027\n\nMed hilsen\nKari Holm\n"
+    assert _metadata(letter).date == date(2027, 3, 3)
