@@ -132,10 +132,13 @@ def _rank_margin(values: npt.NDArray[np.float64], j: int) -> tuple[float, float]
     return rank, float(values[j]) - best_other
 
 
-def pair_features(ev: LetterEvidence, rules: dict[str, Position], target_ids: list[str]) -> Matrix:
-    """One row per target, columns :data:`FEATURE_NAMES`."""
+def pair_features(
+    ev: LetterEvidence, rules: dict[str, Position], target_ids: list[str]
+) -> tuple[Matrix, list[int]]:
+    """One row per target, columns :data:`FEATURE_NAMES`; and per target its best evidence sentence (-1: none)."""
     n, k = ev.relevance.shape if ev.relevance.size else (len(ev.sentences), len(target_ids))
     out = np.zeros((len(target_ids), len(FEATURE_NAMES)), dtype=np.float32)
+    best_of = [-1] * len(target_ids)
     col = {name: i for i, name in enumerate(FEATURE_NAMES)}
     rel = ev.relevance.astype(np.float64) if n else np.zeros((0, k))
     cos = ev.signals.centred_cosine().astype(np.float64) if n else np.zeros((0, k))
@@ -195,6 +198,7 @@ def pair_features(ev: LetterEvidence, rules: dict[str, Position], target_ids: li
                 best, best_score = i, score
         if best < 0:
             continue
+        best_of[j] = best
         cue = ev.cues[best]
         assert cue is not None
         f[col[f"best_{cue.stance.value}" if cue.stance else "best_reservation_only"]] = 1
@@ -212,7 +216,7 @@ def pair_features(ev: LetterEvidence, rules: dict[str, Position], target_ids: li
             # "Vi støtter forslaget. Samtidig må ...": a reservation in the next sentence counts.
             f[col["best_next_reservation"]] = float(c2 is not None and (c2.reservation or c2.stance is None))
             f[col["best_commission_next"]] = float(ev.commission[nxt])
-    return out
+    return out, best_of
 
 
 def best_sentence(ev: LetterEvidence, j: int, stance: Stance) -> int:

@@ -21,29 +21,20 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from ingest import _cues
-from ingest._morph import stem, tokens
+from ingest._morph import decompound, stem, tokens
 from ingest.embedding import Embedder
+from ingest.lexicon import stop_words
 from ingest.reference import ReferenceData, Target
 
 __all__ = ["Relevance", "TargetIndex"]
 
 Matrix = npt.NDArray[np.float32]
 
-
-def _function_words() -> frozenset[str]:
-    """Function words (language knowledge, a data file); topic words shared by a hearing's proposals are
-    down-weighted by inverse frequency over those proposals instead."""
-    text = (Path(__file__).parent / "lexicon" / "function_words.txt").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
-
-
-_STOP = _function_words()
 _CHAPTER = re.compile(r"\bkap(?:ittel|itel|\.)?\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
 GRANT_BONUS = 0.6
 CHAPTER_BONUS = 0.7  # shared by the targets of the chapter named
@@ -51,14 +42,28 @@ HEADING_WEIGHT = 0.35
 EMBEDDING_SCALE = 10.0
 EMBEDDING_FLOOR = 0.03  # e5 cosine above the sentence's mean over targets
 SINGLE_TERM = 0.6
+PART_WEIGHT = 0.5
 
 
 _DASH = re.compile(r"(?<=\w)[\u2010\u2011\u2013\u2014](?=\w)")  # "hus–hytte" is written "hus-hytte" too
 
 
 def _stems(text: str) -> list[str]:
+    stop = stop_words().norwegian
     text = _DASH.sub("-", text)
-    return [stem(t.text) for t in tokens(text) if t.text.lower().strip("-") not in _STOP and len(t.text) > 2]
+    return [stem(t.text) for t in tokens(text) if t.text.lower().strip("-") not in stop and len(t.text) > 2]
+
+
+def _parts(text: str) -> list[str]:
+    """Stems of the parts of the compounds in ``text`` ("generalistkommuneprinsippet" → generalist,
+    kommune, prinsipp): two compounds sharing a part are related, how much is the part's IDF."""
+    stop = stop_words().norwegian
+    out = []
+    for t in tokens(_DASH.sub("-", text)):
+        parts = decompound(t.text)
+        if len(parts) > 1:
+            out += [stem(p) for p in parts if p not in stop and len(p) > 3]
+    return out
 
 
 def _match(term: str, word: str) -> float:
@@ -134,6 +139,8 @@ class TargetIndex:
                 prof[s] = prof.get(s, 0.0) + 1.0
             for s in _stems(t.text):
                 prof[s] = prof.get(s, 0.0) + 1.0
+            for s in _parts(f"{t.title} {t.text}"):
+                prof.setdefault(s, PART_WEIGHT)  # a part of the proposal's compounds counts, less
             for theme_id in t.themes:
                 if theme_id in themes:
                     for s in _stems(themes[theme_id].label):
@@ -153,7 +160,7 @@ class TargetIndex:
             self._vectors = embedder.embed_queries([f"{t.title}. {t.text}" for t in self.targets])
 
     def lexical(self, text: str) -> Matrix:
-        words = set(_stems(text))
+        words = set(_stems(text)) | set(_parts(text))
         out = np.zeros(len(self.targets), dtype=np.float32)
         for j, weights in enumerate(self._weights):
             hit = 0.0

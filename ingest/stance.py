@@ -198,10 +198,11 @@ class StanceClassifier:
         return out
 
     def features(self, doc: ResponseDocument) -> tuple[LetterEvidence, dict[str, Position], Matrix]:
-        """Evidence, the rules' positions and the model's feature rows (one per proposal, in target order)."""
+        """Evidence, the rules' positions and the pair feature rows (one per proposal, in target order)."""
         ev = self.evidence(doc)
         rules = self.rule_positions(ev)
-        return ev, rules, pair_features(ev, rules, [t.id for t in self.targets])
+        rows, _ = pair_features(ev, rules, [t.id for t in self.targets])
+        return ev, rules, rows
 
     def classify(self, doc: ResponseDocument, sender_id: str | None = None) -> list[Position]:
         """One position per proposal the response really addresses, best evidence first."""

@@ -39,7 +39,9 @@ Matrix = npt.NDArray[np.float32]
 NO_POSITION = "none"
 CLASSES = (NO_POSITION, "supports", "qualified", "opposes", "mentions")
 DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "stance.json"
-C_REGULARISATION = 0.3  # inverse L2 strength: few hundred pairs, ~70 features
+# Inverse L2 strength, chosen by the leave-one-hearing-out mean macro-F1 over six hearings
+# (C 0.3: 0.657, 0.1: 0.681, 0.03: 0.689, 0.01: 0.706, 0.003: 0.703): strong shrinkage carries best.
+C_REGULARISATION = 0.01
 CALIBRATION_BINS = 10
 
 
