@@ -5,7 +5,8 @@ thread given up at its deadline runs on and keeps a core busy. Here each query r
 of a few warm worker processes (``graph._query_worker``); at the deadline the worker is
 killed, reaped and replaced, and the caller gets :class:`QueryTimeoutError`. A worker
 that dies on a query (a native crash, the memory limit) is replaced the same way and the
-caller gets a :class:`QueryError`, never a dead server.
+caller gets a :class:`QueryError`, never a dead server. Workers run with a large native
+stack, an optional address-space cap, and (on Linux) no network at all.
 
 The workers cannot open the live store: RocksDB allows one writer, and a read-only open
 of a store another process writes to is undefined (in practice "Corruption: ... .sst: No
