@@ -20,7 +20,9 @@ without reading code.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.lexicon import cues
 from ingest.model import Stance
@@ -91,6 +93,8 @@ _OTHER_BODY = re.compile(
     rf"^(?:{'|'.join(_RS.other_bodies)})(?:,[^,]{{1,60}},)? (?:\w+ )?(?:{'|'.join(_RS.other_verbs)})\b"
 )
 _ATTRIBUTION = re.compile(rf"^(?:{'|'.join(_RS.attributions)})")
+_THIRD_PARTY = re.compile(rf"(?<![\wæøå])(?:{'|'.join(_RS.third_party)})(?![\wæøå])")
+_NAMED_VERBS = "|".join(_RS.named_verbs)
 _OWN_VIEW = re.compile(rf"(?<![\wæøå])(?:{'|'.join(_RS.own_view)})(?![\wæøå])")
 
 _EN = _LEX.endorsement
@@ -184,25 +188,45 @@ def cue_words_masked(sentence: str, phrase: str) -> str:
     return f"{sentence[: m.start()]} {kept} {sentence[m.end() :]}"
 
 
-def _commission_end(text: str) -> int:
-    """Where "Kommisjonen anbefaler" ends when the sentence opens with it, else -1."""
+@lru_cache(maxsize=256)
+def _named_subject(others: tuple[str, ...]) -> re.Pattern[str] | None:
+    names = [re.escape(" ".join(o.lower().split())) for o in others if o.strip()]
+    if not names:
+        return None
+    alternation = "|".join(sorted(names, key=len, reverse=True))
+    return re.compile(
+        rf"^(?:{alternation})(?:s| sitt| si| sin)?(?:,[^,]{{1,60}},)? (?:\w+ ){{0,2}}(?:{_NAMED_VERBS})\b"
+    )
+
+
+def _commission_end(text: str, others: tuple[str, ...] = ()) -> int:
+    """Where the reported part of the sentence ends ("Kommisjonen anbefaler", "KS mener"), else -1."""
     if _OWN_VIEW.search(text):
         return -1  # "Høringsnotatet peker etter vår vurdering i riktig retning": the sender's view
     stripped = text.lstrip("*«\"'–- ")
     offset = len(text) - len(stripped)
+    named = _named_subject(others)
     m = (
         _COMMISSION.match(stripped)
         or _COMMISSION_INVERTED.match(stripped)
         or _OTHER_BODY.match(stripped)
         or _ATTRIBUTION.match(stripped)
+        or (named.match(stripped) if named is not None else None)
     )
-    return offset + m.end() if m else -1
+    if m is not None:
+        return offset + m.end()
+    third = _THIRD_PARTY.search(text)
+    if third is not None:
+        # "Fellesrådet peker i sitt høringssvar på at ...": theirs up to a clause of the sender's own.
+        own = re.search(r"[;:]| men | og (?:vi|me|det) ", text[third.end() :])
+        return third.end() + own.start() if own else len(text)
+    return -1
 
 
-def is_commission_voice(sentence: str) -> bool:
+def is_commission_voice(sentence: str, *, others: Iterable[str] = ()) -> bool:
     """True when the sentence reports what someone else says: the commission, part of it ("et mindretall i
     utvalget"), the ministry or government proposing, or "ifølge utvalget"; never the respondent's own view."""
-    return _commission_end(" ".join(sentence.lower().split())) >= 0
+    return _commission_end(" ".join(sentence.lower().split()), tuple(others)) >= 0
 
 
 def _first(pattern: re.Pattern[str], text: str, *, negated: bool) -> re.Match[str] | None:
@@ -235,8 +259,12 @@ def detect_endorsement(sentence: str) -> EndorsementCue | None:
     return EndorsementCue(m.start(), m.end(), m.end(), sentence[m.start() : m.end()].strip())
 
 
-def detect_cue(sentence: str) -> Cue | None:
-    """The attitude a sentence states, or None when it states none."""
+def detect_cue(sentence: str, *, others: Iterable[str] = ()) -> Cue | None:
+    """The attitude a sentence states, or None when it states none.
+
+    ``others``: names of other bodies the letter mentions (not the sender); a sentence that opens
+    with one of them and a reporting verb ("KS mener ...", "NFLB går imot ...") is reported speech.
+    """
     text = " ".join(sentence.lower().split())
     endorsement = detect_endorsement(text)
     if endorsement is not None:
@@ -252,7 +280,7 @@ def detect_cue(sentence: str) -> Cue | None:
     if support is not None and _CONCESSION.search(text, support.end()) is not None:
         condition = True
     first_against = min(against, key=lambda m: m.start()) if against else None
-    commission_end = _commission_end(text)
+    commission_end = _commission_end(text, tuple(others))
     if commission_end >= 0:
         # "Kommisjonen tilrår at ...": the reporting verb is the commission's, not the respondent's.
         support = support if support is not None and support.start() >= commission_end else None

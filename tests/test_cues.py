@@ -130,6 +130,35 @@ def test_reported_speech_is_never_the_senders_position(sentence: str) -> None:
     assert cue is not None and cue.stance is M
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Kystforum Nord mener at fergeprisene bør halveres.",
+        "Kystforum Nord meiner at ferjeprisane bør halverast.",
+        "Kystforum Nord går imot at hurtigbåtrutene legges ned.",
+    ],
+)
+def test_another_named_body_is_reported_speech(sentence: str) -> None:
+    # The caller names the other bodies the letter mentions (not the sender).
+    assert is_commission_voice(sentence, others=["Kystforum Nord"])
+    cue = detect_cue(sentence, others=["Kystforum Nord"])
+    assert cue is not None and cue.stance is M
+    # Without that knowledge the same sentence reads as a stance: who the subject is decides.
+    plain = detect_cue(sentence)
+    assert plain is not None and plain.stance is not M
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Vegforumet peker i sitt høringssvar på at bompengene rammer pendlerne hardt.",
+        "Vegforumet peikar i si fråsegn på at bompengane rammar pendlarane hardt.",
+    ],
+)
+def test_a_third_partys_response_cited_is_reported_speech(sentence: str) -> None:
+    assert is_commission_voice(sentence)
+
+
 def test_the_senders_own_view_of_the_report_is_not_reported_speech() -> None:
     assert not is_commission_voice("Rapporten peker etter vår vurdering i riktig retning.")
     assert not is_commission_voice("Vi mener utredningen gir et godt bilde av vegvedlikeholdet.")

@@ -189,6 +189,8 @@ class ReportedSpeech:
     other_bodies: tuple[str, ...]
     other_verbs: tuple[str, ...]
     attributions: tuple[str, ...]
+    third_party: tuple[str, ...]
+    named_verbs: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +262,8 @@ def cues() -> CueLexicon:
                     "other_bodies",
                     "other_verbs",
                     "attributions",
+                    "third_party",
+                    "named_verbs",
                 )
             )
         ),
