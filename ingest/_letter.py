@@ -67,7 +67,7 @@ def _phrase_pattern(phrases: tuple[str, ...], suffix: str) -> re.Pattern[str]:
 
 # -- dates ---------------------------------------------------------------------------------------
 @cache
-def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     months = sorted(lexicon()["months"], key=len, reverse=True)
     word = re.compile(
         r"(?<![\d.])(\d{1,2})\.?\s*(" + "|".join(months) + r")(?![a-zæøå])\.?,?\s*(\d{4})(?!\d)",
@@ -75,7 +75,9 @@ def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
     )
     numeric = re.compile(r"(?<![\d.,/])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4}|\d{2})(?![\d/]|\.\d)")
     iso = re.compile(r"(?<![\d/.-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
-    return word, numeric, iso
+    # "27/9-23", "27/9-2023": an informal form, trusted like a two-digit year (never in running text).
+    slash = re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{1,2})[-–](\d{4}|\d{2})(?![\d/-])")
+    return word, numeric, iso, slash
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ class _DateHit:
 
 
 def _date_hits(text: str) -> list[_DateHit]:
-    word, numeric, iso = _date_patterns()
+    word, numeric, iso, slash = _date_patterns()
     months: dict[str, int] = lexicon()["months"]
     hits: list[_DateHit] = []
     for m in word.finditer(text):
@@ -104,6 +106,9 @@ def _date_hits(text: str) -> list[_DateHit]:
         )
     for m in iso.finditer(text):
         _add(hits, m, int(m.group(1)), int(m.group(2)), int(m.group(3)), False)
+    for m in slash.finditer(text):
+        year = m.group(3)
+        _add(hits, m, int(year) + (2000 if len(year) == 2 else 0), int(m.group(2)), int(m.group(1)), True)
     return sorted(hits, key=lambda h: h.start)
 
 

@@ -248,6 +248,7 @@ def test_bad_sidecar_names_the_file_and_the_field(tmp_path: Path, content: str, 
         ("sendt tysdag 2. februar 2027 kl. 09:40", date(2027, 2, 2)),
         ("31.02.2027", None),
         ("sak 27/3318", None),
+        ("Tindvik 3/3-27", date(2027, 3, 3)),
     ],
 )
 def test_date_forms(text: str, expected: date | None) -> None:
@@ -293,6 +294,7 @@ def test_only_a_deadline_and_a_cited_letter_give_no_date() -> None:
         "| Vår ref. | Dato |\n|---|---|\n| 27/55-2 | 03.03.2027 |",  # a Markdown table
         "Dykkar ref.: Vår ref.: Dato:\n\n27/9 27/55-2 Kari Holm 03.03.2027",  # labels above their values
         "Dato: 3.3.27",  # two-digit year in a date field
+        "Tindvik 3/3-27",  # the informal day/month-year form on its own line
         "Vår ref.: 27/55-2 Tindvik, 3. mars 2027",  # place and date after a reference
     ],
 )
@@ -628,4 +630,9 @@ def test_the_date_just_above_the_signature_of_a_long_letter() -> None:
         f"Punkt {i}: vi mener bryggene må vedlikeholdes, tiltaket starter 1. mai 2027." for i in range(30)
     )
     letter = f"Lyngnes kommune\n\n{body}\n\nTindvik, 3. mars 2027\n\nMed hilsen\nKari Holm\n"
+    assert _metadata(letter).date == date(2027, 3, 3)
+
+
+def test_a_reference_that_looks_like_a_short_date_is_not_the_letters_date() -> None:
+    letter = "Lyngnes kommune\n\nVår ref.: 27/12-27\n\nDato: 03.03.2027\n\nVi viser til sak 3/3-27 i kommunestyret.\n"
     assert _metadata(letter).date == date(2027, 3, 3)
