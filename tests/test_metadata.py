@@ -580,6 +580,7 @@ def test_a_page_headed_by_a_private_persons_name() -> None:
         ("Laget har ingen særskilde merknader til framlegget.", ResponseType.WITHOUT_COMMENTS),
         ("Vi har ingen merknader til kapittel 3, men bryggene må få mer penger.", ResponseType.WITH_COMMENTS),
         ("Vi har ingen merknader utover at bryggene må få mer penger.", ResponseType.WITH_COMMENTS),
+        ("Vi stør framlegget og har elles ingen merknader.", ResponseType.WITH_COMMENTS),
     ],
 )
 def test_no_comments_on_one_part_is_a_remark_on_the_rest(sentence: str, expected: ResponseType) -> None:
