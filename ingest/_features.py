@@ -87,7 +87,12 @@ class LetterEvidence:
     relevance: Matrix  # summed relevance (sentences × targets)
 
 
-def letter_evidence(doc: ResponseDocument, index: TargetIndex) -> LetterEvidence:
+def letter_evidence(
+    doc: ResponseDocument, index: TargetIndex, sender_id: str | None = None
+) -> LetterEvidence:
+    """Read the letter once. What another body the letter names says ("KS mener ...") is reported
+    speech, never the sender's position: the names of the actors it mentions, other than the sender,
+    go to the cue reader."""
     sents = sentences(doc)
     grants = [
         {
@@ -97,13 +102,14 @@ def letter_evidence(doc: ResponseDocument, index: TargetIndex) -> LetterEvidence
         }
         for s in sents
     ]
-    cues = [detect_cue(s.text) for s in sents]
+    sender = sender_id or (doc.sender.id if doc.sender is not None else None)
+    others = sorted({m.surface for m in doc.mentions if m.kind is EntityKind.ACTOR and m.entity_id != sender})
+    cues = [detect_cue(s.text, others=others) for s in sents]
     # The stance words are no topic: "deler kommisjonens analyse" is not about data analysis.
     topics = [cue_words_masked(s.text, c.phrase) if c else s.text for s, c in zip(sents, cues, strict=True)]
     signals = index.components(topics, [s.heading for s in sents], grants)
-    return LetterEvidence(
-        sents, cues, topics, [is_commission_voice(s.text) for s in sents], signals, signals.total()
-    )
+    commission = [is_commission_voice(s.text, others=others) for s in sents]
+    return LetterEvidence(sents, cues, topics, commission, signals, signals.total())
 
 
 def _names() -> tuple[str, ...]:

@@ -181,9 +181,9 @@ class StanceClassifier:
                 out.add(int(row.argmax()))
         return out
 
-    def evidence(self, doc: ResponseDocument) -> LetterEvidence:
+    def evidence(self, doc: ResponseDocument, sender_id: str | None = None) -> LetterEvidence:
         """The letter read once: sentences, cues and relevance to every proposal."""
-        return letter_evidence(doc, self.index)
+        return letter_evidence(doc, self.index, sender_id)
 
     def rule_positions(self, ev: LetterEvidence) -> dict[str, Position]:
         """The hand-written rules' decision per proposal (the fallback, and features of the model)."""
@@ -197,9 +197,11 @@ class StanceClassifier:
                 out[target_id] = position
         return out
 
-    def features(self, doc: ResponseDocument) -> tuple[LetterEvidence, dict[str, Position], Matrix]:
+    def features(
+        self, doc: ResponseDocument, sender_id: str | None = None
+    ) -> tuple[LetterEvidence, dict[str, Position], Matrix]:
         """Evidence, the rules' positions and the pair feature rows (one per proposal, in target order)."""
-        ev = self.evidence(doc)
+        ev = self.evidence(doc, sender_id)
         rules = self.rule_positions(ev)
         rows, _ = pair_features(ev, rules, [t.id for t in self.targets])
         return ev, rules, rows
@@ -208,7 +210,7 @@ class StanceClassifier:
         """One position per proposal the response really addresses, best evidence first."""
         if is_without_comments(doc):
             return []
-        ev, rules, rows = self.features(doc)
+        ev, rules, rows = self.features(doc, sender_id)
         if not ev.sentences:
             return []
         if self.model is None:
