@@ -177,8 +177,8 @@ def default_grid() -> list[FusionParams]:
     fusions = [("rrf", k, w) for k in (1.0, 2.0, 5.0, 10.0, 30.0, 60.0) for w in (0.25, 0.5, 0.75, 1.0)]
     fusions += [("score", 0.0, a) for a in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)]
     out = []
-    for (method, k, w), decay, stop, boost in itertools.product(
-        fusions, (1.0, 0.9, 0.8, 0.7, 0.6, 0.5), (False, True), (0.0, 0.5, 1.0)
+    for (method, k, w), decay, stop, (boost, pboost, posboost, margin) in itertools.product(
+        fusions, (1.0, 0.8, 0.7, 0.6, 0.5), (False, True), _graph_signals()
     ):
         out.append(
             FusionParams(
@@ -188,8 +188,23 @@ def default_grid() -> list[FusionParams]:
                 decay=decay,
                 query_stop_words=stop,
                 sender_boost=boost,
+                proposal_boost=pboost,
+                position_boost=posboost,
+                proposal_margin=margin,
             )
         )
+    return out
+
+
+def _graph_signals() -> list[tuple[float, float, float, float]]:
+    """(sender boost, proposal boost, position boost, proposal margin); margins only with a boost."""
+    out = [(0.0, 0.0, 0.0, 0.02)]
+    for sender in (0.0, 0.5):
+        if sender:
+            out.append((sender, 0.0, 0.0, 0.02))
+        for proposal, position in ((0.25, 0.0), (0.0, 0.5), (0.25, 0.5)):
+            for margin in (0.0, 0.02):
+                out.append((sender, proposal, position, margin))
     return out
 
 
@@ -322,5 +337,5 @@ def _describe(p: FusionParams) -> str:
     )
     return (
         f"{fusion}, per-letter decay={p.decay:g}, query stop words={'on' if p.query_stop_words else 'off'}, "
-        f"sender boost={p.sender_boost:g}"
+        f"sender boost={p.sender_boost:g}, proposal boost={p.proposal_boost:g}, position boost={p.position_boost:g} (margin {p.proposal_margin:g})"
     )

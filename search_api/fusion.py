@@ -16,7 +16,10 @@ letter already ranked has its score multiplied by ``decay`` (questions like "whi
 respondents ..." want several letters), and near-duplicates from other letters (campaign
 letters repeating one council resolution) follow the passage they copy. Graph signals
 multiply the fused score: ``sender_boost`` for passages whose sender the question names
-("Hva mener Kystby om ...").
+("Hva mener Kystby om ..."), ``proposal_boost`` for passages the graph holds a position in on
+the proposal the question is about (the closest proposal text by the dense model, when it
+beats the next one by ``proposal_margin``), and ``position_boost`` more when that position
+has the stance a "Hvem støtter / who opposes ..." question asks for.
 
 The constants that ship live in ``search_params.json`` next to this module, written by
 ``policykg evaluate search GOLD... --fit``.
@@ -62,6 +65,9 @@ class FusionParams:
     decay: float = 0.6  # score factor per passage of the same letter already ranked
     query_stop_words: bool = True  # drop words naming the hearing from the lexical query
     sender_boost: float = 0.0  # fused score x (1 + b) for passages of a sender the question names
+    proposal_boost: float = 0.0  # x (1 + b) for passages with a position on the proposal asked about
+    proposal_margin: float = 0.02  # the closest proposal counts when it beats the next by this cosine
+    position_boost: float = 0.0  # x (1 + b) more when that position has the stance the question asks
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -109,9 +115,33 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class QuestionSignals:
-    """What the question names that the graph knows: ids of senders (actors) it asks about."""
+    """What the question names that the graph knows.
+
+    ``actors``: ids of senders it names; ``proposals``: the proposals closest to it by the dense
+    model, (id, cosine) best first, of which :meth:`proposal` picks one when it stands out;
+    ``stance``: the stance a "who supports / who opposes ..." question asks for.
+    """
 
     actors: frozenset[str] = frozenset()
+    proposals: tuple[tuple[str, float], ...] = ()
+    stance: str | None = None  # "supports" | "opposes" | "qualified" for "Hvem støtter ..." questions
+    # The graph's positions on the closest proposal: (document IRI, stance) per response.
+    positions: tuple[tuple[str, str], ...] = ()
+
+    def proposal(self, margin: float) -> str | None:
+        if not self.proposals:
+            return None
+        first = self.proposals[0]
+        second = self.proposals[1][1] if len(self.proposals) > 1 else -1.0
+        return first[0] if first[1] - second >= margin else None
+
+
+# Which stances of the graph answer a question asking for one ("Hvem støtter" includes conditional support).
+_STANCE_MATCH: dict[str, tuple[str, ...]] = {
+    "supports": ("supports", "qualified"),
+    "qualified": ("qualified",),
+    "opposes": ("opposes",),
+}
 
 
 def _words(text: str) -> frozenset[str]:
@@ -161,6 +191,13 @@ def fuse_candidates(
     """
     base = _base_scores(cands, params)
     asked = signals.actors if signals else frozenset()
+    proposal = (
+        signals.proposal(params.proposal_margin)
+        if signals and (params.proposal_boost or params.position_boost)
+        else None
+    )
+    wanted = _STANCE_MATCH.get(signals.stance or "", ()) if signals and proposal else ()
+    holds = {doc: st for doc, st in signals.positions if st in wanted} if signals and wanted else {}
     score: dict[str, float] = {}
     by_id: dict[str, Candidate] = {}
     order: dict[str, int] = {}  # ties go to the earlier candidate (dense list first, as merged)
@@ -170,6 +207,12 @@ def fuse_candidates(
         if asked and _sender_id(c.payload) in asked:
             c.why.append("actor")
             s *= 1.0 + params.sender_boost
+        if proposal and proposal in (c.payload.get("recommendations") or ()):
+            c.why.append("proposal")
+            s *= 1.0 + params.proposal_boost
+            if c.payload.get("document_iri") in holds:
+                c.why.append("position")
+                s *= 1.0 + params.position_boost
         score[c.pid] = s
         by_id[c.pid] = c
 

@@ -11,15 +11,20 @@ without any hearing's names in code:
   ("Kystby" for "Kystby kommune", also "Kystbys"). Words several senders share
   ("kommune", a region) name none of them.
 
-The result is a set of actor ids, the last segment of the senders' IRIs.
+The result is a set of actor ids, the last segment of the senders' IRIs, and the stance a
+"who supports / which respondents oppose ..." question asks for (cue words in
+``question_cues.yaml``, language knowledge as data).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
 from pathlib import Path
+
+import yaml
 
 from graph.queries import PREFIXES
 from graph.store import GraphStore
@@ -28,10 +33,43 @@ from ingest.model import DocumentFormat, EntityKind, Passage, ResponseDocument, 
 from ingest.reference import ReferenceData
 from search_api.fusion import QuestionSignals
 
-__all__ = ["QuestionReader", "graph_senders"]
+__all__ = ["QuestionReader", "asked_stance", "graph_positions", "graph_senders"]
 
 _WORD = re.compile(r"[^\W\d_]+")
+_CUES = Path(__file__).with_name("question_cues.yaml")
+
+
+@cache
+def _cues() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    data = yaml.safe_load(_CUES.read_text(encoding="utf-8"))
+
+    def pattern(words: list[str]) -> re.Pattern[str]:
+        alts = "|".join(sorted((re.escape(w.lower()) for w in words), key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
+
+    return pattern(data["who"]), tuple((stance, pattern(words)) for stance, words in data["stances"].items())
+
+
+def asked_stance(question: str) -> str | None:
+    """The stance a "who supports / who opposes ..." question asks about, else None."""
+    who, stances = _cues()
+    text = question.lower()
+    if not who.search(text):
+        return None
+    return next((stance for stance, pat in stances if pat.search(text)), None)
+
+
 _MAX_SUFFIX = 3  # "Kystbys", "Kystbyen": a name word may be inflected by a short ending
+
+
+def graph_positions(store: GraphStore) -> Callable[[str], list[tuple[str, str]]]:
+    """A look-up of the graph's effective positions (curated winning) on one proposal."""
+    from graph.queries import positions
+
+    def look_up(target_id: str) -> list[tuple[str, str]]:
+        return sorted({(r.document_iri, r.stance) for r in positions(store, target_id=target_id)})
+
+    return look_up
 
 
 def graph_senders(store: GraphStore) -> list[tuple[str, str]]:
@@ -51,9 +89,14 @@ class QuestionReader:
     """Finds the senders a question names; see the module docstring."""
 
     def __init__(
-        self, senders: Iterable[tuple[str, str]] = (), reference: ReferenceData | None = None
+        self,
+        senders: Iterable[tuple[str, str]] = (),
+        reference: ReferenceData | None = None,
+        positions: Callable[[str], Iterable[tuple[str, str]]] | None = None,
     ) -> None:
-        """``senders``: (actor id, name) of every letter's sender in the index."""
+        """``senders``: (actor id, name) of every letter's sender in the index; ``positions``:
+        a proposal id -> (document IRI, stance) of every response's position on it (the graph)."""
+        self.positions = positions
         named: dict[str, set[str]] = {}
         for actor_id, name in senders:
             named.setdefault(actor_id, set()).update(w for w in _words(name) if w not in STOP_WORDS)
@@ -92,4 +135,4 @@ class QuestionReader:
         actors = {a for a, ws in self._distinctive.items() if ws and all(said(w) for w in ws)}
         # Only senders of indexed letters matter for ranking; other linked actors are kept for "why".
         actors |= self._linked(question) & self._known
-        return QuestionSignals(actors=frozenset(actors))
+        return QuestionSignals(actors=frozenset(actors), stance=asked_stance(question))

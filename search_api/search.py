@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from qdrant_client import models as qm
@@ -45,6 +45,7 @@ MODES: tuple[str, ...] = ("hybrid", "dense", "lexical")
 # each list must be deep enough to hold answers one method ranks low; 50 covers several
 # paragraphs per letter for a hearing of some hundred letters and costs little.
 PREFETCH_LIMIT = 50
+PROPOSAL_KINDS = ("recommendation", "assessment")
 
 Ranked = list[tuple[str, dict[str, Any], float]]
 
@@ -233,12 +234,29 @@ class HybridSearcher:
                             query=sparse, using=LEXICAL, filter=flt, limit=limit, with_payload=True
                         )
                     )
+        if mode == "hybrid":
+            # The proposals closest to the question (their text is in the index as entities).
+            requests.append(
+                qm.QueryRequest(
+                    query=dense,
+                    using=DENSE,
+                    filter=self.build_filter(None, PROPOSAL_KINDS),
+                    limit=3,
+                    with_payload=["entity_id"],
+                )
+            )
         results = (
             self.index.client.query_batch_points(self.index.collection, requests=requests) if requests else []
         )
         lists = [_ranked(r.points) for r in results]
+        proposals = lists.pop() if mode == "hybrid" else []
         dense_list = lists.pop(0) if mode in ("hybrid", "dense") else []
         signals = self.reader.read(question) if self.reader is not None else QuestionSignals()
+        closest = tuple((str(pl["entity_id"]), sc) for _, pl, sc in proposals if pl.get("entity_id"))
+        held: tuple[tuple[str, str], ...] = ()
+        if closest and self.reader is not None and self.reader.positions is not None:
+            held = tuple(self.reader.positions(closest[0][0]))
+        signals = replace(signals, proposals=closest, positions=held)
         return Candidates(question, dense_list, dict(zip(variants, lists, strict=True)), signals, embed_ms)
 
     def rank(
@@ -266,7 +284,27 @@ class HybridSearcher:
         # Refuse vectors of another model before computing anything; no index yet = no hits.
         if not self.index.check_embedder(self.embedder):
             return []
+        return self.search_with_signals(question, top_k=top_k, mode=mode, filters=filters, kinds=kinds)[0]
+
+    def search_with_signals(
+        self,
+        question: str,
+        *,
+        top_k: int = 10,
+        mode: str = "hybrid",
+        filters: SearchFilters | None = None,
+        kinds: Sequence[str] | None = ("passage",),
+    ) -> tuple[list[Hit], QuestionSignals]:
+        """:meth:`search`, also returning what the question was read to name (senders, proposals)."""
+        if mode not in MODES:
+            raise SearchQueryError(f"unknown search mode '{mode}'; use one of {', '.join(MODES)}")
+        if not question.strip():
+            raise SearchQueryError("the question is empty")
+        if top_k < 1:
+            raise SearchQueryError("top_k must be at least 1")
+        if not self.index.check_embedder(self.embedder):
+            return [], QuestionSignals()
         cands = self.candidates(
             question, mode=mode, filters=filters, kinds=kinds, limit=max(self.prefetch_limit, top_k)
         )
-        return self.rank(cands, mode=mode, top_k=top_k)
+        return self.rank(cands, mode=mode, top_k=top_k), cands.signals

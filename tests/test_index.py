@@ -198,3 +198,84 @@ def test_sentences_split_for_multivectors() -> None:
         "Ja. Vi støtter forslaget.",
         "Men fristen er for kort for oss.",
     ]
+
+
+# -- index items: what a hit can be (search_api.items) --------------------------------------------
+
+DOC = "urn:test:graph:kystby"
+
+
+def _p(i: int, start: int, text: str) -> IndexItem:
+    return IndexItem(
+        iri=f"{DOC}/passage/{i}",
+        kind="passage",
+        text=text,
+        graph_iri=DOC,
+        document_iri=f"{DOC}/doc",
+        file_name="kystby.txt",
+        passage_index=i,
+        start=start,
+        end=start + len(text),
+        headings=("Om tilskudd",) if i else (),
+    )
+
+
+def _letter(*blocks: tuple[str, str]) -> tuple[str, list[IndexItem], dict[str, str]]:
+    """The document text as the segmenter joins blocks, its passages and their kinds."""
+    items, kinds, at = [], {}, 0
+    for i, (kind, text) in enumerate(blocks):
+        items.append(_p(i, at, text))
+        kinds[items[-1].iri] = kind
+        at += len(text) + 2
+    return "\n\n".join(t for _, t in blocks), items, kinds
+
+
+def test_a_heading_is_never_an_item_but_context_for_what_follows() -> None:
+    from search_api.index import embed_text
+    from search_api.items import ItemOptions, reshape
+
+    _, items, kinds = _letter(
+        ("heading", "Om tilskudd"), ("paragraph", "Kystby kommune vil beholde tilskuddet.")
+    )
+    out = reshape(items, kinds, ItemOptions(heading_context=True))
+    assert [i.text for i in out] == ["Kystby kommune vil beholde tilskuddet."]
+    assert embed_text(out[0], True) == "Om tilskudd: Kystby kommune vil beholde tilskuddet."
+    assert embed_text(out[0], False) == out[0].text
+    assert len(reshape(items, kinds, ItemOptions(drop_headings=False))) == 2
+
+
+def test_long_unbroken_text_becomes_sentence_windows_that_point_into_the_letter() -> None:
+    from search_api.items import ItemOptions, passage_iri, reshape
+
+    sentences = [
+        f"Setning nummer {n} handler om tilskudd til kommune nummer {n} i regionen." for n in range(20)
+    ]
+    text, items, kinds = _letter(("paragraph", "Til departementet."), ("paragraph", " ".join(sentences)))
+    out = reshape(items, kinds, ItemOptions(window_over=600, window_chars=300))
+    windows = [i for i in out if i.passage_index == 1]
+    assert len(windows) > 3 and all(len(w.text) <= 300 for w in windows)
+    for w in windows:
+        assert text[w.start : w.end] == w.text  # offsets still point into the letter's text
+        assert passage_iri(w.iri) == items[1].iri
+    # Every sentence is in some window; neighbouring windows share a sentence.
+    assert all(any(s in w.text for w in windows) for s in sentences)
+    assert windows[0].end > windows[1].start
+    short = reshape(items, kinds, ItemOptions(window_over=0))
+    assert [i.text for i in short] == [i.text for i in items]
+
+
+def test_short_list_items_travel_with_their_lead_in() -> None:
+    from search_api.items import ItemOptions, reshape
+
+    text, items, kinds = _letter(
+        ("paragraph", "Kommunen ber om at departementet:"),
+        ("list-item", "beholder tilskuddet"),
+        ("list-item", "forenkler rapporteringen"),
+        ("paragraph", "Med hilsen Kystby kommune"),
+    )
+    out = reshape(items, kinds, ItemOptions())
+    lead_in = "Kommunen ber om at departementet:\n\nbeholder tilskuddet\n\nforenkler rapporteringen"
+    assert out[0].text == lead_in
+    assert text[out[0].start : out[0].end] == out[0].text
+    assert out[1].text == "Med hilsen Kystby kommune"
+    assert len(reshape(items, kinds, ItemOptions(list_lead_in=False))) == 4
