@@ -108,7 +108,10 @@ def main() -> None:
             result: dict[str, object] = {"code": 0, "job": None}
 
             def post(payload: bytes, name: str) -> None:
-                code, job = _upload(client, base, name, payload)
+                try:
+                    code, job = _upload(client, base, name, payload)
+                except httpx.HTTPError as exc:  # the server went away (the SIGTERM phase)
+                    code, job = -1, str(exc)
                 result["code"], result["job"] = code, job
 
             started = time.monotonic()
@@ -128,13 +131,15 @@ def main() -> None:
             poster = threading.Thread(target=post, args=(letter + b"\nendret\n", "bench-letter.md"))
             poster.start()
             time.sleep(2.0)
-        t = time.monotonic()
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=120)
-            print(f"SIGTERM with an upload in flight: exited in {time.monotonic() - t:.1f} s")
-        except subprocess.TimeoutExpired:
-            print("SIGTERM: still running after 120 s")
+            # SIGTERM while the client still waits (before uploads were jobs, inside the POST).
+            t = time.monotonic()
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=120)
+                print(f"SIGTERM with an upload in flight: exited in {time.monotonic() - t:.1f} s")
+            except subprocess.TimeoutExpired:
+                print("SIGTERM: still running after 120 s")
+            poster.join(5)
         left = list((data / "uploads").rglob("*")) if (data / "uploads").exists() else []
         print(f"left in uploads/: {len(left)} entries")
     finally:

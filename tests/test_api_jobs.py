@@ -149,3 +149,69 @@ def test_upload_queue_refuses_when_full(tmp_path: Path) -> None:
         resp = c.post("/documents", files={"file": ("a.txt", b"hei", "text/plain")}, headers=AUTH)
         assert resp.status_code == 503 and "stopping" in resp.json()["error"], resp.text
         assert not any((tmp_path / "uploads").iterdir())
+
+
+@pytest.mark.slow
+def test_backup_through_the_server_is_a_job(writable: PolicyKG, tmp_path: Path) -> None:
+    from search_api.backup import read_manifest
+
+    settings = Settings(data_dir=writable.settings.data_dir, api_token=TOKEN)
+    with TestClient(create_app(settings, kg=writable)) as c:
+        assert c.post("/backup").status_code == 401
+        resp = c.post("/backup", headers=AUTH)
+        assert resp.status_code == 202, resp.text
+        job = _wait(c, resp.json()["id"])
+        assert job["state"] == "done" and job["kind"] == "backup", job
+    folder = Path(job["result"]["path"])
+    assert folder.parent == settings.data_dir / "backups"
+    assert read_manifest(folder)["reference"] is True
+
+
+@pytest.mark.slow
+def test_sigterm_to_policykg_serve_with_an_upload_in_flight(tmp_path: Path) -> None:
+    """The real server and signal: exits within seconds, nothing left in uploads/."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    from search_api.service import PolicyKG
+
+    data = tmp_path / "data"
+    kg = PolicyKG(Settings(data_dir=data))
+    kg.load_reference(CORPUS / "reference")
+    kg.close()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "POLICYKG_API_TOKEN": TOKEN, "POLICYKG_DATA_DIR": str(data)}
+    cmd = [sys.executable, "-m", "search_api.cli", "serve", "--port", str(port)]
+    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(timeout=60) as client:
+            for _ in range(600):
+                try:
+                    if client.get(f"{base}/healthz").status_code < 500:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            letter = b"\n\n".join(p.read_bytes() for p in sorted((CORPUS / "responses").glob("*.txt"))) * 3
+            resp = client.post(
+                f"{base}/documents", files={"file": ("long.txt", letter, "text/plain")}, headers=AUTH
+            )
+            assert resp.status_code == 202, resp.text
+            assert any((data / "uploads").iterdir())  # stored until its job ends
+            time.sleep(1.0)
+            started = time.monotonic()
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+            took = time.monotonic() - started
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert took < 10.0, f"SIGTERM took {took:.1f} s"
+    assert not any((data / "uploads").iterdir())
