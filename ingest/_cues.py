@@ -127,8 +127,10 @@ _CLAUSE_BREAK = re.compile(r"[,;:]| men | og at | og ")
 @dataclass(frozen=True, slots=True)
 class Cue:
     stance: Stance | None  # None: only a reservation, no stance of its own
-    strength: float  # 1.0 explicit statement ... 0.3 only reports the commission's work
-    kind: str  # explicit | evaluative | deontic | retain | reservation | commission | defer
+    strength: float  # 1.0 explicit statement ... 0.3 only reports what someone else says
+    # explicit | evaluative | deontic | retain | problem | reservation | defer | commission (reported
+    # speech: the commission, part of it, the ministry, another named body)
+    kind: str
     reservation: bool = False  # a condition or concern is stated too
     phrase: str = ""  # the words that carry the cue (left out when judging what the sentence is about)
 
