@@ -1,0 +1,147 @@
+"""The learned stance model: JSON weights that round-trip, deterministic training, leave-one-hearing-out
+that never fits on the hearing it scores, calibration, the shipped model, and `policykg review`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from ingest import stance_train
+from ingest._features import FEATURE_NAMES
+from ingest.errors import InputError
+from ingest.stance_model import (
+    CLASSES,
+    DEFAULT_MODEL_PATH,
+    StanceModel,
+    fit_calibration,
+    fit_model,
+    load_default_model,
+)
+from ingest.stance_train import HearingRows, hearing_rows, leave_one_hearing_out, train
+from search_api.cli import app
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _synthetic(name: str, seed: int, n: int = 60) -> HearingRows:
+    """Rows whose label is readable from two features (plus noise), like cue and relevance are."""
+    rng = np.random.default_rng(seed)
+    rows = rng.normal(size=(n, len(FEATURE_NAMES))).astype(np.float32)
+    labels = [CLASSES[i % len(CLASSES)] for i in range(n)]
+    for i, lab in enumerate(labels):
+        rows[i, FEATURE_NAMES.index("max_rel")] = 0.0 if lab == "none" else 2.0
+        rows[i, FEATURE_NAMES.index(f"best_{lab}" if lab != "none" else "best_reservation_only")] = 3.0
+    keys = [(f"{name}-{i // 5}.txt", f"R{i % 5}") for i in range(n)]
+    return HearingRows(name, keys, rows, labels, [])
+
+
+def test_model_json_round_trip_predicts_the_same() -> None:
+    h = _synthetic("a", 1)
+    model = fit_model(h.rows, h.labels, version="t")
+    again = StanceModel.from_json(model.to_json())
+    assert np.allclose(again.predict_proba(h.rows), model.predict_proba(h.rows), atol=1e-5)
+    probs = model.predict_proba(h.rows)
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    # The signal planted in the rows is learned: most training rows come out right.
+    predicted = [CLASSES[int(k)] for k in probs.argmax(axis=1)]
+    assert sum(p == g for p, g in zip(predicted, h.labels, strict=True)) >= 0.9 * len(h.labels)
+
+
+def test_a_model_for_another_feature_set_is_refused() -> None:
+    data = json.loads(fit_model(_synthetic("a", 1).rows, _synthetic("a", 1).labels, version="t").to_json())
+    data["features"] = data["features"][:-1]
+    with pytest.raises(InputError, match="policykg train stance"):
+        StanceModel.from_json(json.dumps(data), "stance.json")
+    with pytest.raises(InputError, match="not a stance model"):
+        StanceModel.from_json("{}", "stance.json")
+
+
+def test_leave_one_hearing_out_never_fits_on_the_held_out_hearing(monkeypatch: pytest.MonkeyPatch) -> None:
+    hearings = [_synthetic(f"h{i}", i) for i in range(4)]
+    seen: list[tuple[str, set[str]]] = []
+    original = stance_train._predict
+
+    def spy(model: StanceModel, h: HearingRows) -> stance_train.Prediction:
+        seen.append((h.name, set(model.info["trained_on"])))
+        return original(model, h)
+
+    monkeypatch.setattr(stance_train, "_predict", spy)
+    preds = leave_one_hearing_out(hearings)
+    assert [p.hearing for p in preds] == ["h0", "h1", "h2", "h3"]
+    # Outer predictions and the inner ones that calibrate each fold: never on a hearing trained on.
+    assert len(seen) == 4 + 4 * 3
+    for name, trained_on in seen:
+        assert name not in trained_on
+    outer = [s for s in seen if len(s[1]) == 3]
+    assert {name for name, _ in outer} == {"h0", "h1", "h2", "h3"}
+
+
+def test_training_gives_the_same_bytes_twice() -> None:
+    hearings = [_synthetic(f"h{i}", i) for i in range(3)]
+    assert train(hearings, "t").to_json() == train(hearings, "t").to_json()
+
+
+def test_calibration_follows_observed_accuracy() -> None:
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0.2, 1.0, 2000)
+    correct = rng.uniform(size=2000) < p * 0.8  # the raw probability is over-confident
+    xs, ys = fit_calibration(list(p), list(correct))
+    assert list(ys) == sorted(ys)  # monotone
+    for q in (0.4, 0.6, 0.9):
+        assert abs(float(np.interp(q, xs, ys)) - 0.8 * q) < 0.06
+    assert fit_calibration([0.5] * 5, [True] * 5) == ((), ())  # too few to calibrate: identity
+
+
+def test_rows_from_a_gold_folder_are_deterministic_and_cached(tmp_path: Path) -> None:
+    root = EXAMPLES / "nou-2026-1"
+    fresh = hearing_rows(root, None)
+    cached_first = hearing_rows(root, None, tmp_path)
+    cached_again = hearing_rows(root, None, tmp_path)
+    assert len(list(tmp_path.glob("stance-rows-nou-2026-1-*.json"))) == 1
+    for other in (cached_first, cached_again):
+        assert other.keys == fresh.keys
+        assert other.labels == fresh.labels
+        assert np.array_equal(other.rows, fresh.rows)
+    # Every gold position is a row (responses 'uten merknad' give none, and have no gold rows).
+    gold_rows = (root / "gold" / "stances.csv").read_text(encoding="utf-8").count("\n") - 1
+    assert sum(lab != "none" for lab in fresh.labels) == gold_rows
+
+
+def test_gold_with_an_unknown_stance_is_a_clear_error(tmp_path: Path) -> None:
+    corpus = tmp_path / "h"
+    (corpus / "gold").mkdir(parents=True)
+    (corpus / "gold" / "stances.csv").write_text("file,target_id,stance\na.txt,R1,maybe\n", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown stance 'maybe'"):
+        hearing_rows(corpus, None)
+
+
+def test_the_shipped_model_loads_and_matches_the_features() -> None:
+    assert DEFAULT_MODEL_PATH.is_file(), "rebuild with: policykg train stance examples/*/gold"
+    model = load_default_model()
+    assert model is not None
+    assert model.features == FEATURE_NAMES
+    assert set(model.info["trained_on"]) >= {"nou-2026-1", "helse-2027"}
+    assert model.calibration[0], "the shipped model is calibrated on held-out folds"
+
+
+@pytest.mark.slow
+def test_review_lists_lowest_confidence_first_with_a_curate_line(tmp_path: Path, corpus_dir: Path) -> None:
+    runner = CliRunner()
+    data = ["--data-dir", str(tmp_path / "kg")]
+    result = runner.invoke(app, [*data, "ingest", str(corpus_dir)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, [*data, "review", "--below", "1.01", "--json"])
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)
+    assert items, "the sample corpus has positions"
+    confidences = [it["confidence"] for it in items]
+    assert confidences == sorted(confidences)
+    first = items[0]
+    assert first["curate"].startswith(f"policykg curate {first['target']} {first['document']} --stance ")
+    assert first["quote"]
+    text = runner.invoke(app, [*data, "review", "--below", "0.0"])
+    assert text.exit_code == 0 and "no automatic positions below" in text.stdout
