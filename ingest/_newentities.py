@@ -20,26 +20,9 @@ from ingest.model import ActorType
 
 __all__ = ["NewEntity", "actor_type_for_name", "find_new_actors", "find_new_pilots", "new_actor_id"]
 
-_CAP = r"[A-ZÆØÅ][\wæøåÆØÅ-]+"
-# Two-part region names are joined by "og" ("Møre og Romsdal"); both readings are tried and
-# the overlap resolution keeps whichever does not swallow a neighbouring name.
-_NEW_ACTOR_PATTERNS: tuple[tuple[re.Pattern[str], ActorType], ...] = (
-    (
-        re.compile(
-            rf"\bStatsforvalt(?:eren|aren)\s+i\s+{_CAP}\s+og\s+[A-ZÆØÅ][a-zæøå]+\b(?!\s+(?:fylkes)?kommune)"
-        ),
-        ActorType.COUNTY_GOVERNOR,
-    ),
-    (re.compile(rf"\bStatsforvalt(?:eren|aren)\s+i\s+{_CAP}"), ActorType.COUNTY_GOVERNOR),
-    (re.compile(rf"\b{_CAP}\s+og\s+{_CAP}\s+(?:fylkeskommune|FYLKESKOMMUNE)\b"), ActorType.COUNTY),
-    (re.compile(rf"\b{_CAP}\s+(?:fylkeskommune|FYLKESKOMMUNE)\b"), ActorType.COUNTY),
-    (re.compile(rf"\b{_CAP}\s+(?:kommune|KOMMUNE)\b"), ActorType.MUNICIPALITY),
-    (re.compile(rf"\b{_CAP}\s+(?:regionråd|regionrådet|REGIONRÅD)\b"), ActorType.MUNICIPAL_GROUP),
-    (re.compile(rf"\b{_CAP}\s+kommuneforbund\b"), ActorType.INTEREST_ORGANISATION),
-    (re.compile(r"\bForbundet\s+for\s+[a-zæøå]+\b"), ActorType.UNION),
-    (re.compile(r"\b[A-ZÆØÅ][a-zæøå]+(?:direktoratet|tilsynet|etaten)\b"), ActorType.STATE_AGENCY),
-    (re.compile(r"\b(?:Norsk|Norske|Norges)\s+[A-ZÆØÅ]?[a-zæøå]+forbund\b"), ActorType.UNION),
-    (re.compile(r"\b[A-ZÆØÅ][a-zæøå]+forbundet\b"), ActorType.UNION),
+# "<Name> kommune", "Statsforvalteren i <Region>", "<Name>forbundet": data in ingest/lexicon/entities.yaml.
+_NEW_ACTOR_PATTERNS: tuple[tuple[re.Pattern[str], ActorType], ...] = tuple(
+    (pattern, ActorType(actor_type)) for actor_type, pattern in entities().name_patterns
 )
 # Capitalised words that start a sentence, not a name ("Hver kommune", "Denne kommune"), and the
 # nouns that introduce an initiative's name: data in ingest/lexicon/entities.yaml.

@@ -323,6 +323,7 @@ class EntityLexicon:
     not_names: frozenset[str]
     initiative_nouns: tuple[str, ...]
     actor_types: tuple[tuple[str, re.Pattern[str]], ...]  # (actor type value, pattern), first match wins
+    name_patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (actor type value, name pattern)
 
 
 @cache
@@ -338,6 +339,17 @@ def entities() -> EntityLexicon:
         (str(r["type"]), re.compile("|".join(f"(?:{p})" for p in _patterns(name, r, "patterns"))))
         for r in rules
     )
+    patterns = data.get("name_patterns")
+    if not isinstance(patterns, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("type"), str) and isinstance(p.get("pattern"), str)
+        for p in patterns
+    ):
+        raise InputError(f"ingest/lexicon/{name}: 'name_patterns' must be a list of {{type, pattern}}")
+    cap = r"[A-ZÆØÅ][\wæøåÆØÅ-]+"
+    try:
+        names = tuple((str(p["type"]), re.compile(str(p["pattern"]).replace("{CAP}", cap))) for p in patterns)
+    except re.error as exc:
+        raise InputError(f"ingest/lexicon/{name}: 'name_patterns' has an invalid pattern: {exc}") from exc
     return EntityLexicon(
-        frozenset(_strings(name, data, "not_names")), _strings(name, data, "initiative_nouns"), types
+        frozenset(_strings(name, data, "not_names")), _strings(name, data, "initiative_nouns"), types, names
     )
