@@ -125,6 +125,9 @@ def _names() -> tuple[str, ...]:
     names += ["best_relevance", "best_strength", "best_has_reservation", "best_summary", "best_shared"]
     names += ["best_next_reservation", "best_position", "best_commission_next"]
     names += ["letter_sentences", "letter_targets", "rule_targets"]
+    # Weaker topic evidence for stated views: the proposal is the sentence's first choice, however
+    # clearly (lexical+heading+chapter, or e5 alone), per stance of the sentence's cue.
+    names += [f"near_{s.value}" for s in STANCE_ORDER] + [f"cosine_top_{s.value}" for s in STANCE_ORDER]
     return tuple(names)
 
 
@@ -155,6 +158,7 @@ def pair_features(
     per_cos = cos.max(axis=0) if n else np.zeros(k)
     row_best = rel.max(axis=1) if n else np.zeros(0)
     argmax = rel.argmax(axis=1) if n else np.zeros(0, dtype=int)
+    cos_argmax = cos.argmax(axis=1) if n and ev.signals.embedded else np.full(n, -1)
     in_scope = (rel >= MIN_RELEVANCE) & (rel >= TOP_MARGIN * row_best[:, None]) if n else rel > 0
     for j, tid in enumerate(target_ids):
         f = out[j]
@@ -186,6 +190,16 @@ def pair_features(
         f[col["ratio"]] = float(per_target[j] / per_target.max()) if per_target.max() > 0 else 0.0
         crank, cmargin = _rank_margin(per_cos, j)
         f[col["cosine_rank"]], f[col["cosine_margin"]] = min(crank, 5.0), cmargin * 10
+        for i in range(n):
+            cue = ev.cues[i]
+            if cue is None or cue.stance is None or ev.commission[i]:
+                continue
+            if argmax[i] == j:
+                key = col[f"near_{cue.stance.value}"]
+                f[key] = max(f[key], min(float(rel[i, j]), 3.0))
+            if cos_argmax[i] == j:
+                key = col[f"cosine_top_{cue.stance.value}"]
+                f[key] = max(f[key], float(cos[i, j]) * 10)
         evidence = [i for i in range(n) if has_cue[i] and in_scope[i, j]]
         f[col["evidence_count"]] = math.log1p(len(evidence))
         best, best_score = -1, 0.0
