@@ -57,6 +57,8 @@ def test_the_guard_counts_what_could_nest() -> None:
     values = " ".join(f"(<urn:x:{i}> {i})" for i in range(20_000))  # data, not structure
     shape = check_query(f"SELECT * WHERE {{ VALUES (?a ?b) {{ {values} }} ?a ?p ?b }}", max_chars=None)
     assert shape.tokens < 20 and shape.depth == 3
+    in_list = "SELECT * WHERE { ?s ?p ?o FILTER(?o IN (" + ", ".join(["<urn:x>"] * 9000) + ")) }"
+    assert check_query(in_list).tokens < 20  # a list's commas do not nest
 
 
 def test_every_shipped_query_passes_the_guard() -> None:

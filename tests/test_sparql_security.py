@@ -221,6 +221,11 @@ AT_THE_LIMITS = {  # constructs the parser or optimiser recurse on, sized to pas
     "minus": lambda n: "SELECT * WHERE { ?s ?p ?o " + " MINUS { ?s ?p ?o }" * n + " }",
     "optional": lambda n: "SELECT * WHERE { ?s ?p ?o " + " OPTIONAL { ?s ?p ?o }" * n + " }",
     "path": lambda n: "SELECT * WHERE { ?s " + "/".join(["<urn:p>"] * n) + " ?o }",
+    "objects": lambda n: "SELECT * WHERE { ?s <urn:p> " + ", ".join(["?o"] * n) + " }",
+    "triples": lambda n: "SELECT * WHERE { " + " . ".join(["?s <urn:p> ?o"] * n) + " }",
+    "collection": lambda n: "SELECT * WHERE { ?s <urn:p> ( " + " ".join(["?o"] * n) + " ) }",
+    "in list": lambda n: "SELECT * WHERE { ?s ?p ?o FILTER(?o IN (" + ", ".join(["1"] * n) + ")) }",
+    "arguments": lambda n: "SELECT * WHERE { BIND(CONCAT(" + ", ".join(['"a"'] * n) + ") AS ?x) }",
 }
 
 
