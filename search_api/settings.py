@@ -51,7 +51,8 @@ class Settings(BaseSettings):
         default=5_000,
         ge=1,
         le=20_000,
-        description="Most keywords, operators and brackets in a SPARQL query (terms and VALUES data do not count).",
+        description="Most keywords, operators, brackets and chained items (objects, collection items) in a "
+        "SPARQL query; other terms, call arguments and VALUES data do not count.",
     )
     query_max_memory_mb: int = Field(
         default=2048, ge=0, description="Address-space cap of each SPARQL worker process; 0 = none."
