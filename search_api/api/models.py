@@ -16,6 +16,7 @@ __all__ = [
     "AskLink",
     "AskOut",
     "AskRequest",
+    "ByReferencePosition",
     "CurationOut",
     "CurationRequest",
     "DocumentDetailOut",
@@ -175,6 +176,27 @@ class PositionOut(TracePosition):
     title: str
 
 
+class ByReferencePosition(BaseModel):
+    """A position held through an endorsement ("Vi slutter oss til høringssvaret fra X"): X's stance on the
+    proposal, marked ``by_reference``, with the sentence where the sender adopts X's response."""
+
+    actor: str
+    actor_iri: str
+    actor_type: str
+    document: str
+    stance: str
+    by_reference: bool = True
+    endorses: str
+    endorses_iri: str
+    endorsed_document: str
+    quote: str  # what the endorsed body says
+    endorsement_quote: str  # where the sender adopts it
+    passage_iri: str | None = None
+    start: int | None = None
+    end: int | None = None
+    own_stance: str | None = None  # what the endorsing letter says itself, if anything
+
+
 class RecommendationDetailOut(BaseModel):
     target: str
     title: str
@@ -183,6 +205,7 @@ class RecommendationDetailOut(BaseModel):
     stance_counts: StanceCounts
     counts: dict[str, TextCounts]
     positions: list[TracePosition]
+    by_reference: list[ByReferencePosition] = []
 
 
 # -- documents ---------------------------------------------------------------------------------------
