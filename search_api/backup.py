@@ -11,7 +11,7 @@ A backup is a folder:
 - ``policykg-backup.json``: what is inside, with the graph file's SHA-256.
 
 The vector index is not copied: it is derived data, rebuilt from the graph on restore
-(:func:`restore` ends with a reindex). A backup is written to ``<name>.partial`` and renamed
+(:func:`restore` ends with a reconcile). A backup is written to ``<name>.partial`` and renamed
 when complete, so a crash never leaves a folder that looks whole.
 """
 
@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from ingest.errors import InputError
 
 if TYPE_CHECKING:
-    from search_api.service import PolicyKG
+    from search_api.service import LockFactory, PolicyKG
 
 __all__ = ["MANIFEST", "import_dataset", "restore", "write_backup"]
 
@@ -167,8 +167,13 @@ def import_dataset(kg: PolicyKG, path: Path, *, replace_all: bool = False) -> di
     return {"graphs": len(graphs), "quads": sum(len(v) for v in graphs.values()), "dropped": dropped}
 
 
-def restore(kg: PolicyKG, source: Path) -> dict[str, Any]:
-    """Replace ``kg``'s graph with the backup's, put back its reference data and cache, rebuild the index."""
+def restore(kg: PolicyKG, source: Path, *, lock: LockFactory | None = None) -> dict[str, Any]:
+    """Replace ``kg``'s graph with the backup's, put back its reference data and cache, reconcile the index.
+
+    Each named graph is replaced in one transaction; the index then follows graph by graph
+    (only graphs whose content differs are re-indexed, ``lock`` held per batch), so a server
+    goes on answering, and a restore that is interrupted is finished by the next reconcile.
+    """
     source = Path(source)
     manifest = read_manifest(source)
     if manifest.get("base_iri") != kg.settings.base_iri:
@@ -181,12 +186,17 @@ def restore(kg: PolicyKG, source: Path) -> dict[str, Any]:
         ref = kg.settings.reference_copy
         shutil.rmtree(ref, ignore_errors=True)
         shutil.copytree(source / "reference", ref)
-        kg._reference = None  # read again from the restored copy
+    kg.forget_cached()  # reference data and senders are read again
     cache = source / "embedding-cache.sqlite"
     if cache.is_file():
         _merge_cache(cache, kg.settings.embedding_cache_path)
-    indexed = kg.reindex()
-    return {**counts, "indexed": indexed, "created": manifest.get("created")}
+    sync = kg.reconcile(lock=lock)
+    return {
+        **counts,
+        "indexed": sync.items,
+        "reindexed": len(sync.reindexed),
+        "created": manifest.get("created"),
+    }
 
 
 def _merge_cache(src: Path, dst: Path) -> None:

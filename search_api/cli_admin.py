@@ -2,7 +2,9 @@
 
 See :mod:`search_api.backup` for what a backup holds. The embedded stores lock the data
 dir, so while ``policykg serve`` runs, ``backup --server URL`` asks the server to write the
-backup (``POST /backup``, with ``POLICYKG_API_TOKEN``) and moves it to ``DIR``.
+backup (``POST /backup``, with ``POLICYKG_API_TOKEN``) and moves it to ``DIR``, and
+``restore DIR --server URL`` copies the backup into the data dir's ``backups/`` and has the
+server restore it (``POST /restore``).
 """
 
 from __future__ import annotations
@@ -22,35 +24,40 @@ from search_api.errors import IndexUnavailableError
 __all__: list[str] = []
 
 
-def _through_server(server: str, target: Path, timeout_s: float = 3600.0) -> dict[str, Any]:
+def _server_job(
+    server: str, route: str, body: dict[str, Any] | None, timeout_s: float = 3600.0
+) -> dict[str, Any]:
+    """POST to a running server's job route and wait for the job; its result."""
     import httpx
 
     token = settings().api_token
     if not token:
-        raise InputError("backing up through the server needs POLICYKG_API_TOKEN (the server's write token)")
+        raise InputError("working through the server needs POLICYKG_API_TOKEN (the server's write token)")
     base = server.rstrip("/")
     headers = {"Authorization": f"Bearer {token}"}
     try:
         with httpx.Client(timeout=30.0) as client:
-            resp = client.post(f"{base}/backup", headers=headers)
+            resp = client.post(f"{base}{route}", headers=headers, json=body)
             if resp.status_code != 202:
-                raise InputError(f"{base}/backup answered {resp.status_code}: {resp.text[:300]}")
+                raise InputError(f"{base}{route} answered {resp.status_code}: {resp.text[:300]}")
             job_id = resp.json()["id"]
             deadline = time.monotonic() + timeout_s
             while True:
                 job: dict[str, Any] = client.get(f"{base}/jobs/{job_id}").json()
                 if job["state"] == "failed":
-                    raise InputError(f"the server's backup failed: {job['message']}")
+                    raise InputError(f"the server's {route.strip('/')} failed: {job['message']}")
                 if job["state"] == "done":
-                    break
+                    return dict(job["result"] or {})
                 if time.monotonic() > deadline:
-                    raise InputError(
-                        f"the server's backup did not finish in {timeout_s:.0f} s (job {job_id})"
-                    )
+                    raise InputError(f"the server's job {job_id} did not finish in {timeout_s:.0f} s")
                 time.sleep(0.5)
     except httpx.HTTPError as exc:
         raise InputError(f"cannot reach the server at {base}: {exc}") from exc
-    written = Path(job["result"]["path"])
+
+
+def _through_server(server: str, target: Path) -> dict[str, Any]:
+    result = _server_job(server, "/backup", None)
+    written = Path(result["path"])
     if not written.is_dir():
         raise InputError(
             f"the server wrote its backup to {written}, which this machine cannot see; copy it from there"
@@ -58,21 +65,21 @@ def _through_server(server: str, target: Path, timeout_s: float = 3600.0) -> dic
     if target.exists() and not any(target.iterdir()):
         target.rmdir()
     shutil.move(str(written), str(target))
-    return dict(job["result"])
+    return result
+
+
+_SERVER_OPTION = typer.Option(
+    "--server",
+    envvar="POLICYKG_SERVER_URL",
+    help="A running `policykg serve` on this data dir (e.g. http://127.0.0.1:8000): it does the work.",
+)
 
 
 @app.command()
 @friendly_errors
 def backup(
     directory: Annotated[Path, typer.Argument(help="A new folder for the backup.")],
-    server: Annotated[
-        str | None,
-        typer.Option(
-            "--server",
-            envvar="POLICYKG_SERVER_URL",
-            help="A running `policykg serve` on this data dir (e.g. http://127.0.0.1:8000): it writes the backup.",
-        ),
-    ] = None,
+    server: Annotated[str | None, _SERVER_OPTION] = None,
 ) -> None:
     """Back up the graph (with curated decisions), reference data and embedding cache into DIRECTORY."""
     from search_api.backup import write_backup
@@ -102,18 +109,32 @@ def backup(
 @friendly_errors
 def restore(
     directory: Annotated[Path, typer.Argument(help="A folder written by `policykg backup`.")],
+    server: Annotated[str | None, _SERVER_OPTION] = None,
 ) -> None:
-    """Replace the data dir's graph with a backup's, put back its reference data and cache, rebuild the index.
+    """Replace the data dir's graph with a backup's, put back its reference data and cache; the index follows.
 
-    Stop `policykg serve` first: the embedded stores lock the data dir.
+    While `policykg serve` runs, pass --server: the backup is copied into the data dir's backups/
+    folder and the server restores it (searches go on meanwhile).
     """
+    from search_api.backup import read_manifest
     from search_api.backup import restore as run_restore
 
-    with open_kg() as kg:
-        got = run_restore(kg, directory)
+    read_manifest(directory)  # refuse a broken backup before anything is replaced
+    if server:
+        backups = settings().data_dir / "backups"
+        if directory.resolve().parent == backups.resolve():
+            name = directory.name
+        else:
+            name = f"restore-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}"
+            shutil.copytree(directory, backups / name)
+        got = _server_job(server, "/restore", {"backup": name})
+    else:
+        with open_kg() as kg:
+            got = run_restore(kg, directory)
     console.print(
         f"restored {got['quads']} quads in {got['graphs']} named graphs (backup of {got['created']}); "
-        f"dropped {got['dropped']} graphs not in the backup; indexed {got['indexed']} items",
+        f"dropped {got['dropped']} graphs not in the backup; re-indexed {got['reindexed']} graphs "
+        f"({got['indexed']} items)",
         highlight=False,
     )
 

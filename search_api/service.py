@@ -364,6 +364,12 @@ class PolicyKG:
 
         return rebuild(self.store, self.iris, self.index, self.embedder)
 
+    def forget_cached(self) -> None:
+        """Drop what was read from the graph or data dir (reference data, searcher) after they were replaced."""
+        self._reference = None
+        self._searcher = None
+        self._status = None
+
     def reconcile(
         self, *, lock: LockFactory | None = None, full: bool = True, stop: Callable[[], bool] | None = None
     ) -> SyncReport:

@@ -168,6 +168,27 @@ def test_backup_through_the_server_is_a_job(writable: PolicyKG, tmp_path: Path) 
 
 
 @pytest.mark.slow
+def test_restore_through_the_server_while_it_answers(writable: PolicyKG) -> None:
+    settings = Settings(data_dir=writable.settings.data_dir, api_token=TOKEN)
+    other = CORPUS / "responses" / "ostmark-kommune-latin1.txt"
+    with TestClient(create_app(settings, kg=writable)) as c:
+        assert _wait(c, _upload(c, SAMPLE.name, SAMPLE.read_bytes())["id"])["state"] == "done"
+        saved = _wait(c, c.post("/backup", headers=AUTH).json()["id"])
+        name = Path(saved["result"]["path"]).name
+        assert _wait(c, _upload(c, other.name, other.read_bytes())["id"])["state"] == "done"
+        assert c.post("/restore", json={"backup": "nope"}, headers=AUTH).status_code == 404
+        assert c.post("/restore", json={"backup": "../etc"}, headers=AUTH).status_code == 422
+        assert c.post("/restore", json={"backup": name}).status_code == 401
+        resp = c.post("/restore", json={"backup": name}, headers=AUTH)
+        assert resp.status_code == 202, resp.text
+        done = _wait(c, resp.json()["id"])
+        assert done["state"] == "done" and done["result"]["dropped"] == 1, done
+        assert [d["file_name"] for d in c.get("/documents").json()] == [SAMPLE.name]
+        body = c.get("/ask", params={"q": "bemanningsnorm"}).json()
+        assert {h["document"] for h in body["hits"]} == {SAMPLE.name} and body["index_warning"] is None
+
+
+@pytest.mark.slow
 def test_sigterm_to_policykg_serve_with_an_upload_in_flight(tmp_path: Path) -> None:
     """The real server and signal: exits within seconds, nothing left in uploads/."""
     import os

@@ -18,7 +18,7 @@ router = APIRouter(tags=["jobs"])
 
 class JobOut(BaseModel):
     id: str
-    kind: Literal["upload", "reconcile", "backup"]
+    kind: Literal["upload", "reconcile", "backup", "restore"]
     file_name: str | None
     state: Literal["queued", "running", "done", "failed"]
     message: str | None = None  # why it failed, in words a person can act on
