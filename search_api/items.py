@@ -6,7 +6,8 @@ in the segmenter (stance reading depends on the passages as they are):
 
 - **a heading alone is never a hit**: heading passages are left out of the index; the
   heading gives context to the passages under it instead (``headings`` of each item, put in
-  front of the embedded and lexical text when ``ItemOptions.heading_context``);
+  front of the embedded and lexical text when ``ItemOptions.heading_context``). Nor is a bare
+  name line ("Østmark kommune", a signature): a few words with no digit and no sentence end;
 - **short list items travel with their lead-in**: a paragraph ending in ":" and the short
   list items right after it become one item that spans them all;
 - **long unbroken text is split into sentence windows** (a letter without blank lines is one
@@ -36,6 +37,7 @@ __all__ = [
     "ItemOptions",
     "build_items",
     "current_options",
+    "is_bare_line",
     "items_version",
     "passage_iri",
     "reshape",
@@ -50,6 +52,7 @@ class ItemOptions:
     """How passages become index items; each switch was measured leave-one-hearing-out."""
 
     drop_headings: bool = True
+    drop_bare_lines: bool = True  # "Østmark kommune", a signature: a line that is no statement
     heading_context: bool = False
     list_lead_in: bool = True
     list_item_max: int = 200  # a list item longer than this stands on its own
@@ -76,6 +79,19 @@ _KINDS = """SELECT ?p ?kind WHERE {
   ?k skos:notation ?kind .
   %FILTER%
 }"""
+
+
+_BARE_MAX_WORDS = 3
+
+
+def is_bare_line(text: str) -> bool:
+    """A name, address or signature line: a few words, no digit, no sentence end. Never an answer."""
+    words = text.split()
+    return (
+        len(words) <= _BARE_MAX_WORDS
+        and not any(ch.isdigit() for ch in text)
+        and not text.rstrip().endswith((".", "!", "?", ":", "»", '"'))
+    )
 
 
 def passage_iri(item_iri: str) -> str:
@@ -169,7 +185,9 @@ def reshape(
         while i < len(passages):
             p = passages[i]
             kind = kinds.get(p.iri, "paragraph")
-            if kind == "heading" and options.drop_headings:
+            if (kind == "heading" and options.drop_headings) or (
+                options.drop_bare_lines and kind == "paragraph" and is_bare_line(p.text)
+            ):
                 i += 1
                 continue
             if options.list_lead_in and kind == "paragraph" and p.text.rstrip().endswith(":"):

@@ -279,3 +279,13 @@ def test_short_list_items_travel_with_their_lead_in() -> None:
     assert text[out[0].start : out[0].end] == out[0].text
     assert out[1].text == "Med hilsen Kystby kommune"
     assert len(reshape(items, kinds, ItemOptions(list_lead_in=False))) == 4
+
+
+def test_a_bare_name_line_is_no_item_but_a_short_statement_is() -> None:
+    from search_api.items import ItemOptions, is_bare_line, reshape
+
+    assert is_bare_line("Østmark kommune") and is_bare_line("Med vennlig hilsen")
+    assert not is_bare_line("Ingen merknader.") and not is_bare_line("Dato: 09.04.2026")
+    _, items, kinds = _letter(("paragraph", "Østmark kommune"), ("paragraph", "Vi har ingen merknader."))
+    assert [i.text for i in reshape(items, kinds, ItemOptions())] == ["Vi har ingen merknader."]
+    assert len(reshape(items, kinds, ItemOptions(drop_bare_lines=False))) == 2
