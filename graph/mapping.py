@@ -279,6 +279,8 @@ def map_response(
             g.add((enode, PKG.endorsedBy, sender_node))
         g.add((enode, PKG.inPassage, URIRef(iris.passage(f, e.passage_index))))
         _selector(g, enode, e.start, e.end, exact=e.quote)
+        if e.reservation:
+            g.add((enode, PKG.withReservation, Literal(True)))
         if e.known:
             g.add((endorsed, RDF.type, PKG.Actor))  # described in the reference graph
         elif e.actor_id not in new_actors and (doc.sender is None or e.actor_id != doc.sender.id):

@@ -208,14 +208,16 @@ class EndorsementRow:
     passage_iri: str | None
     start: int | None
     end: int | None
+    reservation: bool = False  # adopted with exceptions
 
 
-_ENDORSEMENTS = """SELECT ?doc ?file ?actor ?actorIri ?actorType ?endorsed ?endorsedIri ?quote ?passage ?start ?end
+_ENDORSEMENTS = """SELECT ?doc ?file ?actor ?actorIri ?actorType ?endorsed ?endorsedIri ?quote ?passage ?start ?end ?res
 WHERE {
   ?doc pkg:endorsement ?e ; pkg:fileName ?file .
   ?e pkg:endorses ?endorsedIri ; pkg:inPassage ?passage ;
      oa:hasSelector ?qs , ?ps . ?qs oa:exact ?quote . ?ps oa:start ?start ; oa:end ?end .
   OPTIONAL { ?endorsedIri foaf:name ?endorsed }
+  OPTIONAL { ?e pkg:withReservation ?res }
   OPTIONAL { ?doc pkg:sender ?actorIri . ?actorIri foaf:name ?actor ; pkg:actorType ?actorType }
   %FILTER%
 }
@@ -242,6 +244,7 @@ def endorsements(store: GraphStore, *, endorsed_iri: str | None = None) -> list[
             passage_iri=r["passage"],
             start=int(r["start"]) if r["start"] is not None else None,
             end=int(r["end"]) if r["end"] is not None else None,
+            reservation=str(r["res"]).lower() == "true",
         )
     return list(out.values())
 

@@ -102,6 +102,7 @@ _EN = _LEX.endorsement
 _ENDORSEMENT = re.compile(
     rf"(?<![\wæøå])(?:{'|'.join(_EN.verbs)}) ?(?:{'|'.join(_EN.objects)})\s+(?:(?:{'|'.join(_EN.before_name)})\s+)?"
 )
+_ENDORSEMENT_EXCEPTION = re.compile(rf"(?<![\wæøå])(?:{'|'.join(_EN.exceptions)})(?![\wæøå])")
 
 
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
@@ -246,6 +247,7 @@ class EndorsementCue:
     end: int
     name_start: int  # where the endorsed body's name begins (the linker decides who it is)
     phrase: str
+    reservation: bool = False  # "med ett unntak", "bortsett frå ...": not adopted wholesale
 
 
 def detect_endorsement(sentence: str) -> EndorsementCue | None:
@@ -258,7 +260,8 @@ def detect_endorsement(sentence: str) -> EndorsementCue | None:
     m = _ENDORSEMENT.search(low)
     if m is None or _negated(low, m.start(), m.end()):
         return None
-    return EndorsementCue(m.start(), m.end(), m.end(), sentence[m.start() : m.end()].strip())
+    reservation = _ENDORSEMENT_EXCEPTION.search(low) is not None
+    return EndorsementCue(m.start(), m.end(), m.end(), sentence[m.start() : m.end()].strip(), reservation)
 
 
 def detect_cue(sentence: str, *, others: Iterable[str] = ()) -> Cue | None:

@@ -382,14 +382,20 @@ class EntityLinker:
                     name = (
                         self.reference.actors[m.entity_id].name if known else (m.new_actor_name or m.surface)
                     )
-                    out.append(Endorsement(m.entity_id, name, p.index, start, end, sentence, known))
+                    out.append(
+                        Endorsement(m.entity_id, name, p.index, start, end, sentence, known, cue.reservation)
+                    )
                     continue
                 written = _NAME_AFTER.match(sentence, cue.name_start)
                 if written is not None:
                     name = normalise_name(written.group(0).strip())
                     found = self._known_actor(name)
                     actor_id = found or new_actor_id(name)
-                    out.append(Endorsement(actor_id, name, p.index, start, end, sentence, found is not None))
+                    out.append(
+                        Endorsement(
+                            actor_id, name, p.index, start, end, sentence, found is not None, cue.reservation
+                        )
+                    )
         return out
 
     # -- sender ------------------------------------------------------------------------------------

@@ -156,6 +156,7 @@ class Endorsement:
     end: int
     quote: str
     known: bool = True  # the endorsed body is in the reference data
+    reservation: bool = False  # adopted with exceptions ("med ett unntak")
 
 
 @dataclass(frozen=True, slots=True)

@@ -421,7 +421,7 @@ def trace(
                 p["actor"],
                 p["document"],
                 p["endorses"],
-                f"{stance} (by reference)",
+                f"{stance} (by reference" + (", with exceptions)" if p.get("with_reservation") else ")"),
                 f"«{p['endorsement_quote']}»",
             )
         console.print(table)

@@ -78,6 +78,7 @@ def _by_reference(store: GraphStore, rows: list[Any]) -> list[dict[str, Any]]:
                 "endorsed_document": r.document,
                 "quote": r.quote,  # what the endorsed body says
                 "endorsement_quote": e.quote,  # where the sender adopts it
+                "with_reservation": e.reservation,  # adopted with exceptions ("med ett unntak")
                 "passage_iri": e.passage_iri,
                 "start": e.start,
                 "end": e.end,

@@ -227,6 +227,19 @@ def test_endorsement_keeps_the_senders_own_stance_in_the_same_sentence() -> None
     assert cue is not None and cue.stance is OPP
 
 
+@pytest.mark.parametrize(
+    ("sentence", "reservation"),
+    [
+        ("Vi slutter oss til høringssvaret fra Vegforum Nord, med ett unntak.", True),
+        ("Vi sluttar oss til fråsegna frå Vegforum Nord, bortsett frå punktet om bompengar.", True),
+        ("Vi slutter oss til høringssvaret fra Vegforum Nord i sin helhet.", False),
+    ],
+)
+def test_endorsement_with_exceptions(sentence: str, reservation: bool) -> None:
+    e = detect_endorsement(sentence)
+    assert e is not None and e.reservation is reservation
+
+
 def test_negated_or_plain_support_is_no_endorsement() -> None:
     assert detect_endorsement("Vi slutter oss ikke til høringssvaret fra Vegforum Nord.") is None
     assert detect_endorsement("Vi støtter forslaget om nye ferjekaier.") is None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from docs import make_doc
-from rdflib import RDF, URIRef
+from rdflib import RDF, Literal, URIRef
 
 from graph.iris import PKG, IriMinter
 from graph.mapping import map_reference, map_response, to_ntriples
@@ -56,6 +56,9 @@ def test_endorsement_of_a_known_body(linker: EntityLinker, sentence: str) -> Non
 def test_endorsement_of_a_body_not_in_the_reference_data(linker: EntityLinker) -> None:
     found = _endorsed(linker, "Vi slutter oss til høringssvaret fra Norsk kystlag og vil legge til følgende.")
     assert [(e.actor_id, e.actor_name, e.known) for e in found] == [("norsk-kystlag", "Norsk kystlag", False)]
+    assert not found[0].reservation
+    partial = _endorsed(linker, "Vi sluttar oss til høyringssvaret frå Kystforum Nord, med eitt unnatak.")
+    assert [(e.actor_id, e.reservation) for e in partial] == [("kystforum", True)]
 
 
 def test_support_for_a_proposal_is_no_endorsement(linker: EntityLinker) -> None:
@@ -87,13 +90,14 @@ def test_endorsement_in_graph_and_trace_by_reference(reference: ReferenceData) -
         ActorRef("lia-kommune", "Lia kommune", ActorType.MUNICIPALITY, known=False),
         adopting,
         [],
-        [Endorsement("ks", ks.name, 0, 0, len(adopting), adopting)],
+        [Endorsement("ks", ks.name, 0, 0, len(adopting), adopting, reservation=True)],
     )
     g = map_response(follower, reference, iris, ingest_key="k")
     enode = URIRef(f"{iris.response('lia-kommune.txt')}/endorsement/0")
     assert (enode, RDF.type, PKG.Endorsement) in g
     assert (enode, PKG.endorses, URIRef(iris.actor("ks"))) in g
     assert (enode, PKG.endorsedBy, URIRef(iris.actor("lia-kommune"))) in g
+    assert (enode, PKG.withReservation, Literal(True)) in g
     validate_document_graph(g, "lia-kommune.txt")
 
     store = OxigraphStore()
@@ -110,5 +114,5 @@ def test_endorsement_in_graph_and_trace_by_reference(reference: ReferenceData) -
     [held] = result["by_reference"]
     assert held["document"] == "lia-kommune.txt" and held["stance"] == "opposes" and held["by_reference"]
     assert held["endorses"] == ks.name and held["endorsement_quote"] == adopting
-    assert held["own_stance"] is None
+    assert held["own_stance"] is None and held["with_reservation"] is True
     assert "opposes" in result["counts"] and result["counts"]["opposes"]["responses"] == 1

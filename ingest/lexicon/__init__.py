@@ -200,6 +200,7 @@ class EndorsementLexicon:
     verbs: tuple[str, ...]
     objects: tuple[str, ...]
     before_name: tuple[str, ...]
+    exceptions: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +269,10 @@ def cues() -> CueLexicon:
             )
         ),
         endorsement=EndorsementLexicon(
-            *(_patterns(f"{name} endorsement", en, k) for k in ("verbs", "objects", "before_name"))
+            *(
+                _patterns(f"{name} endorsement", en, k)
+                for k in ("verbs", "objects", "before_name", "exceptions")
+            )
         ),
         no_comments=_patterns(name, data, "no_comments"),
     )

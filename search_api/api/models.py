@@ -191,6 +191,7 @@ class ByReferencePosition(BaseModel):
     endorsed_document: str
     quote: str  # what the endorsed body says
     endorsement_quote: str  # where the sender adopts it
+    with_reservation: bool = False  # adopted with exceptions ("med ett unntak")
     passage_iri: str | None = None
     start: int | None = None
     end: int | None = None
