@@ -66,7 +66,7 @@ class RestoreRequest(BaseModel):
     status_code=202,
     response_model=JobOut,
     dependencies=[Depends(require_writer)],
-    responses=error_responses(401, 403, 404, 422, 503),
+    responses=error_responses(400, 401, 403, 404, 413, 422, 503),
 )
 def restore(state: State, jobs: Jobs, req: RestoreRequest, response: Response) -> JobOut:
     """Queue a restore from ``<data-dir>/backups/<backup>``: the graph is replaced graph by graph, the
