@@ -104,7 +104,7 @@ def _child_build(conn: multiprocessing.connection.Connection, spec: dict[str, An
         ref = load_reference(Path(spec["reference"]))
         embedder = CachedEmbedder(create_embedder(spec["embedder"]), Path(spec["cache"]))
         try:
-            analyser = Analyser(ref, embedder)
+            analyser = Analyser(ref, embedder, limits=spec["limits"])
             name, ntriples = build_document(
                 Path(spec["path"]), spec["key"], ref, IriMinter(spec["base_iri"]), analyser
             )
@@ -301,6 +301,7 @@ class JobRunner:
             "embedder": self.settings.embedder,
             "cache": str(self.settings.embedding_cache_path),
             "base_iri": self.settings.base_iri,
+            "limits": self.settings.read_limits(),  # the same reading bounds as `policykg ingest`
         }
         ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
         parent, child_end = ctx.Pipe(duplex=False)

@@ -95,6 +95,15 @@ def test_an_upload_is_a_job_that_ends_done_or_failed_with_the_reason(writable: P
 
 
 @pytest.mark.slow
+def test_an_upload_job_reads_within_the_servers_limits(writable: PolicyKG) -> None:
+    settings = Settings(data_dir=writable.settings.data_dir, api_token=TOKEN, max_passages=3)
+    with TestClient(create_app(settings, kg=writable)) as c:
+        job = _wait(c, _upload(c, SAMPLE.name, SAMPLE.read_bytes())["id"])
+    assert job["state"] == "failed" and "POLICYKG_MAX_PASSAGES" in job["message"], job
+    assert SAMPLE.name in job["message"] and str(settings.data_dir) not in job["message"]
+
+
+@pytest.mark.slow
 def test_ask_answers_while_an_upload_is_being_read(writable: PolicyKG) -> None:
     settings = Settings(data_dir=writable.settings.data_dir, api_token=TOKEN)
     with TestClient(create_app(settings, kg=writable)) as c:
