@@ -117,7 +117,11 @@ def evaluate_stance_cmd(
             preds, how = [rule_predictions(h) for h in hearings], "hand-written rules (no shipped model)"
         else:
             preds = [Prediction.of(model, h) for h in hearings]
-            how = f"shipped model {model.version}, trained on {', '.join(model.info.get('trained_on', {}))}"
+            trained_on = model.info.get("trained_on", {})
+            how = f"shipped model {model.version}, trained on {', '.join(trained_on)}"
+            seen = [h.name for h in hearings if h.name in trained_on]
+            if seen:
+                how += f"\n  in-sample (not held out): {', '.join(seen)}; give several folders for held-out figures"
     console.print(f"stance: {how}")
     reports = []
     for pred in preds:
