@@ -109,11 +109,12 @@ def _cache_key(root: Path, embedder: Embedder | None) -> str:
                 h.update(p.name.encode() + p.read_bytes())
     for p in discover_files([root]):
         h.update(p.name.encode() + p.read_bytes())
-    # The code that computes the features is part of the key too.
-    for module in ("_features.py", "_relevance.py", "_cues.py", "_morph.py", "stance.py", "linking.py"):
-        path = Path(__file__).parent / module
-        if path.is_file():
-            h.update(path.read_bytes())
+    # The code and the lexicon that compute the features (readers, linking, cues, relevance) are part
+    # of the key too: any change to them recomputes the rows.
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), *package.glob("lexicon/*")]):
+        if path.is_file() and path.name != "stance_train.py":
+            h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()[:16]
 
 
