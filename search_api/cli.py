@@ -289,16 +289,22 @@ def reindex() -> None:
 @app.command()
 @friendly_errors
 def check() -> None:
-    """Report passages missing from the index and index points with no passage behind them."""
+    """Report passages missing from the index, points with no passage behind them, graphs not in step."""
     with open_kg() as kg:
         result = kg.check()
     missing, orphans = result["missing_from_index"], result["orphan_points"]
+    stale = result["stale_graphs"]
     for iri in missing[:50]:
         console.print(f"missing from index: {iri}", highlight=False)
     for iri in orphans[:50]:
         console.print(f"orphan point: {iri}", highlight=False)
-    console.print(f"{len(missing)} missing from the index, {len(orphans)} orphan points")
-    if missing or orphans:
+    for iri in stale[:50]:
+        console.print(f"graph not in step with the index: {iri}", highlight=False)
+    console.print(
+        f"{len(missing)} missing from the index, {len(orphans)} orphan points, "
+        f"{len(stale)} named graphs not in step"
+    )
+    if missing or orphans or stale:
         console.print("run `policykg reindex` to rebuild the index from the graph")
         raise typer.Exit(1)
 
@@ -492,10 +498,12 @@ def serve(
 
 
 # Sub-commands defined in their own modules register themselves on import.
-from search_api import cli_admin  # noqa: E402, F401
-from search_api import cli_evaluate  # noqa: E402, F401
-from search_api import cli_evaluate_metadata  # noqa: E402, F401
-from search_api import cli_stance  # noqa: E402, F401
+from search_api import (  # noqa: E402
+    cli_admin,  # noqa: F401
+    cli_evaluate,  # noqa: F401
+    cli_evaluate_metadata,  # noqa: F401
+    cli_stance,  # noqa: F401
+)
 
 
 def main() -> None:

@@ -399,12 +399,18 @@ class PolicyKG:
         return status
 
     def check(self) -> dict[str, list[str]]:
-        """Passages (and entities) missing from the index, and points with nothing behind them."""
+        """Passages (and entities) missing from the index, points with nothing behind them, and named
+        graphs whose points were not (fully) built from their current content (index markers)."""
         from search_api.items import build_items
 
         wanted = {i.iri for i in build_items(self.store, self.iris)}
         have = self.index.iris()
-        return {"missing_from_index": sorted(wanted - have), "orphan_points": sorted(have - wanted)}
+        status = self.index_status()
+        return {
+            "missing_from_index": sorted(wanted - have),
+            "orphan_points": sorted(have - wanted),
+            "stale_graphs": sorted({*status.behind, *status.gone}),
+        }
 
 
 def _reason(exc: PolicykgError, path: Path) -> str:

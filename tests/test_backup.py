@@ -49,7 +49,11 @@ def test_backup_wipe_restore_and_export_import_round_trips(tmp_path: Path) -> No
         assert kg.store.export("nq") == before
         rows = positions(kg.store, target_id="R2", document_iri=kg.iris.response("lia-kommune.pdf"))
         assert [(r.stance, r.curated, r.note) for r in rows] == [("opposes", True, "round trip")]
-        assert kg.index_status().in_step and kg.check() == {"missing_from_index": [], "orphan_points": []}
+        assert kg.index_status().in_step and kg.check() == {
+            "missing_from_index": [],
+            "orphan_points": [],
+            "stale_graphs": [],
+        }
         assert kg.reference.content_hash  # the reference data came back too (uploads need it)
     finally:
         kg.close()
