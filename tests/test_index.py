@@ -273,7 +273,7 @@ def test_short_list_items_travel_with_their_lead_in() -> None:
         ("list-item", "forenkler rapporteringen"),
         ("paragraph", "Med hilsen Kystby kommune"),
     )
-    out = reshape(items, kinds, ItemOptions())
+    out = reshape(items, kinds, ItemOptions(list_lead_in=True))
     lead_in = "Kommunen ber om at departementet:\n\nbeholder tilskuddet\n\nforenkler rapporteringen"
     assert out[0].text == lead_in
     assert text[out[0].start : out[0].end] == out[0].text
