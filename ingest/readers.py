@@ -185,22 +185,29 @@ def _too_long(path: Path, limits: ReadLimits) -> DocumentReadError:
 
 
 # A word of letters, maybe with a hyphen or apostrophe inside and punctuation around: "e-post", «kap.»
+# (fullmatch on tokens of at most 60 characters: with search() the leading \W* would be quadratic).
 _WORD = re.compile(r"\W*[^\W\d_]+(?:[-'’][^\W\d_]+)*\W*")
 MIN_WORDS = 2
+MIN_LETTERS = 8
 MIN_WORD_SHARE = 0.5
 
 
 def why_not_a_letter(text: str) -> str | None:
-    """Why ``text`` cannot be a letter (too few words, mostly noise), or None when it can.
+    """Why ``text`` cannot be a letter (too little text, mostly noise), or None when it can.
 
     Binary data and random bytes decoded as text make "words" of mixed letters, digits and
-    symbols; a letter is mostly words. The threshold leaves a wide margin: the development
-    letters have 85-99 % words, random bytes 0-10 %, and a two-word letter ("Ingen merknader.") passes.
+    symbols; a letter is mostly words. The thresholds leave a wide margin: the development
+    letters have 85-99 % words, random bytes 0-10 %, and "Ingen merknader." (2 words, 14 letters)
+    passes, while a few random bytes (at most 7 letters) do not.
     """
     tokens = text.split()
     words = sum(1 for tok in tokens if len(tok) <= 60 and _WORD.fullmatch(tok))
-    if words < MIN_WORDS:
-        return f"the file holds {words} word(s) of text, too few to be a letter"
+    letters = sum(1 for ch in text if ch.isalpha())
+    if words < MIN_WORDS or letters < MIN_LETTERS:
+        return (
+            f"the file holds {words} word(s) and {letters} letter(s) of text, too little to be a letter "
+            f"(at least {MIN_WORDS} words and {MIN_LETTERS} letters)"
+        )
     if words < MIN_WORD_SHARE * len(tokens):
         share = 100 * words / len(tokens)
         return (
