@@ -255,11 +255,13 @@ def test_long_unbroken_text_becomes_sentence_windows_that_point_into_the_letter(
     windows = [i for i in out if i.passage_index == 1]
     assert len(windows) > 3 and all(len(w.text) <= 300 for w in windows)
     for w in windows:
+        assert w.start is not None and w.end is not None
         assert text[w.start : w.end] == w.text  # offsets still point into the letter's text
         assert passage_iri(w.iri) == items[1].iri
     # Every sentence is in some window; neighbouring windows share a sentence.
     assert all(any(s in w.text for w in windows) for s in sentences)
-    assert windows[0].end > windows[1].start
+    first, second = windows[0], windows[1]
+    assert first.end is not None and second.start is not None and first.end > second.start
     short = reshape(items, kinds, ItemOptions(window_over=0))
     assert [i.text for i in short] == [i.text for i in items]
 
