@@ -359,10 +359,26 @@ def ask(
             continue
         console.print(
             f"[bold]{rank}.[/] {hit['document']} · {hit['actor'] or '?'} ({hit['actor_type'] or '?'}) · "
-            f"{hit['date'] or 'no date'} · score {hit['score']:.3f}" + (f" · {links}" if links else ""),
+            f"{hit['date'] or 'no date'} · score {hit['score']:.3f}"
+            + (f" · {links}" if links else "")
+            + (f" · found by {'+'.join(hit['why'])}" if hit.get("why") else ""),
             highlight=False,
         )
         console.print(f"   {hit['text']}", highlight=False, markup=False)
+    answer = result.get("positions")
+    if answer:
+        from rich.markup import escape
+
+        console.print(
+            f"\n[bold]Positions on {escape(answer['proposal'])}[/] ({escape(answer['title'])}), from the graph:",
+            highlight=False,
+        )
+        for stance, rows in answer["by_stance"].items():
+            console.print(f"  {STANCE_LABELS.get(stance, stance)}:", highlight=False)
+            for row in rows:
+                console.print(
+                    f"   - {row['actor'] or row['document']}: «{row['quote']}»", highlight=False, markup=False
+                )
 
 
 # -- positions -------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from ingest.stance import STANCE_EXTRACTOR_VERSION
 from search_api.settings import Settings
 
 if TYPE_CHECKING:  # the index module pulls in qdrant-client: imported only when used
+    from search_api.fusion import QuestionSignals
     from search_api.index import PassageIndex
     from search_api.search import HybridSearcher
     from search_api.sync import IndexStatus, SyncReport
@@ -300,7 +301,9 @@ class PolicyKG:
             actor_type=actor_type, recommendation=recommendation, language=language, file_name=file_name
         )
         kinds = None if include_entities else ("passage",)
-        hits = searcher.search(question, top_k=top_k, mode=mode, filters=filters, kinds=kinds)
+        hits, signals = searcher.search_with_signals(
+            question, top_k=top_k, mode=mode, filters=filters, kinds=kinds
+        )
         stances = self._stances_for({h.document_iri for h in hits if h.document_iri})
         out = []
         for h in hits:
@@ -333,7 +336,42 @@ class PolicyKG:
             )
         # Say so when the index lags the graph (an interrupted ingest, `ingest --no-index`).
         warning = self.index_status(max_age_s=5.0).message()
-        return {"question": question, "hits": out, "index_warning": warning}
+        result: dict[str, Any] = {"question": question, "hits": out, "index_warning": warning}
+        answer = self._positions_answer(signals, searcher.params.proposal_margin)
+        if answer is not None:
+            result["positions"] = answer
+        return result
+
+    def _positions_answer(self, signals: QuestionSignals, margin: float) -> dict[str, Any] | None:
+        """For "Hvem støtter / who opposes ..." about a proposal: the graph's positions, grouped by stance.
+
+        The proposal is the one closest to the question by the dense model (when it stands out
+        by ``margin``); every stance is listed, the asked one first, each position with its quote.
+        """
+        from search_api.trace import trace_target
+
+        target = signals.proposal(margin) if signals.stance else None
+        trace = trace_target(self.store, target) if target else None
+        if trace is None:
+            return None
+        order = [
+            signals.stance,
+            *(s for s in ("supports", "qualified", "opposes", "mentions") if s != signals.stance),
+        ]
+        groups = {
+            stance: [
+                {k: p[k] for k in ("actor", "actor_iri", "document", "quote", "passage_iri", "start", "end")}
+                for p in trace["positions"]
+                if p["stance"] == stance
+            ]
+            for stance in order
+        }
+        return {
+            "proposal": target,
+            "title": trace["title"],
+            "asked": signals.stance,
+            "by_stance": {k: v for k, v in groups.items() if v},
+        }
 
     def searcher(self) -> HybridSearcher:
         """The searcher for ``ask``, with a question reader that knows this graph's senders (cached)."""

@@ -124,6 +124,11 @@ class AskOut(BaseModel):
         default=None,
         description="Set when the search index is behind the graph (answers may miss documents).",
     )
+    positions: dict[str, Any] | None = Field(
+        default=None,
+        description="For 'who supports / who opposes ...' questions about a proposal: the graph's positions on "
+        "it, grouped by stance (the asked one first), each with its actor, document and quote.",
+    )
 
 
 # -- recommendations and positions -----------------------------------------------------------------------
