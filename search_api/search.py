@@ -22,7 +22,14 @@ from qdrant_client import models as qm
 from ingest.embedding import Embedder
 from ingest.lexical import analyze, query_sparse_vector, term_id
 from search_api.errors import SearchQueryError
-from search_api.fusion import FusionParams, QuestionSignals, fuse_candidates, load_params, merge_lists
+from search_api.fusion import (
+    Candidate,
+    FusionParams,
+    QuestionSignals,
+    fuse_candidates,
+    load_params,
+    merge_lists,
+)
 from search_api.index import DENSE, LEXICAL, PassageIndex
 
 if TYPE_CHECKING:
@@ -150,6 +157,13 @@ class Candidates:
     lexical: dict[bool, Ranked]  # by "query stop words dropped"
     signals: QuestionSignals = field(default_factory=QuestionSignals)
     embed_ms: float = 0.0
+    _merged: dict[bool, list[Candidate]] = field(default_factory=dict, repr=False)
+
+    def merged(self, stop_words: bool) -> list[Candidate]:
+        """The union of the two lists as candidates (kept: a fit fuses them under many constants)."""
+        if stop_words not in self._merged:
+            self._merged[stop_words] = merge_lists(self.dense, self.lexical.get(stop_words, []))
+        return self._merged[stop_words]
 
 
 def rank(cands: Candidates, *, mode: str, top_k: int, params: FusionParams) -> list[Hit]:
@@ -159,7 +173,7 @@ def rank(cands: Candidates, *, mode: str, top_k: int, params: FusionParams) -> l
         return [Hit.from_payload(pl, s, ("text",)) for _, pl, s in cands.dense[:top_k]]
     if mode == "lexical":
         return [Hit.from_payload(pl, s, ("words",)) for _, pl, s in lexical[:top_k]]
-    fused = fuse_candidates(merge_lists(cands.dense, lexical), params, cands.signals, limit=top_k)
+    fused = fuse_candidates(cands.merged(params.query_stop_words), params, cands.signals, limit=top_k)
     return [Hit.from_payload(c.payload, s, c.why) for c, s in fused]
 
 
@@ -234,7 +248,13 @@ class HybridSearcher:
                             query=sparse, using=LEXICAL, filter=flt, limit=limit, with_payload=True
                         )
                     )
-        if mode == "hybrid":
+        signals = self.reader.read(question) if self.reader is not None else QuestionSignals()
+        p = self.params
+        # Only when something uses them: a boost, a stance question's positions, or a fit (variants).
+        want_proposals = mode == "hybrid" and bool(
+            p.proposal_boost or p.position_boost or signals.stance or stop_word_variants
+        )
+        if want_proposals:
             # The proposals closest to the question (their text is in the index as entities).
             requests.append(
                 qm.QueryRequest(
@@ -249,12 +269,12 @@ class HybridSearcher:
             self.index.client.query_batch_points(self.index.collection, requests=requests) if requests else []
         )
         lists = [_ranked(r.points) for r in results]
-        proposals = lists.pop() if mode == "hybrid" else []
+        proposals = lists.pop() if want_proposals else []
         dense_list = lists.pop(0) if mode in ("hybrid", "dense") else []
-        signals = self.reader.read(question) if self.reader is not None else QuestionSignals()
         closest = tuple((str(pl["entity_id"]), sc) for _, pl, sc in proposals if pl.get("entity_id"))
         held: tuple[tuple[str, str], ...] = ()
-        if closest and self.reader is not None and self.reader.positions is not None:
+        # The graph's positions matter only to a question asking who holds a stance.
+        if closest and signals.stance and self.reader is not None and self.reader.positions is not None:
             held = tuple(self.reader.positions(closest[0][0]))
         signals = replace(signals, proposals=closest, positions=held)
         return Candidates(question, dense_list, dict(zip(variants, lists, strict=True)), signals, embed_ms)

@@ -304,7 +304,7 @@ class PolicyKG:
         hits, signals = searcher.search_with_signals(
             question, top_k=top_k, mode=mode, filters=filters, kinds=kinds
         )
-        stances = self._stances_for({h.document_iri for h in hits if h.document_iri})
+        stances = self._stances_for({h.document_iri for h in hits if h.document_iri and h.recommendations})
         out = []
         for h in hits:
             links: list[dict[str, Any]] = []
@@ -390,8 +390,17 @@ class PolicyKG:
     def _stances_for(self, document_iris: set[str]) -> dict[tuple[str, str], str]:
         """(document IRI, proposal id) -> effective stance (curated winning) for the given documents."""
         out: dict[tuple[str, str], str] = {}
-        for doc in document_iris:
-            for row in positions(self.store, document_iri=doc):
+        if not document_iris:
+            return out
+        # One query for every position, filtered here: one query per hit document cost ~6 ms each
+        # (63 ms of a 113 ms ask on nou-2026-1, against 12 ms for all 31 positions at once).
+        rows = (
+            positions(self.store)
+            if len(document_iris) > 1
+            else positions(self.store, document_iri=next(iter(document_iris)))
+        )
+        for row in rows:
+            if row.document_iri in document_iris:
                 out[(row.document_iri, row.target)] = row.stance
         return out
 
