@@ -232,7 +232,8 @@ def evaluate_search_cmd(
         raise InputError(f"the same hearing is given twice: {', '.join(names)}")
     loho = len(runs) > 1
     grid = default_grid() if loho else [load_params()]
-    scores = leave_one_hearing_out(runs, grid)
+    table = objective_table(runs, grid) if loho else {}
+    scores = leave_one_hearing_out(runs, grid, table=table)
     console.print(format_scores(scores, loho=loho), highlight=False, markup=False)
     if misses:
         for s in scores:
@@ -246,7 +247,7 @@ def evaluate_search_cmd(
     if fit_constants:
         if not loho:
             raise InputError("--fit needs the gold questions of at least two hearings")
-        params, value = fit(objective_table(runs, grid), names, grid)
+        params, value = fit(table, names, grid)
         save_params(params, PARAMS_FILE, fitted_on=sorted(names), objective=round(value, 4))
         console.print(f"fitted on all {len(runs)} hearings (objective {value:.3f}): wrote {PARAMS_FILE}")
 

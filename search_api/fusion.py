@@ -111,6 +111,31 @@ class Candidate:
     lexical: float | None = None
     lexical_rank: int | None = None
     why: list[str] = field(default_factory=list)
+    # Memos (the same candidate is fused under many constant sets during a fit).
+    _words: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _copies: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def doc(self) -> str:
+        return str(self.payload.get("document_iri") or self.payload.get("file_name") or self.pid)
+
+    @property
+    def is_passage(self) -> bool:
+        return self.payload.get("kind") == "passage"
+
+    @property
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            self._words = _words(str(self.payload.get("text", "")))
+        return self._words
+
+    def copied_by(self, other: Candidate) -> bool:
+        """Is ``other`` a near-duplicate passage of this one in another letter (a campaign copy)?"""
+        if other.pid not in self._copies:
+            self._copies[other.pid] = (
+                other.is_passage and other.doc != self.doc and _near_duplicate(self.words, other.words)
+            )
+        return self._copies[other.pid]
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,39 +241,20 @@ def fuse_candidates(
         score[c.pid] = s
         by_id[c.pid] = c
 
-    def doc(pid: str) -> str:
-        pl = by_id[pid].payload
-        return str(pl.get("document_iri") or pl.get("file_name") or pid)
-
-    def is_passage(pid: str) -> bool:
-        return by_id[pid].payload.get("kind") == "passage"
-
-    cache: dict[str, frozenset[str]] = {}
-
-    def words(pid: str) -> frozenset[str]:
-        if pid not in cache:
-            cache[pid] = _words(str(by_id[pid].payload.get("text", "")))
-        return cache[pid]
-
     left = dict(score)
     seen: dict[str, int] = {}
     out: list[tuple[Candidate, float]] = []
     decay = params.decay
     while left and len(out) < limit:
-        best = max(left, key=lambda pid: (left[pid] * decay ** seen.get(doc(pid), 0), -order[pid]))
+        best = max(left, key=lambda pid: (left[pid] * decay ** seen.get(by_id[pid].doc, 0), -order[pid]))
         group = [best]
-        if is_passage(best):
-            group += [
-                pid
-                for pid in sorted(left, key=lambda q: (-left[q], order[q]))
-                if pid != best
-                and doc(pid) != doc(best)
-                and is_passage(pid)
-                and _near_duplicate(words(best), words(pid))
-            ]
+        b = by_id[best]
+        if b.is_passage:
+            copies = [pid for pid in left if pid != best and b.copied_by(by_id[pid])]
+            group += sorted(copies, key=lambda q: (-left[q], order[q]))
         for pid in group:
             out.append((by_id[pid], score[pid]))
-            seen[doc(pid)] = seen.get(doc(pid), 0) + 1
+            seen[by_id[pid].doc] = seen.get(by_id[pid].doc, 0) + 1
             del left[pid]
     return out[:limit]
 
