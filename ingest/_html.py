@@ -70,6 +70,11 @@ def _decode(raw: bytes) -> str:
     return raw.decode("cp1252", errors="replace")
 
 
+_BYLINES = '[class*="byline"], [class*="meta"], [class*="date"], [class*="publi"], [class*="posted"]'
+# The stamp's label; the date itself is parsed (and judged against other dates) by the metadata reader.
+_PUBLISHED = re.compile(r"^(?:publisert|publisert dato|published|posted)\s*:?\s*(\d.*)$", re.IGNORECASE)
+
+
 def _meta_fields(tree: object) -> dict[str, str]:
     """«Dato: 22.04.2026», «Svartype: Med merknad» and DC.Date, keyed in lower case."""
     fields: dict[str, str] = {}
@@ -82,6 +87,17 @@ def _meta_fields(tree: object) -> dict[str, str]:
         key, _, value = node.text(separator=" ", strip=True).partition(":")
         if value.strip():
             fields[key.strip().lower()] = value.strip()
+    # An organisation's own page has no hearing-answer box, but a publication stamp: the
+    # article:published_time meta, or a short byline "Publisert 1. okt, 2027 · Av ...".
+    for node in tree.css('meta[property="article:published_time"]'):  # type: ignore[attr-defined]
+        content = node.attributes.get("content") or ""
+        if content:
+            fields.setdefault("published", content[:10])
+    for node in tree.css(_BYLINES):  # type: ignore[attr-defined]
+        text = node.text(separator=" ", strip=True)
+        stamp = _PUBLISHED.match(text) if len(text) <= 200 else None
+        if stamp:
+            fields.setdefault("published", stamp.group(1))
     return fields
 
 

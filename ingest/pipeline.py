@@ -26,7 +26,7 @@ from ingest.stance import STANCE_EXTRACTOR_VERSION, StanceClassifier
 __all__ = ["PIPELINE_VERSION", "Analyser", "discover_files", "ingest_key"]
 
 # Bump when the analysis changes in a way that should re-ingest unchanged files.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 
 _SKIP_NAMES = {"readme.md", "readme.txt", "readme"}
 _SKIP_DIRS = {"reference", "gold", ".git", "__pycache__"}

@@ -485,3 +485,30 @@ def test_html_text_directly_in_divs_is_read(tmp_path: Path) -> None:
         "Kommunen mener at tilskuddene bør innlemmes i rammen fra 2027.",
         "Med hilsen",
     ]
+
+
+@pytest.mark.parametrize(
+    ("stamp", "expected"),
+    [
+        ('<p class="post-byline">Publisert: 4. feb, 2031 · Skrevet av styret</p>', date(2031, 2, 4)),
+        (
+            '<div class="entry-meta">Publisert 17.11.2030 · Av Ola Fjell · Lesetid 2 min</div>',
+            date(2030, 11, 17),
+        ),
+        ('<meta property="article:published_time" content="2030-06-09T08:00:00+02:00">', date(2030, 6, 9)),
+    ],
+)
+def test_html_publication_stamp_dates_an_organisation_page(
+    tmp_path: Path, stamp: str, expected: date
+) -> None:
+    """A page without a hearing-answer box is dated by its byline or article:published_time."""
+    head, body = (stamp, "") if stamp.startswith("<meta") else ("", stamp)
+    page = (
+        f"<html><head>{head}</head><body><main><h1>Innspill om fjordferjene</h1>{body}"
+        "<p>Lagets medlemmer reiser daglig med ferjene og ønsker at rutetilbudet styrkes om vinteren.</p>"
+        '<p class="cat">Publisert i <a href="/x">Innspill</a></p>'
+        "</main></body></html>"
+    )
+    path = tmp_path / "ferjelaget.html"
+    path.write_text(page, encoding="utf-8")
+    assert read_response(path).metadata.date == expected
