@@ -28,6 +28,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     try:
         if not settings.api_token:
             log.warning("POLICYKG_API_TOKEN is not set: POST /documents and POST /curation are off")
-        uvicorn.run(create_app(settings, kg=kg), host=host, port=port, workers=1, log_level="info")
+        uvicorn.run(
+            create_app(settings, kg=kg, close_service=True), host=host, port=port, workers=1, log_level="info"
+        )
     finally:
         kg.close()

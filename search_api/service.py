@@ -145,6 +145,10 @@ class PolicyKG:
         return self._reference
 
     def close(self) -> None:
+        """Close the index and the store; a second call does nothing (serve's lifespan and its caller both close)."""
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
         if self._index is not None:
             self._index.close()
             self._index = None

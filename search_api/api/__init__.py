@@ -43,13 +43,19 @@ Errors are JSON: `{"error": "what went wrong and what to do", "detail": ...}`.
 """
 
 
-def create_app(settings: Settings | None = None, *, kg: PolicyKG | None = None) -> FastAPI:
-    """The app. ``settings`` rules the API (token, limits); by default the service's own settings."""
+def create_app(
+    settings: Settings | None = None, *, kg: PolicyKG | None = None, close_service: bool = False
+) -> FastAPI:
+    """The app. ``settings`` rules the API (token, limits); by default the service's own settings.
+
+    A service passed in is the caller's to close, unless ``close_service``: ``policykg serve`` asks
+    for that, because uvicorn re-raises SIGTERM after shutdown and code after ``uvicorn.run`` never runs.
+    """
     api_settings = settings or (kg.settings if kg is not None else Settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        owned = kg is None
+        owned = kg is None or close_service
         if kg is None:
             from search_api.service import PolicyKG  # heavy imports only when the app starts
 
