@@ -41,6 +41,7 @@ CHAPTER_BONUS = 0.7  # shared by the targets of the chapter named
 HEADING_WEIGHT = 0.35
 EMBEDDING_SCALE = 10.0
 EMBEDDING_FLOOR = 0.03  # e5 cosine above the sentence's mean over targets
+MAX_EMBED_CHARS = 1200  # of one sentence sent to the embedder
 SINGLE_TERM = 0.6
 PART_WEIGHT = 0.5
 
@@ -202,7 +203,10 @@ class TargetIndex:
                 head[i] = heading_cache[heading]
         cosine = np.zeros((n, k), dtype=np.float32)
         if n and self._vectors is not None and self.embedder is not None:
-            cosine = (self.embedder.embed_passages(list(sentences)) @ self._vectors.T).astype(np.float32)
+            # A "sentence" past MAX_EMBED_CHARS is a run-on line, not prose (development letters stay under
+            # 450); its head carries the topic, and the embedder's time grows with the text's length.
+            clipped = [text[:MAX_EMBED_CHARS] for text in sentences]
+            cosine = (self.embedder.embed_passages(clipped) @ self._vectors.T).astype(np.float32)
         chapter = np.zeros((n, k), dtype=np.float32)
         grant = np.zeros((n, k), dtype=np.float32)
         for i, text in enumerate(sentences):

@@ -8,12 +8,14 @@ store or an index, so evaluation commands can run it on any folder.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ingest.campaign import text_fingerprint
-from ingest.embedding import Embedder
+from ingest.embedding import Embedder, Vectors
 from ingest.errors import DocumentReadError
 from ingest.limits import DEFAULT_LIMITS, Deadline, ReadLimits
 from ingest.linking import EntityLinker
@@ -86,6 +88,42 @@ def discover_files(paths: Iterable[Path], skipped: list[tuple[Path, str]] | None
                 yield c
 
 
+class _BudgetedEmbedder:
+    """Embeds in small batches and checks the current letter's clock between them.
+
+    One embedder call over a long letter can take minutes on a CPU; batching lets
+    ``max_seconds_per_file`` stop the letter mid-stance rather than after it."""
+
+    BATCH = 16
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.deadline: Deadline | None = None
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def _batched(self, texts: list[str], embed: Callable[[list[str]], Vectors]) -> Vectors:
+        if self.deadline is None or len(texts) <= self.BATCH:
+            return embed(texts)
+        parts = []
+        for i in range(0, len(texts), self.BATCH):
+            self.deadline.check("while embedding sentences for stance")
+            parts.append(embed(texts[i : i + self.BATCH]))
+        return np.concatenate(parts)
+
+    def embed_passages(self, texts: list[str]) -> Vectors:
+        return self._batched(texts, self.inner.embed_passages)
+
+    def embed_queries(self, texts: list[str]) -> Vectors:
+        return self._batched(texts, self.inner.embed_queries)
+
+
 @dataclass
 class Analyser:
     """Holds what is expensive to build (alias tables, recommendation vectors) for a batch."""
@@ -96,7 +134,8 @@ class Analyser:
 
     def __post_init__(self) -> None:
         self.linker = EntityLinker(self.reference)
-        self.classifier = StanceClassifier(self.reference, self.embedder)
+        self._budgeted = _BudgetedEmbedder(self.embedder) if self.embedder is not None else None
+        self.classifier = StanceClassifier(self.reference, self._budgeted)
 
     def analyse_path(self, path: Path) -> ResponseDocument:
         """Read and analyse one file within ``limits``; raises :class:`DocumentReadError` for
@@ -123,7 +162,13 @@ class Analyser:
         if doc.metadata.response_type == ResponseType.WITHOUT_COMMENTS:
             doc.positions = []
         else:
-            doc.positions = self.classifier.classify(doc, sender_id=sender.id)
+            if self._budgeted is not None:
+                self._budgeted.deadline = deadline
+            try:
+                doc.positions = self.classifier.classify(doc, sender_id=sender.id)
+            finally:
+                if self._budgeted is not None:
+                    self._budgeted.deadline = None
         check("after reading the stances")
         doc.text_fingerprint = text_fingerprint(doc)
         return doc
