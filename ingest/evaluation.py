@@ -75,6 +75,21 @@ class StanceReport:
         return "\n".join(lines)
 
 
+def _stance_report(
+    confusion: dict[str, dict[str, int]], errors: list[tuple[str, str, str, str]]
+) -> StanceReport:
+    """Per-class precision/recall/F1 and macro-F1 from a confusion matrix (gold -> predicted -> count)."""
+    labels = [*STANCES, NONE]
+    per_class = {}
+    for cls in STANCES:
+        tp = confusion[cls][cls]
+        fp = sum(confusion[g][cls] for g in labels if g != cls)
+        fn = sum(confusion[cls][p] for p in labels if p != cls)
+        per_class[cls] = (*_prf(tp, fp, fn), tp + fn)
+    macro = sum(per_class[c][2] for c in STANCES) / len(STANCES)
+    return StanceReport(per_class, macro, confusion, errors)
+
+
 def evaluate_stance(predicted: list[tuple[str, str, str]], gold_csv: Path) -> StanceReport:
     gold = {
         (r["file"], r["target_id"]): r["stance"] for r in _read_csv(gold_csv, ("file", "target_id", "stance"))
@@ -90,14 +105,7 @@ def evaluate_stance(predicted: list[tuple[str, str, str]], gold_csv: Path) -> St
         confusion[g][p] += 1
         if g != p:
             errors.append((key[0], key[1], g, p))
-    per_class = {}
-    for cls in STANCES:
-        tp = confusion[cls][cls]
-        fp = sum(confusion[g][cls] for g in labels if g != cls)
-        fn = sum(confusion[cls][p] for p in labels if p != cls)
-        per_class[cls] = (*_prf(tp, fp, fn), tp + fn)
-    macro = sum(per_class[c][2] for c in STANCES) / len(STANCES)
-    return StanceReport(per_class, macro, confusion, errors)
+    return _stance_report(confusion, errors)
 
 
 @dataclass
@@ -183,11 +191,4 @@ def pooled_stance(reports: list[StanceReport]) -> StanceReport:
     """Per-class figures over the union of several hearings' pairs (confusions added up)."""
     labels = [*STANCES, NONE]
     confusion = {g: {p: sum(r.confusion[g][p] for r in reports) for p in labels} for g in labels}
-    per_class = {}
-    for cls in STANCES:
-        tp = confusion[cls][cls]
-        fp = sum(confusion[g][cls] for g in labels if g != cls)
-        fn = sum(confusion[cls][p] for p in labels if p != cls)
-        per_class[cls] = (*_prf(tp, fp, fn), tp + fn)
-    macro = sum(per_class[c][2] for c in STANCES) / len(STANCES)
-    return StanceReport(per_class, macro, confusion, [e for r in reports for e in r.errors])
+    return _stance_report(confusion, [e for r in reports for e in r.errors])
