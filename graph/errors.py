@@ -6,7 +6,9 @@ PolicykgError (ingest.errors)
     ├── StoreUnavailableError  (the store cannot be opened or reached: locked, server down)
     ├── QueryError             (a SPARQL query is malformed or refused)
     │   ├── QueryTimeoutError  (ran longer than the configured timeout)
-    │   └── ResultTooLargeError (more rows than the configured cap)
+    │   ├── ResultTooLargeError (more rows than the configured cap)
+    │   ├── QueryTooComplexError (longer, deeper or with more operators than the limits)
+    │   └── QueryForbiddenError (SERVICE or an update, which the store never runs for a caller)
     └── ValidationError        (a document's triples fail the SHACL shapes)
 """
 
@@ -17,7 +19,9 @@ from ingest.errors import PolicykgError
 __all__ = [
     "GraphError",
     "QueryError",
+    "QueryForbiddenError",
     "QueryTimeoutError",
+    "QueryTooComplexError",
     "ResultTooLargeError",
     "StoreConfigError",
     "StoreUnavailableError",
@@ -47,6 +51,14 @@ class QueryTimeoutError(QueryError):
 
 class ResultTooLargeError(QueryError):
     """A query returned more rows than the configured cap."""
+
+
+class QueryTooComplexError(QueryError):
+    """The query is longer, deeper or has more operators than the configured limits."""
+
+
+class QueryForbiddenError(QueryError):
+    """The query asks for something this store never does for a caller (SERVICE, any update)."""
 
 
 class ValidationError(GraphError):

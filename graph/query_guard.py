@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.errors import QueryError
+from graph.errors import QueryError, QueryForbiddenError, QueryTooComplexError
 
 __all__ = [
     "DEFAULT_MAX_CHARS",
@@ -72,14 +72,6 @@ _SHORT_STRINGS = {q: re.compile(rf"{q}(?:[^{q}\\\n\r]++|\\.)*+{q}", re.DOTALL) f
 _LONG_STRINGS = {
     q: re.compile(rf"{q * 3}(?:(?:{q}|{q * 2})?(?:[^{q}\\]++|\\.))*+{q * 3}", re.DOTALL) for q in "'\""
 }
-
-
-class QueryTooComplexError(QueryError):
-    """The query is longer, deeper or has more operators than the configured limits."""
-
-
-class QueryForbiddenError(QueryError):
-    """The query asks for something this store never does for a caller (SERVICE, any update)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,11 +37,12 @@ import pyoxigraph as ox
 from graph._query_worker import write_frames
 from graph.errors import (
     QueryError,
+    QueryForbiddenError,
     QueryTimeoutError,
+    QueryTooComplexError,
     ResultTooLargeError,
     StoreUnavailableError,
 )
-from graph.query_guard import QueryForbiddenError, QueryTooComplexError
 from graph.store import QueryLimits, RawResult
 
 __all__ = ["PoolStats", "QueryPool"]

@@ -6,6 +6,11 @@ PolicykgError (ingest.errors)
     ├── IndexUnavailableError   (the index cannot be opened or reached: locked folder, server down)
     ├── EmbedderMismatchError   (the index was built with another embedder; run `policykg reindex`)
     └── SearchQueryError        (a bad search request: unknown mode, empty question ...)
+QueueFullError (PolicykgError)  (the server's job queue is full or stopping; retry later)
+
+The whole tree, from the root in ``ingest.errors`` (the lowest layer, so every layer can raise
+and catch it) through ``graph.errors`` to this module, is re-exported by ``search_api`` and
+mapped to HTTP statuses in one table, ``search_api.api.errors.STATUS``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ __all__ = [
     "EmbedderMismatchError",
     "IndexConfigError",
     "IndexUnavailableError",
+    "QueueFullError",
     "SearchError",
     "SearchQueryError",
 ]
@@ -50,3 +56,7 @@ class EmbedderMismatchError(SearchError):
 
 class SearchQueryError(SearchError):
     """The search request itself is wrong (unknown mode, bad filter ...)."""
+
+
+class QueueFullError(PolicykgError):
+    """Too many jobs are waiting, or the server is stopping; the client should retry later."""

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.errors import InputError, PolicykgError
+from search_api.errors import QueueFullError
 
 if TYPE_CHECKING:
     from search_api.service import LockFactory, PolicyKG
@@ -57,10 +58,6 @@ class JobCancelled(BaseException):
     A BaseException, like ``asyncio.CancelledError``: it must pass through ingest's
     ``except Exception`` that keeps a batch going after one file's bug.
     """
-
-
-class QueueFullError(PolicykgError):
-    """Too many jobs are waiting; the client should retry later."""
 
 
 @dataclass(slots=True)

@@ -16,8 +16,13 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from graph.errors import QueryError, QueryTimeoutError, ResultTooLargeError
-from graph.query_guard import QueryForbiddenError, QueryTooComplexError
+from graph.errors import (
+    QueryError,
+    QueryForbiddenError,
+    QueryTimeoutError,
+    QueryTooComplexError,
+    ResultTooLargeError,
+)
 from graph.store import GraphStore, QueryLimits
 
 __all__ = ["EX", "G1", "G2", "G_SPECIAL", "SAMPLE_G1", "SAMPLE_G2", "GraphStoreContract", "load_sample"]

@@ -18,16 +18,25 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import (
     QueryError,
+    QueryForbiddenError,
     QueryTimeoutError,
+    QueryTooComplexError,
     ResultTooLargeError,
     StoreConfigError,
     StoreUnavailableError,
     ValidationError,
 )
-from ingest.errors import EmbedderError, InputError, PolicykgError, ReferenceDataError
+from ingest.errors import DocumentReadError, EmbedderError, InputError, PolicykgError, ReferenceDataError
 from search_api.api.models import ErrorOut
+from search_api.errors import (
+    EmbedderMismatchError,
+    IndexConfigError,
+    IndexUnavailableError,
+    QueueFullError,
+    SearchQueryError,
+)
 
-__all__ = ["ApiError", "error_responses", "install_error_handlers"]
+__all__ = ["STATUS", "ApiError", "error_responses", "install_error_handlers", "status_for"]
 
 log = logging.getLogger("policykg.api")
 
@@ -42,18 +51,31 @@ class ApiError(Exception):
         self.status, self.message, self.detail, self.headers = status, message, detail, headers
 
 
-# Most specific first: the first matching class decides the status.
-_STATUS: list[tuple[type[PolicykgError], int]] = [
-    (QueryTimeoutError, 503),
-    (ResultTooLargeError, 400),
-    (QueryError, 400),
-    (StoreUnavailableError, 503),
-    (StoreConfigError, 503),
-    (EmbedderError, 503),
-    (ReferenceDataError, 409),  # the server's reference data is missing or broken, not the request
-    (ValidationError, 422),
-    (InputError, 422),
-]
+# Every error a caller or the server's state can cause, by class; a subclass not listed takes its
+# nearest listed ancestor's status. The layer bases (PolicykgError, GraphError, SearchError) are not
+# listed: raised directly they mean a broken invariant, a bug (500, logged).
+STATUS: dict[type[PolicykgError], int] = {
+    # the request is wrong
+    InputError: 422,
+    DocumentReadError: 422,
+    ValidationError: 422,
+    SearchQueryError: 422,
+    QueryError: 400,
+    QueryTooComplexError: 400,
+    ResultTooLargeError: 400,
+    QueryForbiddenError: 403,
+    # the server's data conflicts with the request: its reference data is missing or broken
+    ReferenceDataError: 409,
+    # the server cannot answer now; the message says what to do (retry, reindex, fix the settings)
+    QueryTimeoutError: 503,
+    StoreUnavailableError: 503,
+    StoreConfigError: 503,
+    EmbedderError: 503,
+    IndexConfigError: 503,
+    IndexUnavailableError: 503,
+    EmbedderMismatchError: 503,
+    QueueFullError: 503,
+}
 
 _MESSAGES = {
     400: "Bad request",
@@ -71,9 +93,12 @@ _MESSAGES = {
 }
 
 
-def status_for(exc: PolicykgError) -> int:
-    for cls, status in _STATUS:
-        if isinstance(exc, cls):
+def status_for(error: PolicykgError | type[PolicykgError]) -> int:
+    """The HTTP status of an error (or error class): its own, or its nearest listed ancestor's."""
+    cls = error if isinstance(error, type) else type(error)
+    for klass in cls.__mro__:
+        status = STATUS.get(klass)
+        if status is not None:
             return status
     return 500
 
