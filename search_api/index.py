@@ -22,6 +22,7 @@ another embedder is refused, since vectors of two models are not comparable.
 from __future__ import annotations
 
 import hashlib
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -36,6 +37,7 @@ from ingest.lexical import sparse_vector
 from ingest.segment import sentence_spans
 from search_api.errors import EmbedderMismatchError, IndexConfigError, IndexUnavailableError, SearchError
 from search_api.items import passage_iri
+from search_api.memory_view import MemoryView, Ranked, supported
 
 __all__ = [
     "DENSE",
@@ -177,6 +179,10 @@ class PassageIndex:
             # Local mode locks its folder: a second process gets a RuntimeError here.
             raise IndexUnavailableError(f"cannot open the vector index at {self.location}: {exc}") from exc
         self._meta: tuple[str, int] | None = None
+        # Every write bumps the generation; the in-memory view of a local index follows it.
+        self._generation = 0
+        self._view: tuple[int, MemoryView] | None = None
+        self._view_lock = threading.Lock()
 
     # -- collection and embedder record ---------------------------------------------------
     def _exists(self) -> bool:
@@ -284,8 +290,10 @@ class PassageIndex:
                     )
                 )
             self.client.upsert(self.collection, points, wait=True)
+            self._generation += 1
         for pid, payload in payload_only:
             self.client.overwrite_payload(self.collection, payload=payload, points=[pid], wait=True)
+            self._generation += 1
         return len(to_embed)
 
     def _graph_ids(self, graph_iri: str) -> set[str]:
@@ -303,6 +311,7 @@ class PassageIndex:
     def _delete(self, ids: Iterable[str]) -> None:
         for chunk in _chunks(sorted(ids), 512):
             self.client.delete(self.collection, points_selector=qm.PointIdsList(points=chunk), wait=True)
+            self._generation += 1
 
     def replace_graph(self, graph_iri: str, items: list[IndexItem], embedder: Embedder) -> int:
         """Make the graph's points exactly ``items``: delete the gone ones, upsert the rest (incremental)."""
@@ -319,11 +328,45 @@ class PassageIndex:
         """Drop the collection and build it anew (also switches embedder). Returns how many were embedded."""
         if self._exists():
             self.client.delete_collection(self.collection)
+        self._generation += 1
         self._meta = None
         self._create(embedder)
         return self.upsert(items, embedder)
 
     # -- reading ----------------------------------------------------------------------------
+    def search_batch(self, requests: list[qm.QueryRequest]) -> list[Ranked]:
+        """Answer search requests, best first: (point id, payload, score) per hit.
+
+        An embedded index answers from its in-memory view (:mod:`search_api.memory_view`, same
+        scores, a fraction of the time); a server, or a request the view cannot answer, from Qdrant.
+        """
+        if not requests:
+            return []
+        if not self._is_server and all(supported(r) for r in requests):
+            view = self._memory_view()
+            return [view.query(r) for r in requests]
+        results = self.client.query_batch_points(self.collection, requests=requests)
+        return [[(str(p.id), dict(p.payload or {}), float(p.score)) for p in r.points] for r in results]
+
+    def _memory_view(self) -> MemoryView:
+        with self._view_lock:
+            if self._view is None or self._view[0] != self._generation:
+                generation = self._generation
+                points: list[tuple[str, dict[str, Any], list[list[float]], Any]] = []
+                offset: Any = None
+                flt = qm.Filter(must_not=[self.not_meta()])
+                while self._exists():
+                    got, offset = self.client.scroll(
+                        self.collection, scroll_filter=flt, limit=512, offset=offset, with_payload=True, with_vectors=True
+                    )
+                    for p in got:
+                        vec = p.vector if isinstance(p.vector, dict) else {}
+                        points.append((str(p.id), dict(p.payload or {}), vec.get(DENSE) or [], vec.get(LEXICAL)))  # type: ignore[misc]
+                    if offset is None:
+                        break
+                self._view = (generation, MemoryView(points, DENSE))
+            return self._view[1]
+
     def _scroll(
         self, flt: qm.Filter | None, *, payload: bool | list[str]
     ) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -177,10 +177,6 @@ def rank(cands: Candidates, *, mode: str, top_k: int, params: FusionParams) -> l
     return [Hit.from_payload(c.payload, s, c.why) for c, s in fused]
 
 
-def _ranked(points: Sequence[qm.ScoredPoint]) -> Ranked:
-    return [(str(p.id), dict(p.payload or {}), float(p.score)) for p in points]
-
-
 class HybridSearcher:
     """Searches a :class:`PassageIndex` with the embedder it was built with."""
 
@@ -265,10 +261,7 @@ class HybridSearcher:
                     with_payload=["entity_id"],
                 )
             )
-        results = (
-            self.index.client.query_batch_points(self.index.collection, requests=requests) if requests else []
-        )
-        lists = [_ranked(r.points) for r in results]
+        lists = self.index.search_batch(requests)
         proposals = lists.pop() if want_proposals else []
         dense_list = lists.pop(0) if mode in ("hybrid", "dense") else []
         closest = tuple((str(pl["entity_id"]), sc) for _, pl, sc in proposals if pl.get("entity_id"))
