@@ -357,11 +357,18 @@ class PassageIndex:
                 flt = qm.Filter(must_not=[self.not_meta()])
                 while self._exists():
                     got, offset = self.client.scroll(
-                        self.collection, scroll_filter=flt, limit=512, offset=offset, with_payload=True, with_vectors=True
+                        self.collection,
+                        scroll_filter=flt,
+                        limit=512,
+                        offset=offset,
+                        with_payload=True,
+                        with_vectors=True,
                     )
                     for p in got:
-                        vec = p.vector if isinstance(p.vector, dict) else {}
-                        points.append((str(p.id), dict(p.payload or {}), vec.get(DENSE) or [], vec.get(LEXICAL)))  # type: ignore[misc]
+                        vec: dict[str, Any] = p.vector if isinstance(p.vector, dict) else {}
+                        points.append(
+                            (str(p.id), dict(p.payload or {}), vec.get(DENSE) or [], vec.get(LEXICAL))
+                        )
                     if offset is None:
                         break
                 self._view = (generation, MemoryView(points, DENSE))

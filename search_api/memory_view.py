@@ -63,7 +63,9 @@ def _matches(payload: dict[str, Any], cond: qm.FieldCondition) -> bool:
 class MemoryView:
     """The points of one collection generation: payloads, stacked dense rows, sparse vectors."""
 
-    def __init__(self, points: Sequence[tuple[str, dict[str, Any], list[list[float]], Any]], dense: str) -> None:
+    def __init__(
+        self, points: Sequence[tuple[str, dict[str, Any], list[list[float]], Any]], dense: str
+    ) -> None:
         """``points``: (id, payload, dense rows, sparse vector or None) of every point."""
         self.dense_name = dense
         self.ids = [p[0] for p in points]

@@ -44,7 +44,6 @@ LockFactory = Callable[[], AbstractContextManager[Any]]
 DocumentBuilder = Callable[[Path, str], tuple[str, str]]
 
 
-
 # The effective stance (a curated position replaces the automatic one for the same response and
 # proposal; rejected ones are no stance) of each position stated in the given documents.
 _HIT_STANCES = """SELECT ?doc ?target ?stance WHERE {
@@ -56,6 +55,7 @@ _HIT_STANCES = """SELECT ?doc ?target ?stance WHERE {
   FILTER (?curated || NOT EXISTS { ?c a pkg:CuratedPosition ; pkg:onProposal ?prop ; pkg:statedIn ?doc })
   FILTER (?stance != "rejected")
 }"""
+
 
 @dataclass(frozen=True, slots=True)
 class FileFailure:

@@ -13,7 +13,23 @@ from ingest.lexical import query_sparse_vector
 from search_api.index import DENSE, LEXICAL, PassageIndex
 from search_api.memory_view import supported
 
-WORDS = "skule skyss buss leirskule kommune fylke lærar elev tilskot plan bustad lege vakt flaum ras".split()
+WORDS = [
+    "skule",
+    "skyss",
+    "buss",
+    "leirskule",
+    "kommune",
+    "fylke",
+    "lærar",
+    "elev",
+    "tilskot",
+    "plan",
+    "bustad",
+    "lege",
+    "vakt",
+    "flaum",
+    "ras",
+]
 
 
 class HashEmbedder:
@@ -75,7 +91,9 @@ def _requests(emb: HashEmbedder, question: str) -> list[qm.QueryRequest]:
         must_not=[not_meta],
     )
     return [
-        qm.QueryRequest(query=dense, using=DENSE, filter=qm.Filter(must_not=[not_meta]), limit=50, with_payload=True),
+        qm.QueryRequest(
+            query=dense, using=DENSE, filter=qm.Filter(must_not=[not_meta]), limit=50, with_payload=True
+        ),
         qm.QueryRequest(query=dense, using=DENSE, filter=passages, limit=7, with_payload=True),
         qm.QueryRequest(
             query=qm.SparseVector(indices=idx, values=val),
@@ -85,7 +103,11 @@ def _requests(emb: HashEmbedder, question: str) -> list[qm.QueryRequest]:
             with_payload=True,
         ),
         qm.QueryRequest(
-            query=qm.SparseVector(indices=idx, values=val), using=LEXICAL, filter=passages, limit=5, with_payload=True
+            query=qm.SparseVector(indices=idx, values=val),
+            using=LEXICAL,
+            filter=passages,
+            limit=5,
+            with_payload=True,
         ),
     ]
 
@@ -102,19 +124,23 @@ def test_memory_view_matches_qdrant_and_follows_writes(tmp_path: Path) -> None:
     emb = HashEmbedder()
     index = PassageIndex(tmp_path / "q")
     try:
-        index.upsert(_items(40), emb)  # type: ignore[arg-type]
+        index.upsert(_items(40), emb)
         questions = ["Kva meiner kommunen om skyss og buss?", "lege vakt flaum", "tilskot til bustad"]
         for q in questions:
             reqs = _requests(emb, q)
             assert all(supported(r) for r in reqs)
             _same(_view(index, reqs), _qdrant(index, reqs))
         # A write (new points, then a deletion) changes IDF and membership; the view must follow.
-        index.upsert(_items(60, seed=1)[40:], emb)  # type: ignore[arg-type]
+        index.upsert(_items(60, seed=1)[40:], emb)
         index.delete_graph("urn:test:g0")
         for q in questions:
             reqs = _requests(emb, q)
             _same(_view(index, reqs), _qdrant(index, reqs))
-        assert all("urn:test:g0" != pl["graph_iri"] for lst in index.search_batch(_requests(emb, "skule")) for _, pl, _ in lst)
+        assert all(
+            pl["graph_iri"] != "urn:test:g0"
+            for lst in index.search_batch(_requests(emb, "skule"))
+            for _, pl, _ in lst
+        )
     finally:
         index.close()
 
@@ -123,7 +149,7 @@ def test_unsupported_requests_go_to_qdrant(tmp_path: Path) -> None:
     emb = HashEmbedder()
     index = PassageIndex(tmp_path / "q")
     try:
-        index.upsert(_items(10), emb)  # type: ignore[arg-type]
+        index.upsert(_items(10), emb)
         dense = [emb.embed_queries(["skule"])[0].tolist()]
         odd = qm.QueryRequest(
             query=dense,
@@ -133,7 +159,9 @@ def test_unsupported_requests_go_to_qdrant(tmp_path: Path) -> None:
             with_payload=True,
         )
         assert not supported(odd)
-        assert [[p for p, _ in r] for r in _view(index, [odd])] == [[p for p, _ in r] for r in _qdrant(index, [odd])]
+        assert [[p for p, _ in r] for r in _view(index, [odd])] == [
+            [p for p, _ in r] for r in _qdrant(index, [odd])
+        ]
     finally:
         index.close()
 
@@ -142,7 +170,7 @@ def test_empty_index_has_no_hits(tmp_path: Path) -> None:
     emb = HashEmbedder()
     index = PassageIndex(tmp_path / "q")
     try:
-        index.upsert(_items(1), emb)  # type: ignore[arg-type]
+        index.upsert(_items(1), emb)
         index.delete_graph("urn:test:g0")
         assert index.search_batch(_requests(emb, "skule")) == [[], [], [], []]
         assert index.search_batch([]) == []
