@@ -6,6 +6,8 @@ byte-identical export and a changed document changes only its own named graph.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from graph.iris import DCTERMS, FOAF, OA, ORG, PKG, PROV, SKOS, IriMinter
@@ -154,6 +156,16 @@ def map_reference(ref: ReferenceData, iris: IriMinter) -> Graph:
             g.add((node, PKG.participant, URIRef(iris.actor(participant))))
         if pilot.region:
             g.add((node, PKG.region, Literal(pilot.region)))
+
+    # The høringsliste: one node per invited body, pointing at the actor a letter from it would have.
+    for body in ref.invited:
+        node = URIRef(f"{hearing}/invited/{quote(body.id, safe='-._~')}")
+        g.add((node, RDF.type, PKG.InvitedBody))
+        g.add((hearing, PKG.invited, node))
+        g.add((node, PKG.invitedActor, URIRef(iris.actor(body.id))))
+        g.add((node, PKG.identifier, Literal(body.id)))
+        g.add((node, FOAF.name, Literal(body.name)))
+        g.add((node, PKG.invitedType, Literal(body.type.value)))
 
     for target in ref.targets.values():
         node = URIRef(iris.proposal(target.id))

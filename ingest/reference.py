@@ -1,7 +1,8 @@
 """Loading the hearing's reference data from a ``reference/`` folder of YAML files.
 
 Files: ``hearing.yaml`` (required), ``recommendations.yaml`` (required),
-``actors.yaml``, ``grant_schemes.yaml``, ``pilots.yaml``, ``themes.yaml``.
+``actors.yaml``, ``grant_schemes.yaml``, ``pilots.yaml``, ``themes.yaml``, ``invited.yaml``
+(the høringsliste: the bodies the hearing was sent to).
 Errors name the file, the entry and the field, and say what to fix.
 """
 
@@ -23,6 +24,7 @@ __all__ = [
     "Actor",
     "GrantScheme",
     "Hearing",
+    "InvitedBody",
     "Pilot",
     "ReferenceData",
     "Target",
@@ -80,6 +82,15 @@ class Pilot:
 
 
 @dataclass(frozen=True, slots=True)
+class InvitedBody:
+    """A body on the høringsliste; ``id`` names it like an actor (a letter from it has the same IRI)."""
+
+    id: str
+    name: str
+    type: ActorType
+
+
+@dataclass(frozen=True, slots=True)
 class Hearing:
     id: str
     title: str
@@ -101,10 +112,11 @@ class ReferenceData:
     grant_schemes: dict[str, GrantScheme] = field(default_factory=dict)
     pilots: dict[str, Pilot] = field(default_factory=dict)
     themes: dict[str, Theme] = field(default_factory=dict)
+    invited: tuple[InvitedBody, ...] = ()
     content_hash: str = ""  # sha256 over the files' bytes: re-loading unchanged data is a no-op
 
 
-_FILES = ("hearing", "recommendations", "actors", "grant_schemes", "pilots", "themes")
+_FILES = ("hearing", "recommendations", "actors", "grant_schemes", "pilots", "themes", "invited")
 
 
 def _read_yaml(path: Path) -> Any:
@@ -281,8 +293,11 @@ def load_reference(folder: Path) -> ReferenceData:
     if hearing.issued_by:
         _check_refs(paths["hearing"], "hearing", [hearing.issued_by], actors, "actor")
 
+    invited = _load_invited(paths["invited"], actors) if paths["invited"].is_file() else ()
+
     return ReferenceData(
         hearing=hearing,
+        invited=invited,
         targets=targets,
         actors=actors,
         grant_schemes=grant_schemes,
@@ -290,6 +305,52 @@ def load_reference(folder: Path) -> ReferenceData:
         themes=themes,
         content_hash=digest.hexdigest(),
     )
+
+
+def _actor_type(path: Path, where: str, text: str) -> ActorType:
+    try:
+        return ActorType(text)
+    except ValueError:
+        allowed = ", ".join(t.value for t in ActorType)
+        raise ReferenceDataError(
+            path, f"{where}: unknown actor type '{text}'; use one of: {allowed}"
+        ) from None
+
+
+def _load_invited(path: Path, actors: Mapping[str, Actor]) -> tuple[InvitedBody, ...]:
+    """The høringsliste: each entry an actor id from actors.yaml, or ``{id, name, type}`` for another body.
+
+    A body not in actors.yaml should be given the id a letter from it gets (the slug of its
+    name, e.g. ``havbu-kommune``), so its answer is found; coverage also matches by name.
+    """
+    data = _read_yaml(path)
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise ReferenceDataError(
+            path, "expected a list of bodies (each '- actor-id' or '- {id, name, type}')"
+        )
+    out: dict[str, InvitedBody] = {}
+    for i, e in enumerate(data):
+        where = f"invited body #{i + 1}"
+        if isinstance(e, str):
+            e = {"id": e}
+        if not isinstance(e, dict):
+            raise ReferenceDataError(path, f"{where}: expected an actor id or a mapping with id, name, type")
+        body_id = str(_str(path, e, "id", where))
+        where = f"{where} ({body_id})"
+        known = actors.get(body_id)
+        name = _str(path, e, "name", where, required=known is None) or (known.name if known else "")
+        type_text = _str(path, e, "type", where, required=known is None)
+        if type_text:
+            body_type = _actor_type(path, where, type_text)
+        else:
+            assert known is not None  # type is required for a body not in actors.yaml
+            body_type = known.type
+        if body_id in out:
+            raise ReferenceDataError(path, f"{where}: listed twice; each body once")
+        out[body_id] = InvitedBody(id=body_id, name=str(name), type=body_type)
+    return tuple(out.values())
 
 
 def _load_hearing(path: Path) -> Hearing:
