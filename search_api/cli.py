@@ -518,6 +518,7 @@ from search_api import (  # noqa: E402
     cli_admin,  # noqa: F401
     cli_evaluate,  # noqa: F401
     cli_evaluate_metadata,  # noqa: F401
+    cli_report,  # noqa: F401
     cli_stance,  # noqa: F401
 )
 
