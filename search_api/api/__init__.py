@@ -35,6 +35,8 @@ Consultation responses (høringssvar) to NOU 2026:1 as a knowledge graph.
 
 * `/ask`: questions in bokmål, nynorsk or English over the responses' passages;
 * `/recommendations`, `/actors`, `/pilots`, `/grant-schemes`, `/documents`: the graph's resources;
+* `/report`, `/matrix`, `/networks/{kind}`, `/analyze/{name}`: the hearing summary, stance matrix,
+  networks and analyses;
 * `/sparql`: a read-only SPARQL 1.1 endpoint (the default graph is the union of all graphs);
 * `POST /documents` (answers 202 with a job; `GET /jobs/{id}` follows it), `POST /curation`: writes,
   with `Authorization: Bearer <POLICYKG_API_TOKEN>`.

@@ -12,6 +12,7 @@ from search_api.api.routers import (
     health,
     jobs,
     recommendations,
+    report,
     sparql,
 )
 
@@ -27,5 +28,6 @@ ROUTERS = [
     jobs.router,
     admin.router,
     curation.router,
+    report.router,
     sparql.router,
 ]

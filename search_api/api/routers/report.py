@@ -1,0 +1,194 @@
+"""``GET /report``, ``GET /matrix`` (and ``/matrix.csv``, ``/matrix.xlsx``), ``GET /networks/{kind}``,
+``GET /analyze/{name}``: the hearing summary, stance matrix, networks and analyses (read-only)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from search_api.api.deps import KG
+from search_api.api.errors import error_responses
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["report"])
+
+ReviewBelow = Annotated[
+    float,
+    Query(ge=0.0, le=1.0, description="Automatic positions below this confidence are marked for review."),
+]
+
+
+class MatrixCell(BaseModel):
+    stance: str
+    quote: str
+    confidence: float | None
+    curated: bool
+    reviewer: str | None = None
+    review: bool = Field(description="Automatic and below review_below: a person should check it.")
+
+
+class MatrixRow(BaseModel):
+    document: str
+    actor: str
+    actor_iri: str
+    actor_type: str
+    actor_type_label: str
+    campaign: str = Field(description="First file of the letter's near-identical group (itself when alone).")
+    curated: int
+    cells: dict[str, MatrixCell] = Field(description="Proposal id -> the letter's position on it.")
+
+
+class MatrixProposal(BaseModel):
+    id: str
+    title: str
+    kind: str
+
+
+class MatrixCount(BaseModel):
+    proposal: str
+    actor_type: str
+    stance: str
+    responses: int
+    distinct_texts: int
+
+
+class MatrixOut(BaseModel):
+    proposals: list[MatrixProposal]
+    rows: list[MatrixRow]
+    counts: list[MatrixCount]
+    review_below: float
+
+
+class NetworkOut(BaseModel):
+    kind: str
+    nodes: list[dict[str, Any]] = Field(description="Cytoscape.js elements: {data: {id, label, type, ...}}.")
+    edges: list[dict[str, Any]] = Field(description="{data: {id, source, target, ...}}.")
+
+
+_FILE_CONTENT = {
+    "text/csv": {"schema": {"type": "string"}},
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        "schema": {"type": "string", "format": "binary"}
+    },
+}
+
+
+def _download(data: bytes, fmt: str, name: str) -> Response:
+    from search_api.report.render import MEDIA
+
+    headers = (
+        {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+        if fmt in ("csv", "xlsx", "docx")
+        else {}
+    )
+    return Response(data, media_type=MEDIA[fmt], headers=headers)
+
+
+def _matrix(kg: Any, fmt: str, review_below: float) -> Response:
+    from search_api.report.render import render_matrix
+
+    data, matrix = render_matrix(kg.store, fmt, review_below=review_below)
+    if fmt == "json":
+        return JSONResponse(MatrixOut(**matrix).model_dump())
+    return _download(data, fmt, "stance-matrix")
+
+
+@router.get(
+    "/matrix",
+    response_model=MatrixOut,
+    responses={200: {"content": _FILE_CONTENT}, **error_responses(422, 503)},
+)
+def get_matrix(
+    kg: KG, format: Literal["json", "csv", "xlsx"] = "json", review_below: ReviewBelow = 0.6
+) -> Response:
+    """Letters × proposals with each position's stance, quote, confidence and curation; counts by type."""
+    return _matrix(kg, format, review_below)
+
+
+@router.get(
+    "/matrix.csv",
+    response_class=Response,
+    responses={200: {"content": _FILE_CONTENT}, **error_responses(422, 503)},
+)
+def get_matrix_csv(kg: KG, review_below: ReviewBelow = 0.6) -> Response:
+    """The matrix as CSV (one row per letter, a column per proposal)."""
+    return _matrix(kg, "csv", review_below)
+
+
+@router.get(
+    "/matrix.xlsx",
+    response_class=Response,
+    responses={200: {"content": _FILE_CONTENT}, **error_responses(422, 503)},
+)
+def get_matrix_xlsx(kg: KG, review_below: ReviewBelow = 0.6) -> Response:
+    """The matrix workbook: coloured stances, quotes as comments and on their own sheet, counts."""
+    return _matrix(kg, "xlsx", review_below)
+
+
+_REPORT_CONTENT = {
+    "text/html": {"schema": {"type": "string"}},
+    "text/markdown": {"schema": {"type": "string"}},
+    "application/json": {"schema": {"type": "object"}},
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+        "schema": {"type": "string", "format": "binary"}
+    },
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        "schema": {"type": "string", "format": "binary"}
+    },
+}
+
+
+@router.get(
+    "/report",
+    response_class=Response,
+    responses={200: {"content": _REPORT_CONTENT}, **error_responses(422, 503)},
+)
+def get_report(
+    kg: KG,
+    format: Literal["html", "md", "docx", "xlsx", "json"] = "html",
+    review_below: ReviewBelow = 0.6,
+) -> Response:
+    """The hearing summary ("Høringsinstansenes syn"): counts, respondents, quotes, draft paragraphs, coverage."""
+    from search_api.report.render import render_report
+
+    data, _ = render_report(kg.store, format, review_below=review_below)
+    return _download(data, format, "hoeringsinstansenes-syn")
+
+
+@router.get(
+    "/networks/{kind}",
+    response_model=NetworkOut,
+    responses={
+        200: {"content": {"application/xml": {"schema": {"type": "string"}}}},
+        **error_responses(422, 503),
+    },
+)
+def get_network(
+    kg: KG,
+    kind: Literal["stance", "participation", "comention"],
+    format: Literal["json", "graphml", "gexf"] = "json",
+) -> Response:
+    """A network built from the graph: Cytoscape.js JSON, or GraphML / GEXF for Gephi and networkx."""
+    from graph.networks import build_network, to_cytoscape, write_network
+
+    g = build_network(kg.store, kind)
+    if format == "json":
+        return JSONResponse(NetworkOut(**to_cytoscape(g)).model_dump())
+    return Response(
+        write_network(g, format),
+        media_type="application/xml",
+        headers={"Content-Disposition": f'attachment; filename="{kind}.{format}"'},
+    )
+
+
+@router.get("/analyze/{name}", response_model=dict[str, Any], responses=error_responses(422, 503))
+def get_analysis(kg: KG, name: Literal["coalitions", "centrality", "agreement"]) -> dict[str, Any]:
+    """Coalitions (seeded Louvain), centrality and bridges, or agreement between actor types."""
+    from graph import analytics
+
+    result: dict[str, Any] = getattr(analytics, name)(kg.store)
+    return result
