@@ -20,6 +20,7 @@ from search_api.api.routers import ROUTERS
 from search_api.api.sparql_protocol import QueryRunner
 from search_api.jobs import JobRunner
 from search_api.settings import Settings
+from search_api.web import mount_web
 
 if TYPE_CHECKING:
     from search_api.service import PolicyKG
@@ -97,4 +98,5 @@ def create_app(
     )
     for router in ROUTERS:
         app.include_router(router)
+    mount_web(app)  # the secretariat's pages (search_api/web)
     return app

@@ -1,0 +1,146 @@
+"""The data the pages need beyond the API's resources: review queue, stance matrix and networks.
+
+Each is built from the graph's effective positions (curated ones win), the same rows as
+``GET /recommendations/{id}``; the JSON routes in :mod:`search_api.web.routes` return them as they are.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from graph.entities import grant_schemes, pilots, recommendations
+from graph.queries import PositionRow, positions
+from graph.store import GraphStore
+from search_api.web.text import STANCE_ORDER
+
+__all__ = ["Matrix", "MatrixRow", "matrix", "network", "review_queue"]
+
+
+def review_queue(store: GraphStore, below: float, limit: int) -> list[PositionRow]:
+    """Automatic positions with confidence below ``below``, lowest first (``policykg review``)."""
+    rows = [r for r in positions(store) if not r.curated and r.confidence is not None and r.confidence < below]
+    rows.sort(key=lambda r: (r.confidence or 0.0, r.target, r.document))
+    return rows[:limit]
+
+
+@dataclass(slots=True)
+class MatrixRow:
+    actor: str
+    actor_id: str
+    actor_type: str
+    cells: dict[str, PositionRow] = field(default_factory=dict)  # proposal id -> position
+
+    def count(self, stance: str) -> int:
+        return sum(1 for p in self.cells.values() if p.stance == stance)
+
+
+@dataclass(slots=True)
+class Matrix:
+    proposals: list[tuple[str, str]]  # (id, title) in the hearing's order
+    rows: list[MatrixRow]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "proposals": [{"id": i, "title": t} for i, t in self.proposals],
+            "rows": [
+                {
+                    "actor": r.actor,
+                    "actor_id": r.actor_id,
+                    "actor_type": r.actor_type,
+                    "cells": {k: asdict(p) for k, p in r.cells.items()},
+                }
+                for r in self.rows
+            ],
+        }
+
+
+SORTS = ("navn", "type", "stotte", "imot")
+
+
+def matrix(store: GraphStore, *, actor_type: str | None = None, sort: str = "navn") -> Matrix:
+    """Actors × proposals: one row per actor with a position, its stance on each proposal."""
+    props = [(r.id, r.title) for r in recommendations(store)]
+    by_actor: dict[str, MatrixRow] = {}
+    for p in positions(store):
+        if actor_type and p.actor_type != actor_type:
+            continue
+        key = p.actor_iri or p.document
+        row = by_actor.setdefault(
+            key, MatrixRow(p.actor or p.document, p.actor_iri.rsplit("/", 1)[-1], p.actor_type)
+        )
+        row.cells.setdefault(p.target, p)
+    rows = sorted(by_actor.values(), key=lambda r: r.actor.casefold())
+    if sort == "type":
+        rows.sort(key=lambda r: r.actor_type)
+    elif sort == "stotte":
+        rows.sort(key=lambda r: -(r.count("supports") + r.count("qualified")))
+    elif sort == "imot":
+        rows.sort(key=lambda r: -r.count("opposes"))
+    return Matrix(props, rows)
+
+
+def network(store: GraphStore, kind: str) -> dict[str, Any]:
+    """Nodes and edges for Cytoscape: ``positions`` (actors → proposals, by stance) or ``participation``
+    (actors → pilots they take part in and grant schemes they administer)."""
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: list[dict[str, Any]] = []
+
+    def actor_node(iri: str, name: str, actor_type: str) -> str:
+        node_id = "a:" + iri.rsplit("/", 1)[-1]
+        nodes.setdefault(
+            node_id, {"id": node_id, "label": name, "group": "actor", "actor_type": actor_type or "other"}
+        )
+        return node_id
+
+    if kind == "positions":
+        for r in recommendations(store):
+            nodes["p:" + r.id] = {"id": "p:" + r.id, "label": r.id, "title": r.title, "group": "proposal"}
+        for p in positions(store):
+            if p.stance not in STANCE_ORDER:
+                continue
+            source = actor_node(p.actor_iri or p.document, p.actor or p.document, p.actor_type)
+            edges.append(
+                {
+                    "id": f"e{len(edges)}",
+                    "source": source,
+                    "target": "p:" + p.target,
+                    "stance": p.stance,
+                    "document": p.document,
+                }
+            )
+        used = {e["target"] for e in edges} | {e["source"] for e in edges}
+        nodes = {k: v for k, v in nodes.items() if k in used or v["group"] == "proposal"}
+    else:
+        types = _actor_types(store)
+        for pilot in pilots(store):
+            nodes["pi:" + pilot.id] = {"id": "pi:" + pilot.id, "label": pilot.name, "group": "pilot"}
+            for actor_id, name in pilot.participants:
+                source = actor_node(actor_id, name, types.get(actor_id, "other"))
+                edges.append({"id": f"e{len(edges)}", "source": source, "target": "pi:" + pilot.id})
+        for scheme in grant_schemes(store):
+            nodes["g:" + scheme.id] = {"id": "g:" + scheme.id, "label": scheme.name, "group": "grant-scheme"}
+            if scheme.administered_by:
+                actor_id, name = scheme.administered_by
+                source = actor_node(actor_id, name, types.get(actor_id, "other"))
+                edges.append({"id": f"e{len(edges)}", "source": source, "target": "g:" + scheme.id})
+    degree = Counter([e["source"] for e in edges] + [e["target"] for e in edges])
+    for node_id, node in nodes.items():
+        node["degree"] = degree[node_id]
+    return {"kind": kind, "nodes": list(nodes.values()), "edges": edges}
+
+
+def _actor_types(store: GraphStore) -> dict[str, str]:
+    from graph.entities import actors
+
+    return {a.id: a.type for a in actors(store)}
+
+
+def stance_bars(rows: list[PositionRow]) -> dict[str, dict[str, int]]:
+    """Positions counted by actor type, then stance (for the proposal page's bar)."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STANCE_ORDER, 0))
+    for r in rows:
+        if r.stance in STANCE_ORDER:
+            out[r.actor_type or "other"][r.stance] += 1
+    return dict(out)
