@@ -7,6 +7,7 @@ Each is built from the graph's effective positions (curated ones win), the same 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -20,7 +21,9 @@ __all__ = ["Matrix", "MatrixRow", "matrix", "network", "review_queue"]
 
 def review_queue(store: GraphStore, below: float, limit: int) -> list[PositionRow]:
     """Automatic positions with confidence below ``below``, lowest first (``policykg review``)."""
-    rows = [r for r in positions(store) if not r.curated and r.confidence is not None and r.confidence < below]
+    rows = [
+        r for r in positions(store) if not r.curated and r.confidence is not None and r.confidence < below
+    ]
     rows.sort(key=lambda r: (r.confidence or 0.0, r.target, r.document))
     return rows[:limit]
 
@@ -137,10 +140,10 @@ def _actor_types(store: GraphStore) -> dict[str, str]:
     return {a.id: a.type for a in actors(store)}
 
 
-def stance_bars(rows: list[PositionRow]) -> dict[str, dict[str, int]]:
-    """Positions counted by actor type, then stance (for the proposal page's bar)."""
+def stance_bars(rows: Iterable[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    """(stance, actor type) pairs counted by actor type, then stance (for the proposal page's bar)."""
     out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STANCE_ORDER, 0))
-    for r in rows:
-        if r.stance in STANCE_ORDER:
-            out[r.actor_type or "other"][r.stance] += 1
+    for stance, actor_type in rows:
+        if stance in STANCE_ORDER:
+            out[actor_type or "other"][stance] += 1
     return dict(out)

@@ -37,15 +37,17 @@ from search_api.web import data
 from search_api.web.text import (
     ACTOR_TYPES,
     LANGUAGES,
-    STANCE_ORDER,
     RELATIONS,
+    STANCE_ORDER,
     STANCE_SHORT,
-    STANCES as STANCE_LABELS,
     WHY,
     actor_type_label,
     letter_passages,
     mark_words,
     stance_label,
+)
+from search_api.web.text import (
+    STANCES as STANCE_LABELS,
 )
 
 __all__ = ["router", "templates"]
@@ -127,7 +129,7 @@ async def search_page(
 
         def ask() -> dict[str, Any]:
             with state.lock:
-                return kg.ask(  # type: ignore[no-any-return]
+                return kg.ask(
                     q,
                     top_k=40 if wide else 10,
                     actor_type=actor_type,
@@ -181,7 +183,7 @@ def proposal_page(
         return _not_found(request, f"Fant ikke forslaget «{target_id}». Se listen over forslag på /forslag.")
     rows = trace["positions"]
     grouped = {s: [p for p in rows if p["stance"] == s] for s in STANCE_ORDER}
-    by_type = data.stance_bars([_Row(p) for p in rows])  # type: ignore[list-item]
+    by_type = data.stance_bars((p["stance"], p["actor_type"]) for p in rows)
     totals = {s: len(grouped[s]) for s in STANCE_ORDER}
     return _page(
         request,
@@ -192,14 +194,6 @@ def proposal_page(
         totals=totals,
         total=sum(totals.values()),
     )
-
-
-class _Row:
-    """A trace position (a dict) seen as the attributes ``stance_bars`` reads."""
-
-    def __init__(self, d: dict[str, Any]) -> None:
-        self.stance = d["stance"]
-        self.actor_type = d["actor_type"]
 
 
 # -- review queue ------------------------------------------------------------------------------------
@@ -247,13 +241,12 @@ def review_json(
 
 # -- matrix ------------------------------------------------------------------------------------------
 @router.get("/matrise", response_class=HTMLResponse)
-def matrix_page(
-    request: Request, state: State, aktortype: str = "", sorter: str = "navn"
-) -> HTMLResponse:
+def matrix_page(request: Request, state: State, aktortype: str = "", sorter: str = "navn") -> HTMLResponse:
     actor_type = aktortype if aktortype in ACTOR_TYPES else None
     sort = sorter if sorter in data.SORTS else "navn"
     m = data.matrix(state.kg.store, actor_type=actor_type, sort=sort)
-    present = sorted({r.actor_type for r in data.matrix(state.kg.store).rows})
+    whole = m if actor_type is None else data.matrix(state.kg.store)
+    present = sorted({r.actor_type for r in whole.rows})
     downloads = [("CSV", "/web/api/matrix.csv"), ("JSON", "/web/api/matrix")]
     return _page(
         request,
@@ -280,7 +273,9 @@ def matrix_csv(state: State) -> Response:
     w = csv.writer(buf)
     w.writerow(["aktør", "aktørtype", *(pid for pid, _ in m.proposals)])
     for r in m.rows:
-        w.writerow([r.actor, r.actor_type, *(r.cells[p].stance if p in r.cells else "" for p, _ in m.proposals)])
+        w.writerow(
+            [r.actor, r.actor_type, *(r.cells[p].stance if p in r.cells else "" for p, _ in m.proposals)]
+        )
     return Response(
         buf.getvalue(),
         media_type="text/csv; charset=utf-8",
@@ -361,8 +356,11 @@ def network_json(state: State, kind: str = "positions") -> JSONResponse:
 @router.get("/sporring", response_class=HTMLResponse)
 def sparql_page(request: Request) -> HTMLResponse:
     examples = [
-        {"name": p.stem, "title": p.read_text("utf-8").splitlines()[0].lstrip("# ").strip(), "query": p.read_text("utf-8")}
+        {
+            "name": p.stem,
+            "title": p.read_text("utf-8").splitlines()[0].lstrip("# ").strip(),
+            "query": p.read_text("utf-8"),
+        }
         for p in _EXAMPLE_QUERIES
     ]
     return _page(request, "sparql.html", examples=examples)
-

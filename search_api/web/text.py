@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -22,8 +23,8 @@ __all__ = [
     "LANGUAGES",
     "RELATIONS",
     "STANCES",
-    "STANCE_SHORT",
     "STANCE_ORDER",
+    "STANCE_SHORT",
     "WHY",
     "LetterPassage",
     "actor_type_label",
@@ -133,7 +134,7 @@ def _segments(
         cuts.update((max(target[0], start), min(target[1], end)))
     edges = sorted(c for c in cuts if start <= c <= end)
     out: list[str] = []
-    for a, b in zip(edges, edges[1:], strict=False):
+    for a, b in pairwise(edges):
         if a == b:
             continue
         piece = str(escape(text[a:b]))
