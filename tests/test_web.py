@@ -2,7 +2,7 @@
 
 A uvicorn server runs the whole app (API and pages) in a thread on a free port, over a data dir
 where the sample hearing is ingested. Every page is checked with axe-core (no serious or critical
-violations), and the README's screenshots are taken here (docs/screenshots/).
+violations), and the README's screenshots are taken here (screenshots/).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "tests" / "data" / "vendor" / "axe.min.js"
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = ROOT / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 TOKEN = "test-token-web"
 QUESTION = "Hvem støtter innlemming av øremerkede tilskudd i rammetilskuddet?"
@@ -215,6 +215,8 @@ def test_matrix_filter_and_cell_link(server: str, page: Any) -> None:
     assert page.locator("table.matrix td.cell a").count() >= 5
     check_axe(page)
     shoot(page, "matrix")
+    for href in page.locator("p.downloads a").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
+        assert page.request.get(server + href).status == 200, href
     page.get_by_label("Aktørtype").select_option("municipality")
     page.get_by_role("button", name="Vis").click()
     page.wait_for_url(re.compile(r"aktortype=municipality"))

@@ -6,8 +6,6 @@ from the browser to ``POST /curation`` with the reviewer's token, never through 
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,7 +13,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
@@ -247,7 +245,13 @@ def matrix_page(request: Request, state: State, aktortype: str = "", sorter: str
     m = data.matrix(state.kg.store, actor_type=actor_type, sort=sort)
     whole = m if actor_type is None else data.matrix(state.kg.store)
     present = sorted({r.actor_type for r in whole.rows})
-    downloads = [("CSV", "/web/api/matrix.csv"), ("JSON", "/web/api/matrix")]
+    # The matrix and the hearing summary are served by the report routes (search_api/api/routers/report.py).
+    downloads = [
+        ("Excel (XLSX)", "/matrix.xlsx"),
+        ("CSV", "/matrix.csv"),
+        ("Oppsummering av høringen (Word)", "/report?format=docx"),
+        ("Oppsummering (HTML)", "/report?format=html"),
+    ]
     return _page(
         request,
         "matrix.html",
@@ -263,24 +267,6 @@ def matrix_page(request: Request, state: State, aktortype: str = "", sorter: str
 def matrix_json(state: State, actor_type: str | None = None) -> JSONResponse:
     """Actors × proposals with the position (stance, quote, offsets) in each cell."""
     return JSONResponse(data.matrix(state.kg.store, actor_type=actor_type).as_json())
-
-
-@router.get("/web/api/matrix.csv")
-def matrix_csv(state: State) -> Response:
-    """The stance matrix as CSV: one row per actor, one column per proposal (the stance's code)."""
-    m = data.matrix(state.kg.store)
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["aktør", "aktørtype", *(pid for pid, _ in m.proposals)])
-    for r in m.rows:
-        w.writerow(
-            [r.actor, r.actor_type, *(r.cells[p].stance if p in r.cells else "" for p, _ in m.proposals)]
-        )
-    return Response(
-        buf.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="standpunktmatrise.csv"'},
-    )
 
 
 # -- actors, entities, letters -----------------------------------------------------------------------
