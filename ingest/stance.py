@@ -40,13 +40,14 @@ from ingest._features import (
 )
 from ingest._relevance import TargetIndex
 from ingest.embedding import Embedder
+from ingest.lexicon import no_comments_pattern
 from ingest.model import Position, ResponseDocument, ResponseType, Stance
 from ingest.reference import ReferenceData
 from ingest.stance_model import NO_POSITION, Matrix, StanceModel, load_default_model
 
 __all__ = ["STANCE_EXTRACTOR_VERSION", "StanceClassifier", "is_without_comments"]
 
-STANCE_EXTRACTOR_VERSION = "model-1"
+STANCE_EXTRACTOR_VERSION = "model-2"
 
 MENTION_RELEVANCE = 0.8  # a proposal only reported, not judged, must be named clearly
 WEAK_MIN_RELEVANCE = 0.7  # evaluative / normative cues need a clearer topic than explicit ones
@@ -56,11 +57,6 @@ HEADING_MARGIN = 0.5  # ... and another proposal must beat it by this much to co
 SUMMARY_PENALTY = 0.9  # prefer the body's statement over the summary bullet that repeats it
 
 _COORDINATION = re.compile(r",? (?:og|samt|og dessutan|og dessuten) (?:å|at|om) |; |, og |, samt ")
-_NO_COMMENTS = re.compile(
-    r"\b(?:har|har derfor|har difor)\s+(?:ingen|ikke|ikkje)\s+(?:\w+\s+)?(?:merknad|merknader|merknadar|"
-    r"kommentarer|kommentarar|innspel|innspill)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +73,7 @@ def is_without_comments(doc: ResponseDocument) -> bool:
     if doc.metadata.response_type is ResponseType.WITHOUT_COMMENTS:
         return True
     body = [p for p in doc.passages if len(p.text.split()) >= 8]
-    return len(body) <= 3 and any(_NO_COMMENTS.search(p.text) for p in doc.passages)
+    return len(body) <= 3 and any(no_comments_pattern().search(p.text) for p in doc.passages)
 
 
 class StanceClassifier:

@@ -16,8 +16,9 @@ import pytest
 from ingest._cues import detect_cue, detect_endorsement, is_commission_voice
 from ingest.errors import DocumentReadError
 from ingest.lexicon import cues, no_comments_pattern
-from ingest.model import Stance
+from ingest.model import DocumentFormat, Passage, ResponseDocument, ResponseMetadata, Stance
 from ingest.readers import read_response
+from ingest.stance import is_without_comments
 
 S, Q, OPP, M = Stance.SUPPORTS, Stance.QUALIFIED, Stance.OPPOSES, Stance.MENTIONS
 
@@ -46,6 +47,28 @@ CASES: list[tuple[str, Stance | None, str]] = [
     # no objection
     ("Vi har ingen innvendinger mot forslaget om felles lånekort.", S, "explicit"),
     ("Vi har ingen innvendingar mot framlegget om felles lånekort.", S, "explicit"),
+    ("Vi har ingen innvendinger mot at kaien i havna forlenges.", S, "explicit"),
+    ("Me har ingen innvendingar mot at kaien i hamna vert forlengd.", S, "explicit"),
+    # double negatives are agreement
+    ("Vegetaten er ikke uenig i at fergene bør gå oftere om vinteren.", S, "explicit"),
+    ("Vegetaten er ikkje ueinig i at ferjene bør gå oftare om vinteren.", S, "explicit"),
+    ("Biblioteket ser ingen grunn til ikke å støtte lengre åpningstider.", S, "explicit"),
+    ("Biblioteket ser ingen grunn til ikkje å støtte lengre opningstider.", S, "explicit"),
+    # passive support, recommending, "ja takk" / "nei takk"
+    ("Forslaget om nattåpne lesesaler blir støttet av styret.", S, "explicit"),
+    ("Framlegget om nattopne lesesalar vert støtta av styret.", S, "explicit"),
+    ("Havnestyret tilrår at småbåthavnene får egne gjestebrygger.", S, "explicit"),
+    ("Det tilrås at småbåthamnene får eigne gjestebrygger.", S, "explicit"),
+    ("Ja takk til flere ladepunkter ved fergeleiene.", S, "explicit"),
+    ("Ja takk til fleire ladepunkt ved ferjeleiene.", S, "explicit"),
+    ("Nei takk til bompenger på vegen over fjellet.", OPP, "explicit"),
+    ("Nei takk til bompengar på vegen over fjellet.", OPP, "explicit"),
+    # not sharing the report's assessment: opposition (the negated support word)
+    ("Vannverket deler ikke departementets vurdering av reservevannet.", OPP, "explicit"),
+    ("Vassverket deler ikkje vurderinga til departementet om reservevatnet.", OPP, "explicit"),
+    # a verdict opening the sentence
+    ("Bra at fylket endelig rydder opp i fergeprisene.", S, "evaluative"),
+    ("Godt at fylket endeleg ryddar opp i ferjeprisane.", S, "evaluative"),
     # evaluative, for and against
     ("Et felles lånekort for hele regionen er et riktig grep.", S, "evaluative"),
     ("Eit felles lånekort for heile regionen er eit rett grep.", S, "evaluative"),
@@ -60,6 +83,9 @@ CASES: list[tuple[str, Stance | None, str]] = [
     # a concern on its own
     ("Vi er bekymret for kostnadene ved de nye kaiene.", None, "reservation"),
     ("Vi er uroa over kostnadene ved dei nye kaiane.", None, "reservation"),
+    # doubt is a reservation, not a verdict
+    ("Havnestyret er ikke overbevist om at gjestebryggene lønner seg.", None, "reservation"),
+    ("Hamnestyret er ikkje overtydd om at gjestebryggene løner seg.", None, "reservation"),
     # deferral
     ("Havnestyret vil komme tilbake til saken når utredningen foreligger.", M, "defer"),
     ("Hamnestyret vil koma tilbake til saka når utgreiinga ligg føre.", M, "defer"),
@@ -253,6 +279,26 @@ def test_negated_or_plain_support_is_no_endorsement() -> None:
 )  # fmt: skip
 def test_no_comments_phrases(text: str) -> None:
     assert no_comments_pattern().search(text)
+
+
+def _letter(*paragraphs: str) -> ResponseDocument:
+    passages, text = [], ""
+    for i, p in enumerate(paragraphs):
+        passages.append(Passage(i, len(text), len(text) + len(p), p))
+        text += p + "\n\n"
+    return ResponseDocument(
+        Path("x.txt"), "x.txt", DocumentFormat.TXT, "0", text, ResponseMetadata(), passages
+    )
+
+
+def test_a_short_letter_without_remarks_uses_the_lexicon_rule() -> None:
+    """Stance reads «uten merknad» with the lexicon's rule (also "ingen særskilde merknadar")."""
+    assert is_without_comments(
+        _letter("Vassverket viser til brevet av 3. mars.", "Ingen særskilde merknadar.")
+    )
+    assert not is_without_comments(
+        _letter("Vassverket har følgjande merknader til framlegget om reservevatn.")
+    )
 
 
 def test_remarks_are_not_no_comments() -> None:
