@@ -520,6 +520,7 @@ from search_api import (  # noqa: E402
     cli_evaluate_metadata,  # noqa: F401
     cli_report,  # noqa: F401
     cli_stance,  # noqa: F401
+    cli_synth,  # noqa: F401
 )
 
 
