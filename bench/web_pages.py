@@ -1,6 +1,6 @@
 """Time the web interface's pages (server-side, through HTTP) on an ingested data dir.
 
-    python benchmarks/web_pages.py DATA_DIR [--rounds N]
+    python bench/web_pages.py DATA_DIR [--rounds N]
 
 Starts the app with uvicorn in a thread on a free loopback port, warms each page once, then
 fetches each N times and prints p50 / p95 / max in milliseconds. The search page is timed with

@@ -1,6 +1,6 @@
 """/ask latency while an upload is ingested, and how long SIGTERM takes with an upload in flight.
 
-    .venv/bin/python benchmarks/upload_ask_latency.py DATA_DIR [--kb 100] [--port 18731]
+    .venv/bin/python bench/upload_ask_latency.py DATA_DIR [--kb 100] [--port 18731]
 
 DATA_DIR must hold an ingested corpus (``policykg ingest examples/nou-2026-1``); it is copied
 first. The script starts ``policykg serve`` on the copy, measures ``/ask`` idle, then uploads a

@@ -1,6 +1,6 @@
 """What running each SPARQL query in a killable worker process costs: p50/p95 of a trivial query.
 
-    .venv/bin/python benchmarks/sparql_overhead.py [GRAPH_DIR] [--n 300]
+    .venv/bin/python bench/sparql_overhead.py [GRAPH_DIR] [--n 300]
 
 GRAPH_DIR is an embedded store (``<data-dir>/graph``, copied first so a running server is not
 disturbed); without it a store of 1,000 triples is made. Prints three lines: the store in
