@@ -19,6 +19,7 @@ import os
 import struct
 import sys
 import threading
+import time
 from typing import IO, Any
 
 _HEADER = struct.Struct(">I")
@@ -58,17 +59,24 @@ def go_offline() -> bool:
 
 
 def _answer(request: dict[str, Any], stores: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-    from graph.store import OxigraphStore, QueryLimits
+    import pyoxigraph as ox
+
+    from graph.errors import StoreUnavailableError
+    from graph.results import QueryLimits, render_result, run_query
     from ingest.errors import PolicykgError
 
     snapshot = request["snapshot"]
     try:
         if snapshot not in stores:
-            for old in list(stores):  # one snapshot open at a time
-                stores.pop(old).close()
-            stores[snapshot] = OxigraphStore(snapshot, read_only=True)
+            stores.clear()  # one snapshot open at a time (pyoxigraph closes a store when it is collected)
+            try:
+                stores[snapshot] = ox.Store.read_only(snapshot)
+            except OSError as exc:
+                raise StoreUnavailableError(f"cannot open the graph snapshot {snapshot}: {exc}") from exc
         limits = QueryLimits(**request["limits"])
-        raw = stores[snapshot].query_raw(request["query"], request["accept"], limits)
+        started = time.monotonic()
+        result = run_query(stores[snapshot], request["query"], limits)
+        raw = render_result(result, request["accept"], limits, started)
     except PolicykgError as exc:
         return {"ok": False, "error": type(exc).__name__, "message": str(exc)}, b""
     except Exception as exc:  # whatever the engine raises becomes a clean error

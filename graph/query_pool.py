@@ -43,7 +43,7 @@ from graph.errors import (
     ResultTooLargeError,
     StoreUnavailableError,
 )
-from graph.store import QueryLimits, RawResult
+from graph.results import QueryLimits, RawResult
 
 __all__ = ["PoolStats", "QueryPool"]
 

@@ -6,7 +6,8 @@ HTTP Protocol (replacing a graph is then one ``PUT``, atomic on the server).
 
 Results are congruent with :class:`graph.store.OxigraphStore` by construction: the server
 is asked for one canonical format (SPARQL JSON results, N-Triples, N-Quads), which is
-parsed with pyoxigraph and re-serialised by the *same* code the embedded store uses. The
+parsed with pyoxigraph and re-serialised by the *same* code the embedded store uses
+(:mod:`graph.results`). The
 server is only the query engine; media-type negotiation, row caps and the byte layout of
 every answer are policykg's, whichever server sits behind the URL.
 """
@@ -28,16 +29,16 @@ from graph.errors import (
     StoreConfigError,
     StoreUnavailableError,
 )
-from graph.store import (
-    _EXPORT_FORMATS,
-    _INTERNAL,
+from graph.results import (
+    EXPORT_FORMATS,
+    INTERNAL_LIMITS,
     ExportFormat,
     QueryLimits,
     RawResult,
     Row,
-    _term_value,
     render_result,
     sorted_nquads,
+    term_value,
 )
 
 __all__ = ["RemoteSparqlStore", "SparqlEndpoints", "resolve_endpoints"]
@@ -201,7 +202,7 @@ class RemoteSparqlStore:
             if not isinstance(result, ox.QuerySolutions):
                 raise QueryError("expected a SELECT query")
             names = [v.value for v in result.variables]
-            return [{n: _term_value(sol[n]) for n in names} for sol in result]
+            return [{n: term_value(sol[n]) for n in names} for sol in result]
 
     def ask(self, query: str) -> bool:
         with self._query(query, None) as result:
@@ -216,13 +217,13 @@ class RemoteSparqlStore:
             return render_result(result, accept, limits, started)
 
     def export(self, fmt: ExportFormat) -> bytes:
-        if fmt != "nq" and fmt not in _EXPORT_FORMATS:
+        if fmt != "nq" and fmt not in EXPORT_FORMATS:
             raise QueryError(f"unknown export format '{fmt}'; use nq, trig or jsonld")
         quads = self._dataset()
         if fmt == "nq":
             # Re-serialised by pyoxigraph, so escaping and spacing match the embedded dump byte for byte.
             return sorted_nquads(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-        return ox.serialize(quads, format=_EXPORT_FORMATS[fmt]) or b""
+        return ox.serialize(quads, format=EXPORT_FORMATS[fmt]) or b""
 
     def close(self) -> None:
         self._client.close()
@@ -245,7 +246,7 @@ class RemoteSparqlStore:
 
     @contextmanager
     def _query(
-        self, query: str, timeout_s: float | None, limits: QueryLimits = _INTERNAL
+        self, query: str, timeout_s: float | None, limits: QueryLimits = INTERNAL_LIMITS
     ) -> Iterator[object]:
         """Run a read query; yield the parsed, still streaming result while the response is open.
 

@@ -6,24 +6,27 @@ tracebacks only with ``--debug``.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from graph.queries import rows_to_table, stats
-from ingest.errors import PolicykgError
-from search_api.settings import Settings
+from search_api import (
+    cli_admin,
+    cli_evaluate,
+    cli_evaluate_metadata,
+    cli_report,
+    cli_stance,
+    cli_synth,
+)
+from search_api.cli_common import console, err, friendly_errors, open_kg, settings, state
 
 __all__ = ["app", "main"]
 
@@ -34,25 +37,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-evaluate_app = typer.Typer(
-    help="Measure search, stance and linking against gold annotations.", no_args_is_help=True
-)
-app.add_typer(evaluate_app, name="evaluate")
-
-# Piped output (files, scripts, tests) is not wrapped at 80 columns: a name or a path stays whole.
-console = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True, soft_wrap=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class _State:
-    data_dir: Path | None = None
-    debug: bool = False
-    embedder: str | None = None
-
-
-state = _State()
 
 
 @app.callback()
@@ -74,42 +58,6 @@ def _global(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
 ) -> None:
     state.data_dir, state.embedder, state.debug = data_dir, embedder, debug
-
-
-def settings() -> Settings:
-    overrides: dict[str, Any] = {}
-    if state.data_dir is not None:
-        overrides["data_dir"] = state.data_dir
-    if state.embedder:
-        overrides["embedder"] = state.embedder
-    return Settings(**overrides)
-
-
-def friendly_errors(func: F) -> F:
-    """Turn library errors into one line for a person, and a non-zero exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except PolicykgError as exc:
-            if state.debug:
-                raise
-            err.print(f"[bold red]error:[/] {exc}", highlight=False)
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-@contextmanager
-def open_kg() -> Iterator[Any]:
-    from search_api.service import PolicyKG
-
-    kg = PolicyKG(settings())
-    try:
-        yield kg
-    finally:
-        kg.close()
 
 
 # -- ingest ------------------------------------------------------------------------------------
@@ -513,15 +461,14 @@ def serve(
     run_server(settings(), host, port)
 
 
-# Sub-commands defined in their own modules register themselves on import.
-from search_api import (  # noqa: E402
-    cli_admin,  # noqa: F401
-    cli_evaluate,  # noqa: F401
-    cli_evaluate_metadata,  # noqa: F401
-    cli_report,  # noqa: F401
-    cli_stance,  # noqa: F401
-    cli_synth,  # noqa: F401
-)
+# Commands defined in their own modules, each on its own Typer app: merged into this one, or
+# (evaluate) a group of their own.
+app.add_typer(cli_admin.app)
+app.add_typer(cli_stance.app)
+app.add_typer(cli_report.app)
+app.add_typer(cli_synth.app)
+cli_evaluate.app.add_typer(cli_evaluate_metadata.app)
+app.add_typer(cli_evaluate.app, name="evaluate")
 
 
 def main() -> None:

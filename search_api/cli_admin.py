@@ -18,10 +18,12 @@ import typer
 
 from graph.errors import StoreUnavailableError
 from ingest.errors import InputError
-from search_api.cli import app, console, friendly_errors, open_kg, settings
+from search_api.cli_common import console, friendly_errors, open_kg, settings
 from search_api.errors import IndexUnavailableError
 
-__all__: list[str] = []
+__all__ = ["app"]
+
+app = typer.Typer()  # merged into the top-level commands by search_api.cli
 
 
 def _server_job(

@@ -17,12 +17,14 @@ import typer
 
 from ingest.errors import InputError
 from ingest.model import ResponseDocument
-from search_api.cli import console, err, evaluate_app, friendly_errors, settings
+from search_api.cli_common import console, err, friendly_errors, settings
 
 if TYPE_CHECKING:
     from search_api.evaluate_search import HearingRun
 
-__all__: list[str] = []
+__all__ = ["app"]
+
+app = typer.Typer(help="Measure search, stance and linking against gold annotations.", no_args_is_help=True)
 
 
 def _corpus_root(gold: Path) -> Path:
@@ -85,7 +87,7 @@ def _stance_hearings(golds: list[Path]) -> list[Any]:
     return out
 
 
-@evaluate_app.command("stance")
+@app.command("stance")
 @friendly_errors
 def evaluate_stance_cmd(
     gold: Annotated[list[Path], typer.Argument(help="Gold folders with stances.csv, one per hearing.")],
@@ -159,7 +161,7 @@ def rule_predictions_for(hearings: list[Any], name: str) -> list[tuple[str, str,
     return [(k[0], k[1], lab) for k, lab in zip(pred.keys, pred.predicted, strict=True) if lab != NO_POSITION]
 
 
-@evaluate_app.command("linking")
+@app.command("linking")
 @friendly_errors
 def evaluate_linking_cmd(
     gold: Annotated[list[Path], typer.Argument(help="Gold folders with mentions.csv, one per hearing.")],
@@ -194,7 +196,7 @@ def evaluate_linking_cmd(
         )
 
 
-@evaluate_app.command("search")
+@app.command("search")
 @friendly_errors
 def evaluate_search_cmd(
     gold: Annotated[

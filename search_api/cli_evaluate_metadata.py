@@ -11,12 +11,14 @@ from typing import Annotated
 
 import typer
 
-from search_api.cli import console, err, evaluate_app, friendly_errors
+from search_api.cli_common import console, err, friendly_errors
 
-__all__: list[str] = []
+__all__ = ["app"]
+
+app = typer.Typer()  # merged into ``policykg evaluate`` by search_api.cli
 
 
-@evaluate_app.command("metadata")
+@app.command("metadata")
 @friendly_errors
 def evaluate_metadata_cmd(
     gold: Annotated[

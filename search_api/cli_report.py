@@ -11,9 +11,11 @@ from typing import Annotated
 
 import typer
 
-from search_api.cli import app, console, friendly_errors, open_kg
+from search_api.cli_common import console, friendly_errors, open_kg
 
-__all__: list[str] = []
+__all__ = ["app"]
+
+app = typer.Typer()  # merged into the top-level commands by search_api.cli
 
 analyze_app = typer.Typer(
     help="Coalitions, centrality and agreement from the graph's networks.", no_args_is_help=True

@@ -15,10 +15,12 @@ from typing import Annotated
 
 import typer
 
-from search_api.cli import app, console, friendly_errors, open_kg
+from search_api.cli_common import console, friendly_errors, open_kg
 from search_api.cli_evaluate import _stance_hearings
 
-__all__: list[str] = []
+__all__ = ["app"]
+
+app = typer.Typer()  # merged into the top-level commands by search_api.cli
 
 train_app = typer.Typer(help="Rebuild learned models from gold annotations.", no_args_is_help=True)
 app.add_typer(train_app, name="train")

@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
-from search_api.cli import app, console, friendly_errors
+from search_api.cli_common import console, friendly_errors
 
-__all__: list[str] = []
+__all__ = ["app"]
+
+app = typer.Typer()  # merged into the top-level commands by search_api.cli
 
 
 def _default_hearing() -> Path | None:

@@ -29,9 +29,10 @@ from SPARQLWrapper import SPARQLWrapper as Wrapper
 
 from graph.errors import QueryTimeoutError
 from graph.queries import PREFIXES
+from graph.results import negotiate
 from search_api.api import create_app
 from search_api.api.errors import ApiError
-from search_api.api.sparql_protocol import QueryRunner, negotiate, request_form
+from search_api.api.sparql_protocol import QueryRunner, request_form
 from search_api.settings import Settings
 
 if TYPE_CHECKING:

@@ -34,7 +34,8 @@ from graph.errors import QueryError, QueryTimeoutError
 from graph.query_guard import QueryForbiddenError, QueryTooComplexError, check_query
 from graph.query_pool import QueryPool
 from graph.remote_store import RemoteSparqlStore
-from graph.store import OxigraphStore, QueryLimits, render_result
+from graph.results import QueryLimits, render_result
+from graph.store import OxigraphStore
 from search_api.api import create_app
 from search_api.settings import Settings
 

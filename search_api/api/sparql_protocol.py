@@ -1,4 +1,6 @@
-"""SPARQL 1.1 Protocol helpers: what kind of request a text is, content negotiation, bounded execution.
+"""SPARQL 1.1 Protocol helpers: what kind of request a text is, and bounded execution.
+
+Content negotiation is :func:`graph.results.negotiate`, the same the stores use.
 
 The store itself can only *query* (pyoxigraph's ``Store.query`` and a remote query
 endpoint reject updates), so the endpoint is read-only whatever we detect here; the
@@ -15,45 +17,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from graph.errors import QueryTimeoutError
-from graph.store import GraphStore, OxigraphStore, QueryLimits, RawResult
+from graph.results import QueryLimits, RawResult
+from graph.store import GraphStore, OxigraphStore
 from search_api.api.errors import ApiError
 
 if TYPE_CHECKING:
     from graph.query_pool import QueryPool
 
-__all__ = [
-    "GRAPH_TYPES",
-    "RESULT_TYPES",
-    "UPDATE_KEYWORDS",
-    "QueryRunner",
-    "negotiate",
-    "request_form",
-]
+__all__ = ["UPDATE_KEYWORDS", "QueryRunner", "request_form"]
 
 T = TypeVar("T")
 _SAFETY_S = 5.0  # beyond a pool's own deadline: only if a worker could not even be killed
 
-RESULT_TYPES = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-)
-GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
-# Names clients commonly send for the same formats.
-_RESULT_ALIASES = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-}
-_GRAPH_ALIASES = {
-    "application/x-turtle": "text/turtle",
-    "application/turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/json": "application/ld+json",
-    "application/xml": "application/rdf+xml",
-    "text/xml": "application/rdf+xml",
-}
 UPDATE_KEYWORDS = frozenset(
     {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
 )
@@ -77,39 +52,6 @@ def request_form(text: str) -> Literal["results", "graph", "update"] | None:
         return "update"
     form = _FORMS.get(word)
     return "results" if form == "results" else "graph" if form == "graph" else None
-
-
-def negotiate(accept: str | None, kind: Literal["results", "graph"]) -> str | None:
-    """The media type to answer with (q-values honoured, ties in the client's order), None if none fits."""
-    table, aliases = (RESULT_TYPES, _RESULT_ALIASES) if kind == "results" else (GRAPH_TYPES, _GRAPH_ALIASES)
-    if not accept or not accept.strip():
-        return table[0]
-    ranked: list[tuple[float, int, str]] = []
-    for order, part in enumerate(accept.split(",")):
-        media, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if media and q > 0:
-            ranked.append((-q, order, media.lower()))
-    for _, _, media in sorted(ranked):
-        if media in table:
-            return media
-        if media in aliases:
-            return aliases[media]
-        if media == "*/*":
-            return table[0]
-        if media.endswith("/*"):
-            family = media[:-1]
-            match = next((t for t in table if t.startswith(family)), None)
-            if match:
-                return match
-    return None
 
 
 def _without_frames(exc: BaseException) -> BaseException:

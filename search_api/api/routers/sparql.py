@@ -18,10 +18,10 @@ from fastapi import APIRouter, Query, Request, Response
 
 from graph.errors import QueryError
 from graph.query_guard import QueryForbiddenError
-from graph.store import QueryLimits
+from graph.results import GRAPH_TYPES, RESULT_TYPES, QueryLimits, negotiate
 from search_api.api.deps import Runner, State
 from search_api.api.errors import ApiError, error_responses
-from search_api.api.sparql_protocol import GRAPH_TYPES, RESULT_TYPES, negotiate, request_form
+from search_api.api.sparql_protocol import request_form
 
 __all__ = ["router"]
 
