@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from graph.entities import grant_schemes, pilots, recommendations
-from graph.queries import PositionRow, positions
+from graph.queries import PREFIXES, PositionRow, positions
 from graph.store import GraphStore
 from search_api.web.text import STANCE_ORDER
 
@@ -26,6 +26,19 @@ def review_queue(store: GraphStore, below: float, limit: int) -> list[PositionRo
     ]
     rows.sort(key=lambda r: (r.confidence or 0.0, r.target, r.document))
     return rows[:limit]
+
+
+def letter_texts(store: GraphStore, file_names: Iterable[str]) -> dict[str, str]:
+    """The normalised text of each named response (what position offsets point into), in one query."""
+    names = sorted(set(file_names))
+    if not names:
+        return {}
+    values = " ".join('"' + n.replace("\\", "\\\\").replace('"', '\\"') + '"' for n in names)
+    rows = store.select(
+        PREFIXES
+        + f"SELECT ?file ?text WHERE {{ VALUES ?file {{ {values} }} ?d pkg:fileName ?file ; pkg:text ?text }}"
+    )
+    return {str(r["file"]): str(r["text"]) for r in rows}
 
 
 @dataclass(slots=True)

@@ -203,11 +203,7 @@ def review_page(
     antall: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> HTMLResponse:
     rows = data.review_queue(state.kg.store, under, antall)
-    texts = {}
-    for name in {r.document for r in rows}:
-        found = document(state.kg.store, name)
-        if found is not None:
-            texts[name] = found.text
+    texts = data.letter_texts(state.kg.store, (r.document for r in rows))
     items = [{"row": r, "context": _context(texts.get(r.document, ""), r.start, r.end)} for r in rows]
     return _page(request, "review.html", items=items, under=under, antall=antall)
 
