@@ -26,6 +26,7 @@ from search_api.settings import Settings
 PAGES = [
     "/",
     "/?q=Hvem+st%C3%B8tter+forslaget%3F",
+    "/ask?q=Hvem+st%C3%B8tter+forslaget%3F",  # the API's search alone, for comparison
     "/forslag",
     "/forslag/R1",
     "/gjennomgang",
