@@ -10,6 +10,7 @@ analyser's parts and the embedder from the outside.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -103,6 +104,7 @@ def run_ingest(corpus: Path, settings: Settings) -> IngestFigures:
         )
         st = fig.stages
         analyser: Analyser | None = None
+        t0 = time.perf_counter()
 
         def build(path: Path, key: str) -> tuple[str, str]:
             nonlocal analyser
@@ -136,9 +138,11 @@ def run_ingest(corpus: Path, settings: Settings) -> IngestFigures:
             analysed = st["link"] + st["stance"] - inner
             st["_build_total"] += total
             st["_analysed"] += analysed
+            fig.ingested += 1
+            if fig.ingested % 50 == 0:  # partial throughput, should a long run be stopped
+                print(f"analysed {fig.ingested} letters in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
             return out
 
-        t0 = time.perf_counter()
         report = kg.ingest([corpus], with_index=False, build=build)
         t_graph = time.perf_counter() - t0
         fig.files = len(report.ingested) + len(report.failed) + len(report.unchanged)

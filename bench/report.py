@@ -14,7 +14,7 @@ def _machine(m: dict[str, Any]) -> str:
         f"{m['when_utc']} UTC, {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB, Python {m['python']}; "
         f"load average {m['load_average_at_start']} at start, {m.get('load_average_at_end', '?')} at end"
     )
-    return text + (f". {m['note']}" if m.get("note") else "")
+    return text + (f". {m['note'].rstrip('.')}" if m.get("note") else "")
 
 
 def _size(rec: dict[str, Any]) -> list[str]:
