@@ -201,27 +201,40 @@ def _calibrated(hearings: Sequence[HearingRows], version: str) -> StanceModel:
     return with_calibration(model, fit_calibration(ps, ok))
 
 
-def leave_one_hearing_out(hearings: Sequence[HearingRows], version: str = "loho") -> list[Prediction]:
-    """Each hearing predicted by a model fitted (and calibrated) on the others only."""
+def _check_extra(hearings: Sequence[HearingRows], extra: Sequence[HearingRows]) -> None:
+    clash = sorted({h.name for h in hearings} & {h.name for h in extra})
+    if clash:
+        raise InputError(f"{', '.join(clash)}: given both as a scored hearing and as --extra training data")
+
+
+def leave_one_hearing_out(
+    hearings: Sequence[HearingRows], version: str = "loho", extra: Sequence[HearingRows] = ()
+) -> list[Prediction]:
+    """Each hearing predicted by a model fitted (and calibrated) on the others only.
+
+    ``extra`` hearings (training-only data) join every fold's training set and are never scored.
+    """
     if len(hearings) < 2:
         raise InputError("leave-one-hearing-out needs gold folders of at least two hearings")
+    _check_extra(hearings, extra)
     out = []
     for i, held in enumerate(hearings):
         rest = [h for k, h in enumerate(hearings) if k != i]
-        out.append(_predict(_calibrated(rest, version), held))
+        out.append(_predict(_calibrated([*rest, *extra], version), held))
     return out
 
 
-def train(hearings: Sequence[HearingRows], version: str) -> StanceModel:
-    """The shipped model: fitted on every hearing, calibrated on leave-one-hearing-out predictions."""
+def train(hearings: Sequence[HearingRows], version: str, extra: Sequence[HearingRows] = ()) -> StanceModel:
+    """The shipped model: fitted on every hearing (and ``extra``), calibrated on leave-one-hearing-out predictions."""
     if not hearings:
         raise InputError("no gold folders given")
-    model = _fit(hearings, version)
+    _check_extra(hearings, extra)
+    model = _fit([*hearings, *extra], version)
     if len(hearings) < 2:
         return model
     ps: list[float] = []
     ok: list[bool] = []
-    for pred in leave_one_hearing_out(hearings, version):
+    for pred in leave_one_hearing_out(hearings, version, extra):
         p, o = _positions_right(pred)
         ps += p
         ok += o

@@ -96,6 +96,13 @@ def evaluate_stance_cmd(
         bool, typer.Option("--shipped", help="Score the shipped model on every folder (no hold-out).")
     ] = False,
     errors: Annotated[bool, typer.Option("--errors", help="List every disagreement.")] = False,
+    extra: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--extra",
+            help="Training-only gold folder (repeat the option): joins every fold's training, never scored.",
+        ),
+    ] = None,
 ) -> None:
     """Stance per hearing: leave-one-hearing-out with two or more gold folders, else the shipped model.
 
@@ -108,11 +115,15 @@ def evaluate_stance_cmd(
     from ingest.stance_train import Prediction, leave_one_hearing_out, rule_predictions
 
     hearings = _stance_hearings(gold)
+    extra_rows = _stance_hearings(extra or [])
     csvs = {h.name: _gold_file(g, "stances.csv") for h, g in zip(hearings, gold, strict=True)}
     if rules:
         preds, how = [rule_predictions(h) for h in hearings], "hand-written rules"
     elif len(hearings) >= 2 and not shipped:
-        preds, how = leave_one_hearing_out(hearings), "leave-one-hearing-out (each fitted on the others)"
+        preds = leave_one_hearing_out(hearings, extra=extra_rows)
+        how = "leave-one-hearing-out (each fitted on the others)"
+        if extra_rows:
+            how += f", every fold also trained on {', '.join(h.name for h in extra_rows)} (not scored)"
     else:
         model = load_default_model()
         if model is None:

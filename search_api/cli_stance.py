@@ -34,6 +34,12 @@ def train_stance_cmd(
         Path | None,
         typer.Option("--output", "-o", help="Where to write the model (default: the shipped one)."),
     ] = None,
+    extra: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--extra", help="Training-only gold folder (repeat the option); calibration scores GOLD only."
+        ),
+    ] = None,
 ) -> None:
     """Fit the stance model on the gold folders and write it as JSON (deterministic)."""
     from ingest.stance import STANCE_EXTRACTOR_VERSION
@@ -41,13 +47,15 @@ def train_stance_cmd(
     from ingest.stance_train import train
 
     hearings = _stance_hearings(gold)
-    model = train(hearings, STANCE_EXTRACTOR_VERSION)
+    extra_rows = _stance_hearings(extra or [])
+    model = train(hearings, STANCE_EXTRACTOR_VERSION, extra_rows)
     path = output or DEFAULT_MODEL_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(model.to_json(), encoding="utf-8")
-    pairs = sum(len(h.keys) for h in hearings)
+    pairs = sum(len(h.keys) for h in [*hearings, *extra_rows])
     console.print(
-        f"stance model {model.version}: {pairs} (letter, proposal) pairs from {len(hearings)} hearings"
+        f"stance model {model.version}: {pairs} (letter, proposal) pairs from {len(hearings) + len(extra_rows)}"
+        " hearings"
     )
     console.print(f"written to {path}", highlight=False)
 

@@ -80,6 +80,27 @@ def test_leave_one_hearing_out_never_fits_on_the_held_out_hearing(monkeypatch: p
     assert {name for name, _ in outer} == {"h0", "h1", "h2", "h3"}
 
 
+def test_extra_data_trains_every_fold_and_is_never_scored(monkeypatch: pytest.MonkeyPatch) -> None:
+    hearings = [_synthetic(f"h{i}", i) for i in range(3)]
+    extra = [_synthetic("x", 9)]
+    outer: list[tuple[str, set[str]]] = []
+    original = stance_train._predict
+
+    def spy(model: StanceModel, h: HearingRows) -> stance_train.Prediction:
+        outer.append((h.name, set(model.info["trained_on"])))
+        return original(model, h)
+
+    monkeypatch.setattr(stance_train, "_predict", spy)
+    preds = leave_one_hearing_out(hearings, extra=extra)
+    assert [p.hearing for p in preds] == ["h0", "h1", "h2"]
+    folds = [(name, seen) for name, seen in outer if name.startswith("h") and len(seen) == 3]
+    assert folds == [(f"h{i}", {"x"} | {f"h{k}" for k in range(3) if k != i}) for i in range(3)]
+    assert all(name not in seen for name, seen in outer)
+    assert set(train(hearings, "t", extra).info["trained_on"]) == {"h0", "h1", "h2", "x"}
+    with pytest.raises(InputError, match="h1: given both"):
+        leave_one_hearing_out(hearings, extra=[hearings[1]])
+
+
 def test_training_gives_the_same_bytes_twice() -> None:
     hearings = [_synthetic(f"h{i}", i) for i in range(3)]
     assert train(hearings, "t").to_json() == train(hearings, "t").to_json()
