@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.queries import PREFIXES, PositionRow, positions
+from graph.results import literal
 from graph.store import GraphStore, Row
 
 __all__ = [
@@ -38,19 +39,6 @@ __all__ = [
 ]
 
 STANCES = ("supports", "qualified", "opposes", "mentions")
-
-
-def _lit(value: str) -> str:
-    """A SPARQL string literal; control characters become \\u escapes so nothing can break out."""
-    out = []
-    for ch in value:
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ch == "\x7f":
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
 
 
 def _select(store: GraphStore, body: str) -> list[Row]:
@@ -124,9 +112,9 @@ def actors(
 ) -> list[ActorSummary]:
     filters = []
     if actor_type:
-        filters.append(f"FILTER (?type = {_lit(actor_type)})")
+        filters.append(f"FILTER (?type = {literal(actor_type)})")
     if actor_id is not None:
-        filters.append(f"FILTER (?id = {_lit(actor_id)})")
+        filters.append(f"FILTER (?id = {literal(actor_id)})")
     merged: dict[str, ActorSummary] = {}
     # An actor written by several graphs (reference data and letters) may carry two names;
     # the reference data's ("known") wins, then the shortest name, so the answer is stable.
@@ -169,7 +157,7 @@ def documents(
     if sender_iri:
         filters.append(f"?iri pkg:sender <{sender_iri}> .")  # an IRI read from the store, never user input
     if file_name is not None:
-        filters.append(f"FILTER (?file_name = {_lit(file_name)})")
+        filters.append(f"FILTER (?file_name = {literal(file_name)})")
     out: dict[str, DocumentSummary] = {}
     for r in _select(store, _DOCUMENTS.replace("%FILTER%", "\n  ".join(filters))):
         d = DocumentSummary(**_pick(r, _DOC_FIELDS))
@@ -298,7 +286,7 @@ def _related(store: GraphStore, cls: str, body: str) -> dict[str, list[Row]]:
 
 
 def _base(store: GraphStore, cls: str, extra_vars: str, extra: str, entity_id: str | None) -> list[Row]:
-    flt = f"FILTER (?id = {_lit(entity_id)})" if entity_id is not None else ""
+    flt = f"FILTER (?id = {literal(entity_id)})" if entity_id is not None else ""
     rows = _select(
         store,
         f"""SELECT ?iri ?id ?name {extra_vars} WHERE {{ ?iri a {cls} ; pkg:identifier ?id ; rdfs:label ?name .

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from graph.iris import IriMinter
 from graph.records import IndexItem
+from graph.results import literal
 from graph.store import GraphStore, Row
 
 __all__ = [
@@ -42,10 +43,6 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 
 def _q(body: str) -> str:
     return PREFIXES + body
-
-
-def _esc(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def document_ingest_keys(store: GraphStore) -> dict[str, str]:
@@ -159,7 +156,7 @@ def positions(
     """Every effective position, curated ones winning; filtered by proposal, actor or document."""
     filters = []
     if target_id:
-        filters.append(f'FILTER (?target = "{_esc(target_id)}")')
+        filters.append(f"FILTER (?target = {literal(target_id)})")
     if actor_iri:
         filters.append(f"FILTER (?actorIri = <{actor_iri}>)")
     if document_iri:
@@ -380,7 +377,7 @@ def proposal(store: GraphStore, target_id: str) -> dict[str, str | None] | None:
     rows = store.select(
         _q(
             f"""SELECT ?iri ?title ?text ?chapter ?kind WHERE {{
-  ?iri a pkg:Proposal ; pkg:identifier "{_esc(target_id)}" ; dcterms:title ?title .
+  ?iri a pkg:Proposal ; pkg:identifier {literal(target_id)} ; dcterms:title ?title .
   OPTIONAL {{ ?iri dcterms:description ?text }} OPTIONAL {{ ?iri pkg:chapter ?chapter }}
   BIND(IF(EXISTS {{ ?iri a pkg:Assessment }}, "assessment", "recommendation") AS ?kind) }} LIMIT 1"""
         )

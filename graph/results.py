@@ -32,6 +32,7 @@ __all__ = [
     "QueryLimits",
     "RawResult",
     "Row",
+    "literal",
     "negotiate",
     "render_result",
     "run_query",
@@ -122,6 +123,12 @@ def term_value(term: object) -> str | None:
         return None
     value = getattr(term, "value", None)
     return str(value) if value is not None else str(term)
+
+
+def literal(value: str) -> str:
+    """``value`` as a SPARQL string literal, written by pyoxigraph: quotes, backslashes and every
+    control character are escaped, so a value can never end the literal or break the query."""
+    return str(ox.Literal(value))
 
 
 def run_query(store: ox.Store, query: str, limits: QueryLimits = INTERNAL_LIMITS) -> object:
