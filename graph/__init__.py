@@ -6,8 +6,9 @@ The names below are what the package offers; each is imported from its module on
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from ingest._lazy import lazy_attribute
 
 if TYPE_CHECKING:
     from graph.errors import (
@@ -72,10 +73,7 @@ _WHERE: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    return lazy_attribute(__name__, _WHERE, name)
 
 
 def __dir__() -> list[str]:

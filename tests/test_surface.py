@@ -34,4 +34,5 @@ def test_a_user_imports_the_service_from_the_package() -> None:
 def test_importing_a_package_loads_nothing_heavy() -> None:
     code = "import sys, search_api, graph, ingest; print(sorted(m for m in sys.modules if m.startswith(('search_api.', 'graph.', 'ingest.', 'qdrant_client'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
+    # ingest._lazy is the few lines that resolve the names on first use; nothing else may load.
+    assert out.strip() == "['ingest._lazy']"
