@@ -20,18 +20,19 @@ from graph.mapping import STANCE_CONCEPTS, to_ntriples
 from graph.queries import PREFIXES
 from graph.store import GraphStore
 from ingest.errors import InputError
-from ingest.model import Stance
+from ingest.model import STANCES, Stance
 
-__all__ = ["CURATION_STANCES", "CurationDecision", "apply_decisions", "load_decisions_file"]
+__all__ = ["CURATION_STANCES", "REJECTED", "CurationDecision", "apply_decisions", "load_decisions_file"]
 
-CURATION_STANCES = (*(s.value for s in Stance), "rejected")
+REJECTED = "rejected"  # a reviewer's decision that the letter takes no position on the proposal
+CURATION_STANCES = (*STANCES, REJECTED)
 
 
 @dataclass(frozen=True, slots=True)
 class CurationDecision:
     target: str  # proposal id, e.g. "R2"
     document: str  # response file name
-    stance: str  # supports | qualified | opposes | mentions | rejected
+    stance: str  # one of CURATION_STANCES
     reviewer: str
     note: str | None = None
     quote: str | None = None
@@ -136,9 +137,7 @@ def apply_decisions(
         g.add((node, RDF.type, PKG.Position))
         g.add((node, PKG.onProposal, URIRef(iris.proposal(d.target))))
         g.add((node, PKG.statedIn, URIRef(iris.response(d.document))))
-        g.add(
-            (node, PKG.stance, STANCE_CONCEPTS[Stance(d.stance)] if d.stance != "rejected" else PKG.Rejected)
-        )
+        g.add((node, PKG.stance, STANCE_CONCEPTS[Stance(d.stance)] if d.stance != REJECTED else PKG.Rejected))
         g.add((node, PKG.confidence, Literal("1.0", datatype=XSD.decimal)))
         # Plain copies of the key, so the graph can be read back without the reference data.
         g.add((node, PKG.curatedFile, Literal(d.document)))

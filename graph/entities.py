@@ -16,9 +16,9 @@ from typing import Any
 from graph.queries import PREFIXES, PositionRow, positions
 from graph.results import literal
 from graph.store import GraphStore, Row
+from ingest.model import STANCES
 
 __all__ = [
-    "STANCES",
     "ActorDetail",
     "ActorSummary",
     "DocumentDetail",
@@ -37,8 +37,6 @@ __all__ = [
     "pilots",
     "recommendations",
 ]
-
-STANCES = ("supports", "qualified", "opposes", "mentions")
 
 
 def _select(store: GraphStore, body: str) -> list[Row]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import InputError
+from ingest.model import STANCES
 
 __all__ = [
     "LinkingReport",
@@ -27,7 +28,6 @@ __all__ = [
     "reliability",
 ]
 
-STANCES = ("supports", "qualified", "opposes", "mentions")
 NONE = "none"
 
 

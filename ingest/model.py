@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 
 __all__ = [
+    "STANCES",
     "ActorRef",
     "ActorType",
     "DocumentFormat",
@@ -70,6 +71,10 @@ class Stance(StrEnum):
     QUALIFIED = "qualified"  # supports with reservations or conditions
     OPPOSES = "opposes"
     MENTIONS = "mentions"  # discussed without taking a position
+
+
+# The stance values as plain strings, in the order every table, report and count lists them.
+STANCES: tuple[str, ...] = tuple(s.value for s in Stance)
 
 
 class PassageKind(StrEnum):

@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from ingest._features import FEATURE_NAMES
 from ingest.errors import InputError
+from ingest.model import STANCES
 
 __all__ = [
     "CLASSES",
@@ -37,7 +38,7 @@ __all__ = [
 
 Matrix = npt.NDArray[np.float32]
 NO_POSITION = "none"
-CLASSES = (NO_POSITION, "supports", "qualified", "opposes", "mentions")
+CLASSES = (NO_POSITION, *STANCES)
 DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "stance.json"
 # Inverse L2 strength, chosen by the leave-one-hearing-out mean macro-F1 over six hearings
 # (C 0.3: 0.657, 0.1: 0.681, 0.03: 0.689, 0.01: 0.706, 0.003: 0.703): strong shrinkage carries best.

@@ -29,12 +29,12 @@ from typing import Any
 import yaml
 
 from ingest.errors import InputError
+from ingest.model import STANCES
 from ingest.reference import Actor, ReferenceData, Target, load_reference
 
-__all__ = ["FORMATS", "STANCES", "SynthError", "synthesize"]
+__all__ = ["FORMATS", "SynthError", "synthesize"]
 
 FORMATS = ("txt", "md", "html", "docx", "pdf")
-STANCES = ("supports", "qualified", "opposes", "mentions")
 _TEMPLATES = Path(__file__).parent / "lexicon" / "synth.yaml"
 # Shares of the letters: without comments, campaign copies; the rest are individual letters.
 _WITHOUT_COMMENTS = 0.08

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from graph.queries import rows_to_table, stats
+from ingest.model import STANCES
 from search_api import (
     cli_admin,
     cli_evaluate,
@@ -330,7 +331,6 @@ def ask(
 
 
 # -- positions -------------------------------------------------------------------------------------
-STANCE_ORDER = ("supports", "qualified", "opposes", "mentions")
 STANCE_LABELS = {
     "supports": "støtter (supports)",
     "qualified": "støtter med forbehold (qualified)",
@@ -361,7 +361,7 @@ def trace(
     console.print(f"[bold]{result['target']}[/] {result['title']}", highlight=False)
     if not result["positions"]:
         console.print("no positions found")
-    for stance in STANCE_ORDER:
+    for stance in STANCES:
         group = [p for p in result["positions"] if p["stance"] == stance]
         if not group:
             continue

@@ -24,6 +24,7 @@ from graph.store import GraphStore, open_store
 from graph.validation import validate_document_graph
 from ingest.embedding import Embedder
 from ingest.errors import InputError, PolicykgError, ReferenceDataError
+from ingest.model import STANCES
 from ingest.pipeline import Analyser, discover_files, ingest_key
 from ingest.readers import content_hash
 from ingest.reference import ReferenceData, load_reference
@@ -373,7 +374,7 @@ class PolicyKG:
             return None
         order = [
             signals.stance,
-            *(s for s in ("supports", "qualified", "opposes", "mentions") if s != signals.stance),
+            *(s for s in STANCES if s != signals.stance),
         ]
         groups = {
             stance: [

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from ingest.model import STANCES
 from ingest.readers import read_response
-from ingest.synth import FORMATS, STANCES, SynthError, synthesize
+from ingest.synth import FORMATS, SynthError, synthesize
 
 CORPUS = Path(__file__).resolve().parent.parent / "examples" / "skule-2027"
 N = 30

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from graph.curation import CURATION_STANCES
-from ingest.model import ActorType
+from ingest.model import STANCES, ActorType
 
 __all__ = [
     "ActorDetailOut",
@@ -38,8 +38,30 @@ __all__ = [
     "TracePosition",
 ]
 
-CurationStance = Literal["supports", "qualified", "opposes", "mentions", "rejected"]
-assert set(CURATION_STANCES) == set(CurationStance.__args__)  # type: ignore[attr-defined]
+
+def _curation_stance(value: str) -> str:
+    if value not in CURATION_STANCES:
+        raise ValueError(f"unknown stance '{value}'; use one of: {', '.join(CURATION_STANCES)}")
+    return value
+
+
+# The vocabulary is ingest.model.Stance (and graph.curation's "rejected"); these types only carry it.
+CurationStance = Annotated[
+    str, AfterValidator(_curation_stance), WithJsonSchema({"type": "string", "enum": list(CURATION_STANCES)})
+]
+# Positions per stance: every stance present (0 when none), in ingest.model.STANCES order.
+StanceCounts = Annotated[
+    dict[str, int],
+    WithJsonSchema(
+        {
+            "title": "StanceCounts",
+            "type": "object",
+            "properties": {s: {"type": "integer", "minimum": 0} for s in STANCES},
+            "required": list(STANCES),
+            "additionalProperties": False,
+        }
+    ),
+]
 
 
 class ErrorOut(BaseModel):
@@ -132,13 +154,6 @@ class AskOut(BaseModel):
 
 
 # -- recommendations and positions -----------------------------------------------------------------------
-class StanceCounts(BaseModel):
-    supports: int = 0
-    qualified: int = 0
-    opposes: int = 0
-    mentions: int = 0
-
-
 class RecommendationOut(BaseModel):
     id: str
     iri: str

@@ -12,9 +12,9 @@ from typing import Any
 
 import yaml
 
-__all__ = ["count_word", "join_names", "paragraph"]
+from ingest.model import STANCES
 
-_STANCE_ORDER = ("supports", "qualified", "opposes", "mentions")
+__all__ = ["count_word", "join_names", "paragraph"]
 
 
 @cache
@@ -60,7 +60,7 @@ def paragraph(entry: dict[str, Any], type_labels: dict[str, str] | None = None) 
         return str(p["total_none"])
     key = "total_one" if total == 1 else "total_many"
     out = [_cap(p[key].format(n=count_word(total)))]
-    for stance in _STANCE_ORDER:
+    for stance in STANCES:
         names: list[str] = entry["respondents"].get(stance, [])
         if not names:
             continue

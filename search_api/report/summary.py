@@ -15,11 +15,11 @@ from graph.coverage import actor_type_labels, coverage, respondents, stance_labe
 from graph.networks import effective_positions, proposal_nodes
 from graph.queries import PositionRow, campaign_groups
 from graph.store import GraphStore
+from ingest.model import STANCES
 from search_api.report.norwegian import paragraph
 
-__all__ = ["STANCES", "build_matrix", "build_summary"]
+__all__ = ["build_matrix", "build_summary"]
 
-STANCES = ("supports", "qualified", "opposes", "mentions")
 DEFAULT_REVIEW_BELOW = 0.6
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from graph.entities import grant_schemes, pilots, recommendations
 from graph.queries import PREFIXES, PositionRow, positions
 from graph.store import GraphStore
-from search_api.web.text import STANCE_ORDER
+from ingest.model import STANCES as STANCE_ORDER
 
 __all__ = ["Matrix", "MatrixRow", "matrix", "network", "review_queue"]
 

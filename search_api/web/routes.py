@@ -27,6 +27,7 @@ from graph.entities import (
     recommendations,
 )
 from ingest.errors import PolicykgError
+from ingest.model import STANCES as STANCE_ORDER
 from ingest.model import ActorType
 from search_api.api.deps import State
 from search_api.api.errors import ApiError
@@ -36,16 +37,13 @@ from search_api.web.text import (
     ACTOR_TYPES,
     LANGUAGES,
     RELATIONS,
-    STANCE_ORDER,
+    STANCE_LABELS,
     STANCE_SHORT,
     WHY,
     actor_type_label,
     letter_passages,
     mark_words,
     stance_label,
-)
-from search_api.web.text import (
-    STANCES as STANCE_LABELS,
 )
 
 __all__ = ["router", "templates"]

@@ -22,8 +22,7 @@ __all__ = [
     "ACTOR_TYPES",
     "LANGUAGES",
     "RELATIONS",
-    "STANCES",
-    "STANCE_ORDER",
+    "STANCE_LABELS",
     "STANCE_SHORT",
     "WHY",
     "LetterPassage",
@@ -33,9 +32,8 @@ __all__ = [
     "stance_label",
 ]
 
-# The stances in the order people read them; "rejected" is a reviewer's "no position at all".
-STANCE_ORDER = ("supports", "qualified", "opposes", "mentions")
-STANCES = {
+# Labels of the stances (ingest.model.STANCES, in that order) and of a reviewer's "rejected".
+STANCE_LABELS = {
     "supports": "Støtter",
     "qualified": "Støtter med forbehold",
     "opposes": "Går imot",
@@ -69,7 +67,7 @@ WHY = {
 
 
 def stance_label(stance: str | None) -> str:
-    return STANCES.get(stance or "", stance or "ukjent")
+    return STANCE_LABELS.get(stance or "", stance or "ukjent")
 
 
 def actor_type_label(actor_type: str | None) -> str:

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from graph.entities import STANCES, recommendations
+from graph.entities import recommendations
+from ingest.model import STANCES
 from search_api.api.deps import KG
 from search_api.api.errors import ApiError, error_responses
-from search_api.api.models import RecommendationDetailOut, RecommendationOut, StanceCounts
+from search_api.api.models import RecommendationDetailOut, RecommendationOut
 from search_api.trace import trace_target
 
 __all__ = ["router"]
@@ -29,7 +30,7 @@ def list_recommendations(kg: KG) -> list[RecommendationOut]:
             title=r.title,
             text=r.text,
             chapter=r.chapter,
-            stance_counts=StanceCounts(**r.stance_counts),
+            stance_counts=r.stance_counts,
             total_positions=r.total_positions,
         )
         for r in recommendations(kg.store)
@@ -52,5 +53,5 @@ def get_recommendation(
             f"no recommendation or assessment with id '{target_id}'; GET /recommendations lists them",
             {"id": target_id},
         )
-    counts = Counter(p["stance"] for p in result["positions"] if p["stance"] in STANCES)
-    return RecommendationDetailOut(stance_counts=StanceCounts(**counts), **result)
+    counts = Counter(p["stance"] for p in result["positions"])
+    return RecommendationDetailOut(stance_counts={s: counts[s] for s in STANCES}, **result)
