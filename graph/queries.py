@@ -7,6 +7,8 @@ response and proposal.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -392,6 +394,15 @@ def proposal_ids(store: GraphStore) -> list[str]:
     )
 
 
+# Campaign groups of the signatures last seen: (threshold, digest of every file and signature) -> groups.
+# The grouping compares every letter with every other, so it is done once per set of stored
+# signatures (an ingest generation), not once per trace or report; a changed, added or removed
+# letter changes the digest.
+_CAMPAIGN_CACHE: dict[tuple[float, str], tuple[tuple[str, ...], ...]] = {}
+_CAMPAIGN_CACHE_SIZE = 4
+_CAMPAIGN_LOCK = threading.Lock()
+
+
 def campaign_groups(store: GraphStore, threshold: float = 0.5) -> list[list[str]]:
     """Responses grouped by near-identical text (campaigns), from the stored MinHash signatures."""
     from ingest.campaign import group_signatures
@@ -401,4 +412,17 @@ def campaign_groups(store: GraphStore, threshold: float = 0.5) -> list[list[str]
             "SELECT DISTINCT ?file ?sig WHERE { ?d a pkg:ConsultationResponse ; pkg:fileName ?file ; pkg:textFingerprint ?sig }"
         )
     )
-    return group_signatures({str(r["file"]): str(r["sig"]) for r in rows}, threshold)
+    signatures = {str(r["file"]): str(r["sig"]) for r in rows}
+    digest = hashlib.sha256()
+    for file, sig in sorted(signatures.items()):
+        digest.update(f"{file}\t{sig}\n".encode())
+    key = (threshold, digest.hexdigest())
+    with _CAMPAIGN_LOCK:
+        cached = _CAMPAIGN_CACHE.get(key)
+    if cached is None:
+        cached = tuple(tuple(g) for g in group_signatures(signatures, threshold))
+        with _CAMPAIGN_LOCK:
+            while len(_CAMPAIGN_CACHE) >= _CAMPAIGN_CACHE_SIZE:
+                del _CAMPAIGN_CACHE[next(iter(_CAMPAIGN_CACHE))]
+            _CAMPAIGN_CACHE[key] = cached
+    return [list(g) for g in cached]

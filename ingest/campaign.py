@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from ingest.model import PassageKind, ResponseDocument
 
 __all__ = [
@@ -108,8 +110,43 @@ def _single_link(items: dict[str, Any], similar: Callable[[Any, Any], bool]) -> 
 
 
 def group_signatures(signatures: dict[str, str], threshold: float = 0.5) -> list[list[str]]:
-    """Groups of names (sorted) whose signatures estimate a Jaccard similarity of at least ``threshold``."""
-    return _single_link(signatures, lambda a, b: signature_similarity(a, b) >= threshold)
+    """Groups of names (sorted) whose signatures estimate a Jaccard similarity of at least ``threshold``.
+
+    The same single-link groups as comparing every pair with :func:`signature_similarity`, but each
+    letter's signature is compared with all later ones in one array operation (slot values as
+    integer codes per slot), so thousands of letters take seconds, not minutes.
+    """
+    if threshold <= 0:  # every pair is "similar", even empty signatures: nothing to vectorise
+        return _single_link(signatures, lambda a, b: signature_similarity(a, b) >= threshold)
+    names = sorted(signatures)
+    parent = list(range(len(names)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # Only signatures of the same slot count can be similar; an empty one is similar to none.
+    by_length: dict[int, list[int]] = {}
+    split: dict[int, list[str]] = {}
+    for i, name in enumerate(names):
+        if signatures[name]:
+            split[i] = signatures[name].split(".")
+            by_length.setdefault(len(split[i]), []).append(i)
+    for length, members in by_length.items():
+        codes = np.empty((len(members), length), dtype=np.int64)
+        for j in range(length):  # equal slot strings get equal codes (exact string equality)
+            seen: dict[str, int] = {}
+            codes[:, j] = [seen.setdefault(split[i][j], len(seen)) for i in members]
+        for row in range(len(members) - 1):
+            equal = (codes[row + 1 :] == codes[row]).sum(axis=1)
+            for other in np.nonzero(equal / length >= threshold)[0]:
+                parent[find(members[row])] = find(members[row + 1 + int(other)])
+    groups: dict[int, list[str]] = {}
+    for i, name in enumerate(names):
+        groups.setdefault(find(i), []).append(name)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
