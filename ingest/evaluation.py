@@ -24,6 +24,7 @@ __all__ = [
     "evaluate_linking",
     "evaluate_stance",
     "format_reliability",
+    "macro_f1_of",
     "pooled_stance",
     "reliability",
 ]
@@ -88,6 +89,15 @@ def _stance_report(
         per_class[cls] = (*_prf(tp, fp, fn), tp + fn)
     macro = sum(per_class[c][2] for c in STANCES) / len(STANCES)
     return StanceReport(per_class, macro, confusion, errors)
+
+
+def macro_f1_of(gold: list[str], predicted: list[str]) -> float:
+    """Macro-F1 over the four stances of paired labels ('none' for no position), as :func:`evaluate_stance` counts."""
+    labels = [*STANCES, NONE]
+    confusion = {g: dict.fromkeys(labels, 0) for g in labels}
+    for g, p in zip(gold, predicted, strict=True):
+        confusion[g][p] += 1
+    return _stance_report(confusion, []).macro_f1
 
 
 def evaluate_stance(predicted: list[tuple[str, str, str]], gold_csv: Path) -> StanceReport:

@@ -27,6 +27,8 @@ from ingest.model import STANCES
 
 __all__ = [
     "CLASSES",
+    "C_DEFAULT",
+    "C_GRID",
     "DEFAULT_MODEL_PATH",
     "NO_POSITION",
     "Matrix",
@@ -40,9 +42,10 @@ Matrix = npt.NDArray[np.float32]
 NO_POSITION = "none"
 CLASSES = (NO_POSITION, *STANCES)
 DEFAULT_MODEL_PATH = Path(__file__).parent / "models" / "stance.json"
-# Inverse L2 strength, chosen by the leave-one-hearing-out mean macro-F1 over six hearings
-# (C 0.3: 0.657, 0.1: 0.681, 0.03: 0.689, 0.01: 0.706, 0.003: 0.703): strong shrinkage carries best.
-C_REGULARISATION = 0.01
+# Inverse L2 strengths tried. Which one is used is chosen from the training hearings alone, by an
+# inner leave-one-hearing-out (``ingest.stance_train.choose_c``), never from a held-out hearing.
+C_GRID = (0.003, 0.01, 0.03, 0.1, 0.3)
+C_DEFAULT = 0.01  # only when there are too few training hearings to choose (fewer than two)
 CALIBRATION_BINS = 10
 
 
@@ -124,7 +127,12 @@ def load_default_model() -> StanceModel | None:
 
 
 def fit_model(
-    rows: Matrix, labels: Sequence[str], *, version: str, info: dict[str, Any] | None = None
+    rows: Matrix,
+    labels: Sequence[str],
+    *,
+    version: str,
+    info: dict[str, Any] | None = None,
+    c: float = C_DEFAULT,
 ) -> StanceModel:
     """Fit standardisation and weights on the given pairs (no calibration: see :func:`fit_calibration`)."""
     from sklearn.linear_model import LogisticRegression
@@ -134,7 +142,7 @@ def fit_model(
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    clf = LogisticRegression(C=C_REGULARISATION, max_iter=5000, class_weight="balanced")
+    clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
     clf.fit((x - mean) / scale, y)
     coef = np.zeros((len(CLASSES), x.shape[1]))
     intercept = np.full(len(CLASSES), -30.0)  # a class absent from training is never predicted

@@ -3,10 +3,11 @@
 A hearing is a corpus folder (``reference/``, ``responses/``, ``gold/stances.csv``). Every response
 that takes a view gives one row per proposal of its hearing, labelled with the gold stance or
 ``none``. :func:`leave_one_hearing_out` fits on all hearings but one and predicts the one left out,
-for each in turn; nothing of the held-out hearing is used in fitting (weights, standardisation,
-calibration: the calibration of each fold is itself fitted on inner out-of-fold predictions of its
-training hearings). :func:`train` fits the shipped model on every hearing, calibrated on the
-leave-one-hearing-out predictions.
+for each in turn; nothing of the held-out hearing is used in fitting (weights, standardisation, the
+regularisation strength and the calibration: each fold chooses its C by an inner leave-one-hearing-out
+over its own training hearings, and calibrates on inner out-of-fold predictions of those hearings).
+:func:`train` fits the shipped model on every hearing with the C the same inner procedure chooses over
+all of them, calibrated on the leave-one-hearing-out predictions.
 
 The rows of a hearing are cached as JSON under a key of the feature version, the reference data,
 the responses and the embedder, so that evaluating again after a change elsewhere is fast.
@@ -26,7 +27,10 @@ import numpy as np
 from ingest._features import FEATURE_NAMES
 from ingest.embedding import Embedder
 from ingest.errors import DocumentReadError, InputError
+from ingest.evaluation import NONE, STANCES, macro_f1_of
 from ingest.stance_model import (
+    C_DEFAULT,
+    C_GRID,
     CLASSES,
     NO_POSITION,
     Matrix,
@@ -39,6 +43,7 @@ from ingest.stance_model import (
 __all__ = [
     "HearingRows",
     "Prediction",
+    "choose_c",
     "hearing_rows",
     "leave_one_hearing_out",
     "rule_predictions",
@@ -161,11 +166,42 @@ def hearing_rows(root: Path, embedder: Embedder | None, cache_dir: Path | None =
     return HearingRows(root.name, keys, matrix, [gold.get(k, NO_POSITION) for k in keys], skipped)
 
 
-def _fit(hearings: Sequence[HearingRows], version: str) -> StanceModel:
+def _fit(hearings: Sequence[HearingRows], version: str, c: float = C_DEFAULT) -> StanceModel:
     rows = np.concatenate([h.rows for h in hearings])
     labels = [lab for h in hearings for lab in h.labels]
-    info = {"trained_on": {h.name: len(h.keys) for h in hearings}}
-    return fit_model(rows, labels, version=version, info=info)
+    info = {"trained_on": {h.name: len(h.keys) for h in hearings}, "C": c}
+    return fit_model(rows, labels, version=version, info=info, c=c)
+
+
+def _macro_f1(pred: Prediction) -> float:
+    """Macro-F1 over the four stances of a hearing's predictions (a pair 'none' both ways does not count)."""
+    assert NONE == NO_POSITION and set(STANCES) == set(CLASSES) - {NO_POSITION}
+    return macro_f1_of(pred.labels, pred.predicted)
+
+
+def choose_c(
+    hearings: Sequence[HearingRows], version: str = "inner", extra: Sequence[HearingRows] = ()
+) -> tuple[float, dict[str, float]]:
+    """The regularisation with the best mean macro-F1 over an inner leave-one-hearing-out of ``hearings``.
+
+    Only ``hearings`` are scored (``extra`` joins every inner training set), so calling this with a
+    fold's training hearings never looks at the fold's held-out one. Ties go to the stronger shrinkage.
+    Returns the chosen C and the inner mean per C tried.
+    """
+    if len(hearings) < 2:
+        return C_DEFAULT, {}
+    means: dict[str, float] = {}
+    best_c, best = C_DEFAULT, -1.0
+    for c in C_GRID:
+        scores = []
+        for i, held in enumerate(hearings):
+            rest = [h for k, h in enumerate(hearings) if k != i]
+            scores.append(_macro_f1(_predict(_fit([*rest, *extra], version, c), held)))
+        mean = sum(scores) / len(scores)
+        means[str(c)] = round(mean, 4)
+        if mean > best + 1e-9:
+            best_c, best = c, mean
+    return best_c, means
 
 
 def _predict(model: StanceModel, h: HearingRows) -> Prediction:
@@ -186,15 +222,19 @@ def _positions_right(pred: Prediction) -> tuple[list[float], list[bool]]:
     return ps, ok
 
 
-def _calibrated(hearings: Sequence[HearingRows], version: str) -> StanceModel:
-    """A model fitted on ``hearings``, calibrated on their own leave-one-out predictions."""
-    model = _fit(hearings, version)
+def _calibrated(
+    hearings: Sequence[HearingRows], version: str, extra: Sequence[HearingRows] = ()
+) -> StanceModel:
+    """A model fitted on ``hearings`` (and ``extra``) with a C chosen on them alone, calibrated on
+    their own leave-one-out predictions."""
+    c, _ = choose_c(hearings, version, extra)
+    model = _fit([*hearings, *extra], version, c)
     if len(hearings) < 2:
         return model
     ps: list[float] = []
     ok: list[bool] = []
     for i in range(len(hearings)):
-        inner = _fit([h for k, h in enumerate(hearings) if k != i], version)
+        inner = _fit([*(h for k, h in enumerate(hearings) if k != i), *extra], version, c)
         p, o = _positions_right(_predict(inner, hearings[i]))
         ps += p
         ok += o
@@ -220,7 +260,7 @@ def leave_one_hearing_out(
     out = []
     for i, held in enumerate(hearings):
         rest = [h for k, h in enumerate(hearings) if k != i]
-        out.append(_predict(_calibrated([*rest, *extra], version), held))
+        out.append(_predict(_calibrated(rest, version, extra), held))
     return out
 
 
@@ -229,7 +269,9 @@ def train(hearings: Sequence[HearingRows], version: str, extra: Sequence[Hearing
     if not hearings:
         raise InputError("no gold folders given")
     _check_extra(hearings, extra)
-    model = _fit([*hearings, *extra], version)
+    c, means = choose_c(hearings, version, extra)
+    model = _fit([*hearings, *extra], version, c)
+    model.info["C_inner_mean_macro_f1"] = means
     if len(hearings) < 2:
         return model
     ps: list[float] = []

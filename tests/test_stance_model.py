@@ -14,6 +14,8 @@ from ingest import stance_train
 from ingest._features import FEATURE_NAMES
 from ingest.errors import InputError
 from ingest.stance_model import (
+    C_DEFAULT,
+    C_GRID,
     CLASSES,
     DEFAULT_MODEL_PATH,
     StanceModel,
@@ -21,7 +23,7 @@ from ingest.stance_model import (
     fit_model,
     load_default_model,
 )
-from ingest.stance_train import HearingRows, hearing_rows, leave_one_hearing_out, train
+from ingest.stance_train import HearingRows, choose_c, hearing_rows, leave_one_hearing_out, train
 from search_api.cli import app
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -72,12 +74,29 @@ def test_leave_one_hearing_out_never_fits_on_the_held_out_hearing(monkeypatch: p
     monkeypatch.setattr(stance_train, "_predict", spy)
     preds = leave_one_hearing_out(hearings)
     assert [p.hearing for p in preds] == ["h0", "h1", "h2", "h3"]
-    # Outer predictions and the inner ones that calibrate each fold: never on a hearing trained on.
-    assert len(seen) == 4 + 4 * 3
+    # Per fold: the inner predictions that choose C (every C of the grid, each training hearing left
+    # out in turn), those that calibrate the fold, then the outer prediction. Never on a hearing trained on.
+    per_fold = len(C_GRID) * 3 + 3 + 1
+    assert len(seen) == 4 * per_fold
     for name, trained_on in seen:
         assert name not in trained_on
-    outer = [s for s in seen if len(s[1]) == 3]
-    assert {name for name, _ in outer} == {"h0", "h1", "h2", "h3"}
+    for k in range(4):
+        fold = seen[k * per_fold : (k + 1) * per_fold]
+        held, trained_on = fold[-1]
+        assert held == f"h{k}" and len(trained_on) == 3
+        # Choosing C and calibrating never score nor train on the fold's held-out hearing.
+        assert all(name != held and held not in inner for name, inner in fold[:-1])
+
+
+def test_c_is_chosen_by_inner_folds_and_recorded() -> None:
+    hearings = [_synthetic(f"h{i}", i) for i in range(3)]
+    c, means = choose_c(hearings)
+    assert c in C_GRID and set(means) == {str(x) for x in C_GRID}
+    assert means[str(c)] == max(means.values())
+    model = train(hearings, "t")
+    assert model.info["C"] == c and model.info["C_inner_mean_macro_f1"] == means
+    # One hearing gives nothing to choose by: the default.
+    assert choose_c(hearings[:1]) == (C_DEFAULT, {})
 
 
 def test_extra_data_trains_every_fold_and_is_never_scored(monkeypatch: pytest.MonkeyPatch) -> None:
