@@ -293,6 +293,8 @@ def detect_cue(sentence: str, *, others: Iterable[str] = ()) -> Cue | None:
             first_against = None
     no_objection = _NO_OBJECTION.search(text)
     if no_objection is not None and (first_against is None or no_objection.start() <= first_against.start()):
+        # "Vi er ikkje usamde i X, men ...": the agreement has a stated limit, as after a support verb.
+        condition = condition or _CONCESSION.search(text, no_objection.end()) is not None
         return Cue(Stance.QUALIFIED if condition else Stance.SUPPORTS, 1.0, "explicit", reservation,
                    no_objection.group(0))  # fmt: skip
     # Letters lead with their verdict: whichever explicit word comes first decides.

@@ -100,6 +100,56 @@ CASES: list[tuple[str, Stance | None, str]] = [
         S,
         "problem",
     ),
+    # any contrast after the support ("..., men ...") limits it: qualified
+    ("Biblioteket støtter lengre åpningstider, men fristen for innføring er for kort.", Q, "explicit"),
+    ("Biblioteket støttar lengre opningstider, men fristen for innføring er for kort.", Q, "explicit"),
+    # a condition after the support ("dersom", "viss") and an explicit "only" on it
+    ("Havnestyret støtter nye gjestebrygger dersom kommunen tar vedlikeholdet.", Q, "explicit"),
+    ("Hamnestyret støttar nye gjestebrygger dersom kommunen tek vedlikehaldet.", Q, "explicit"),
+    ("Vegetaten kan bare støtte bomringen i en kort overgangsperiode.", Q, "explicit"),
+    ("Vegetaten kan berre støtte bomringen i ein kort overgangsperiode.", Q, "explicit"),
+    # partial support
+    ("Tallene våre gir bare delvis støtte til vurderingen av fergetrafikken.", Q, "explicit"),
+    ("Tala våre gir berre delvis støtte til vurderinga av ferjetrafikken.", Q, "explicit"),
+    # no objection with a limit; an adjective before the objection noun
+    (
+        "Vegetaten har ingen prinsipielle innvendinger mot bomringen, men takstene må holdes lave.",
+        Q,
+        "explicit",
+    ),
+    (
+        "Vegetaten har ingen prinsipielle innvendingar mot bomringen, men takstane må haldast låge.",
+        Q,
+        "explicit",
+    ),
+    # double negatives: no ground to disagree, no reason not to (any verb)
+    ("Havnestyret har ikke grunnlag for å være uenig i vurderingen av kaiene.", S, "explicit"),
+    ("Hamnestyret har ikkje grunnlag for å vere usamd i vurderinga av kaiane.", S, "explicit"),
+    ("Biblioteket kan ikke se noen grunn til ikke å åpne lesesalene om kvelden.", S, "explicit"),
+    ("Biblioteket kan ikkje sjå nokon grunn til ikkje å opne lesesalane om kvelden.", S, "explicit"),
+    # advising against, the verb split from its particle
+    ("Vegetaten råder sterkt fra å flytte fergeleiet nærmere sentrum.", OPP, "explicit"),
+    ("Vegetaten rår difor frå at ferjeleiet vert flytta nærare sentrum.", OPP, "explicit"),
+    # inverted word order before "imot"
+    ("Bompenger på fjellvegen er vi helt imot.", OPP, "explicit"),
+    ("Bompengar på fjellvegen er me heilt imot.", OPP, "explicit"),
+    # disbelief in a claim, and evidence that does not bear it out: opposition
+    ("At bussene blir billigere med ny ordning, tror vi ikke noe på.", OPP, "explicit"),
+    ("At bussane blir billegare med ny ordning, trur me ikkje noko på.", OPP, "explicit"),
+    ("Havnestyret har liten tro på at kaiene blir ferdige i tide.", OPP, "explicit"),
+    ("Hamnestyret har lita tru på at kaiane blir ferdige i tide.", OPP, "explicit"),
+    ("Tellingene gir ikke dekning for påstanden om mindre trafikk over fjellet.", OPP, "explicit"),
+    ("Teljingane gir ikkje dekning for påstanden om mindre trafikk over fjellet.", OPP, "explicit"),
+    # intensified evaluation
+    ("Det er kjempebra at lesesalene får lengre åpningstid.", S, "evaluative"),
+    ("Det er kjempebra at lesesalane får lengre opningstid.", S, "evaluative"),
+    # a reservation in a sentence of its own: a contrast opening it, a precondition, a caveat
+    ("Men kostnadene for de minste havnene er ikke regnet ut.", None, "reservation"),
+    ("Men kostnadene for dei minste hamnene er ikkje rekna ut.", None, "reservation"),
+    ("Dette forutsetter at fylket betaler for vedlikeholdet av kaiene.", None, "reservation"),
+    ("Dette føreset at fylket betalar for vedlikehaldet av kaiane.", None, "reservation"),
+    ("Samtidig vil vi peke på at fergene på sambandet er gamle.", None, "reservation"),
+    ("Samstundes vil me peike på at ferjene på sambandet er gamle.", None, "reservation"),
     # reported speech: the commission, its minority, the ministry
     ("Et mindretall i utvalget er imot en felles bompengeordning.", M, "commission"),
     ("Eit mindretal i utvalet er imot ei felles bompengeordning.", M, "commission"),
