@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from graph.queries import PREFIXES
+from graph.sparql import PREFIXES
 
 __all__ = ["EndpointFigures", "load_test", "percentiles", "sparql_workload"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from graph.queries import PREFIXES
+from graph.sparql import PREFIXES
 from graph.store import GraphStore
 
 __all__ = ["actor_type_labels", "coverage", "respondents", "stance_labels"]

@@ -17,14 +17,13 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from graph.iris import FOAF, OA, PKG, PROV, IriMinter
 from graph.mapping import STANCE_CONCEPTS, to_ntriples
-from graph.queries import PREFIXES
+from graph.sparql import PREFIXES, iri, named, values
 from graph.store import GraphStore
 from ingest.errors import InputError
-from ingest.model import STANCES, Stance
+from ingest.model import REJECTED, STANCES, Stance
 
-__all__ = ["CURATION_STANCES", "REJECTED", "CurationDecision", "apply_decisions", "load_decisions_file"]
+__all__ = ["CURATION_STANCES", "CurationDecision", "apply_decisions", "load_decisions_file"]
 
-REJECTED = "rejected"  # a reviewer's decision that the letter takes no position on the proposal
 CURATION_STANCES = (*STANCES, REJECTED)
 
 
@@ -75,13 +74,7 @@ def _opt(entry: dict[str, Any], key: str) -> str | None:
 
 
 def _existing(store: GraphStore, iris: IriMinter) -> dict[tuple[str, str], CurationDecision]:
-    rows = store.select(
-        PREFIXES
-        + f"""SELECT ?file ?target ?stance ?reviewer ?note ?quote ?at WHERE {{ GRAPH <{iris.curation_graph()}> {{
-  ?c a pkg:CuratedPosition ; pkg:curatedFile ?file ; pkg:curatedTarget ?target ; pkg:curatedStance ?stance ;
-     prov:generatedAtTime ?at ; prov:wasAttributedTo ?r . ?r foaf:name ?reviewer .
-  OPTIONAL {{ ?c pkg:note ?note }} OPTIONAL {{ ?c pkg:curatedQuote ?quote }} }} }}"""
-    )
+    rows = store.select(named("curation-decisions", values("g", [iri(iris.curation_graph())])))
     return {
         (str(r["file"]), str(r["target"])): CurationDecision(
             target=str(r["target"]),

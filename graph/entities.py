@@ -13,8 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.queries import PREFIXES, PositionRow, positions
-from graph.results import literal
+from graph.iris import PKG
+from graph.queries import PositionRow, positions
+from graph.sparql import PREFIXES, Clause, eq, has, iri, lit, named, values
 from graph.store import GraphStore, Row
 from ingest.model import STANCES
 
@@ -97,26 +98,18 @@ class ActorSummary:
     responses: int
 
 
-_ACTORS = """SELECT ?iri ?id ?name ?type ?known (COUNT(DISTINCT ?d) AS ?responses) WHERE {
-  ?iri a pkg:Actor ; pkg:identifier ?id ; foaf:name ?name ; pkg:actorType ?type .
-  OPTIONAL { ?iri pkg:knownActor ?known }
-  OPTIONAL { ?d a pkg:ConsultationResponse ; pkg:sender ?iri }
-  %FILTER%
-} GROUP BY ?iri ?id ?name ?type ?known"""
-
-
 def actors(
     store: GraphStore, *, actor_type: str | None = None, actor_id: str | None = None
 ) -> list[ActorSummary]:
-    filters = []
+    clauses: list[Clause] = []
     if actor_type:
-        filters.append(f"FILTER (?type = {literal(actor_type)})")
+        clauses.append(eq("type", lit(actor_type)))
     if actor_id is not None:
-        filters.append(f"FILTER (?id = {literal(actor_id)})")
+        clauses.append(eq("id", lit(actor_id)))
     merged: dict[str, ActorSummary] = {}
     # An actor written by several graphs (reference data and letters) may carry two names;
     # the reference data's ("known") wins, then the shortest name, so the answer is stable.
-    for r in _select(store, _ACTORS.replace("%FILTER%", "\n  ".join(filters))):
+    for r in store.select(named("actors", *clauses)):
         known, responses = str(r["known"]).lower() == "true", int(r["responses"] or 0)
         cand = ActorSummary(**_pick(r, "id iri name type"), known=known, responses=responses)
         old = merged.get(cand.iri)
@@ -139,25 +132,18 @@ class DocumentSummary:
 
 
 _DOC_FIELDS = "file_name iri title date language response_type sender_id sender_name sender_type"
-_DOCUMENTS = f"""SELECT ?{_DOC_FIELDS.replace(" ", " ?")} WHERE {{
-  ?iri a pkg:ConsultationResponse ; pkg:fileName ?file_name .
-  OPTIONAL {{ ?iri dcterms:title ?title }} OPTIONAL {{ ?iri dcterms:date ?date }}
-  OPTIONAL {{ ?iri dcterms:language ?language }} OPTIONAL {{ ?iri pkg:responseType/skos:notation ?response_type }}
-  OPTIONAL {{ ?iri pkg:sender ?s . ?s pkg:identifier ?sender_id ; foaf:name ?sender_name ; pkg:actorType ?sender_type }}
-  %FILTER%
-}}"""
 
 
 def documents(
     store: GraphStore, *, sender_iri: str | None = None, file_name: str | None = None
 ) -> list[DocumentSummary]:
-    filters = []
+    clauses: list[Clause] = []
     if sender_iri:
-        filters.append(f"?iri pkg:sender <{sender_iri}> .")  # an IRI read from the store, never user input
+        clauses.append(has("iri", "pkg:sender", iri(sender_iri)))
     if file_name is not None:
-        filters.append(f"FILTER (?file_name = {literal(file_name)})")
+        clauses.append(eq("file_name", lit(file_name)))
     out: dict[str, DocumentSummary] = {}
-    for r in _select(store, _DOCUMENTS.replace("%FILTER%", "\n  ".join(filters))):
+    for r in store.select(named("documents", *clauses)):
         d = DocumentSummary(**_pick(r, _DOC_FIELDS))
         out.setdefault(d.file_name, d)
     return sorted(out.values(), key=lambda d: d.file_name)
@@ -186,23 +172,16 @@ class ActorDetail:
     mentioned_in: list[str]  # file names of responses whose passages name this actor
 
 
-_ACTOR_LINKS = """SELECT ?e ?id ?name ?rel ?file WHERE {
-  ?e a %CLASS% ; pkg:identifier ?id ; rdfs:label ?name .
-  { ?e %OWN% <%ACTOR%> . BIND("%OWNREL%" AS ?rel) }
-  UNION { ?d pkg:sender <%ACTOR%> ; pkg:fileName ?file . ?p a pkg:Passage ; pkg:inDocument ?d ; pkg:mentions ?e .
-          BIND("mentioned" AS ?rel) } }"""
-
-
 def _links(store: GraphStore, actor_iri: str, cls: str, own: str, own_rel: str) -> list[EntityLink]:
-    query = (_ACTOR_LINKS.replace("%CLASS%", cls).replace("%OWN%", own).replace("%OWNREL%", own_rel)).replace(
-        "%ACTOR%", actor_iri
-    )
+    """Entities of class ``cls`` (an IRI) tied to the actor by ``own`` (an IRI), or mentioned in its letters."""
+    bound = (values("actor", [iri(actor_iri)]), values("class", [iri(cls)]))
     found: dict[str, tuple[str, str, set[str], set[str]]] = {}
-    for r in _select(store, query):
+    for r in store.select(named("actor-own-links", *bound, values("own", [iri(own)]))):
+        found.setdefault(str(r["e"]), (str(r["id"]), str(r["name"]), set(), set()))[2].add(own_rel)
+    for r in store.select(named("actor-mentioned-links", *bound)):
         entry = found.setdefault(str(r["e"]), (str(r["id"]), str(r["name"]), set(), set()))
-        entry[2].add(str(r["rel"]))
-        if r["file"]:
-            entry[3].add(str(r["file"]))
+        entry[2].add("mentioned")
+        entry[3].add(str(r["file"]))
     return sorted(
         (
             EntityLink(i, iri, n, tuple(sorted(rels)), tuple(sorted(docs)))
@@ -218,24 +197,18 @@ def actor(store: GraphStore, actor_id: str) -> ActorDetail | None:
     if not found:
         return None
     summary = found[0]
-    iri = summary.iri
-    extra = _select(
-        store,
-        f"""SELECT ?alias ?org WHERE {{ {{ <{iri}> skos:altLabel ?alias }} UNION {{ <{iri}> pkg:orgNumber ?org }} }}""",
-    )
-    mentioned = _select(
-        store,
-        f"""SELECT DISTINCT ?file WHERE {{ ?p a pkg:Passage ; pkg:mentions <{iri}> ; pkg:inDocument ?d .
-  ?d pkg:fileName ?file }} ORDER BY ?file""",
-    )
+    actor_iri = summary.iri
+    bound = values("actor", [iri(actor_iri)])
+    extra = store.select(named("actor-extra", bound))
+    mentioned = store.select(named("actor-mentioned-in", bound))
     return ActorDetail(
         summary=summary,
         aliases=sorted({str(r["alias"]) for r in extra if r["alias"]}),
         org_number=next((str(r["org"]) for r in extra if r["org"]), None),
-        responses=documents(store, sender_iri=iri),
-        positions=positions(store, actor_iri=iri),
-        pilots=_links(store, iri, "pkg:Pilot", "pkg:participant", "participant"),
-        grant_schemes=_links(store, iri, "pkg:GrantScheme", "pkg:administeredBy", "administers"),
+        responses=documents(store, sender_iri=actor_iri),
+        positions=positions(store, actor_iri=actor_iri),
+        pilots=_links(store, actor_iri, PKG.Pilot, PKG.participant, "participant"),
+        grant_schemes=_links(store, actor_iri, PKG.GrantScheme, PKG.administeredBy, "administers"),
         mentioned_in=[str(r["file"]) for r in mentioned],
     )
 
@@ -284,7 +257,7 @@ def _related(store: GraphStore, cls: str, body: str) -> dict[str, list[Row]]:
 
 
 def _base(store: GraphStore, cls: str, extra_vars: str, extra: str, entity_id: str | None) -> list[Row]:
-    flt = f"FILTER (?id = {literal(entity_id)})" if entity_id is not None else ""
+    flt = eq("id", lit(entity_id)) if entity_id is not None else ""
     rows = _select(
         store,
         f"""SELECT ?iri ?id ?name {extra_vars} WHERE {{ ?iri a {cls} ; pkg:identifier ?id ; rdfs:label ?name .
@@ -377,38 +350,20 @@ def document(store: GraphStore, file_name: str) -> DocumentDetail | None:
         return None
     summary = found[0]
     d = summary.iri
-    meta = _select(
-        store,
-        f"""SELECT ?text ?format ?content_hash ?our_reference ?their_reference ?addressee WHERE {{ <{d}> pkg:text ?text .
-  OPTIONAL {{ <{d}> pkg:format ?format }} OPTIONAL {{ <{d}> pkg:contentHash ?content_hash }}
-  OPTIONAL {{ <{d}> pkg:ourReference ?our_reference }} OPTIONAL {{ <{d}> pkg:theirReference ?their_reference }}
-  OPTIONAL {{ <{d}> pkg:addressee ?addressee }} }} LIMIT 1""",
-    )
+    bound = values("d", [iri(d)])
+    meta = store.select(named("document-meta", bound))
     if not meta:
         return None
     mentions: dict[str, list[MentionInfo]] = defaultdict(list)
-    for r in _select(
-        store,
-        f"""SELECT ?p ?entity_id ?kind ?surface ?start ?end WHERE {{
-  ?m a pkg:Mention ; pkg:inPassage ?p ; pkg:mentionOf ?e ; pkg:surface ?surface ; oa:hasSelector ?s .
-  ?s oa:start ?start ; oa:end ?end . ?p pkg:inDocument <{d}> . ?e pkg:identifier ?entity_id .
-  {{ ?e a pkg:Pilot . BIND("pilot" AS ?kind) }} UNION {{ ?e a pkg:GrantScheme . BIND("grant_scheme" AS ?kind) }}
-  UNION {{ ?e a pkg:Actor . BIND("actor" AS ?kind) }} }} ORDER BY ?start ?entity_id""",
-    ):
+    for r in store.select(named("document-mentions", bound)):
         start, end = int(str(r["start"])), int(str(r["end"]))
         mentions[str(r["p"])].append(MentionInfo(**_pick(r, "kind entity_id surface"), start=start, end=end))
     passages: dict[str, PassageInfo] = {}
-    for r in _select(
-        store,
-        f"""SELECT ?iri ?index ?kind ?text ?start ?end ?heading WHERE {{
-  ?iri a pkg:Passage ; pkg:inDocument <{d}> ; pkg:index ?index ; pkg:text ?text ;
-     oa:hasSelector ?s . ?s a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-  OPTIONAL {{ ?iri pkg:passageKind/skos:notation ?kind }} OPTIONAL {{ ?iri pkg:heading ?heading }} }}""",
-    ):
-        iri = str(r["iri"])
+    for r in store.select(named("document-passages", bound)):
+        p_iri = str(r["iri"])
         numbers: dict[str, Any] = {k: int(str(r[k])) for k in ("index", "start", "end")}
         passages.setdefault(
-            iri, PassageInfo(**_pick(r, "iri kind text heading"), **numbers, mentions=mentions[iri])
+            p_iri, PassageInfo(**_pick(r, "iri kind text heading"), **numbers, mentions=mentions[p_iri])
         )
     return DocumentDetail(
         summary=summary,

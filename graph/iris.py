@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from rdflib import Namespace
+from rdflib.namespace import RDFS, XSD
 
 __all__ = [
     "DCTERMS",
     "DEFAULT_BASE_IRI",
     "FOAF",
+    "NAMESPACES",
     "OA",
     "ORG",
     "PKG",
@@ -33,6 +35,18 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
+# The prefixes queries may use (graph.sparql.PREFIXES declares them all).
+NAMESPACES: dict[str, Namespace] = {
+    "pkg": PKG,
+    "oa": OA,
+    "prov": PROV,
+    "org": ORG,
+    "foaf": FOAF,
+    "dcterms": DCTERMS,
+    "skos": SKOS,
+    "rdfs": Namespace(str(RDFS)),
+    "xsd": Namespace(str(XSD)),
+}
 
 
 def _seg(value: str) -> str:

@@ -22,7 +22,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.queries import PREFIXES, PositionRow, positions
+from graph.queries import PositionRow, positions
+from graph.sparql import PREFIXES
 from graph.store import GraphStore
 
 __all__ = [

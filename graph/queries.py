@@ -1,4 +1,4 @@
-"""Named SPARQL queries: the only place that knows the graph's shape on the read side.
+"""Reading the graph: functions over the named queries in ``graph/rq`` (see :mod:`graph.sparql`).
 
 Each function takes a :class:`graph.store.GraphStore` and returns plain Python data.
 Curated positions (in the curation graph) win over automatic ones for the same
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from graph.iris import IriMinter
 from graph.records import IndexItem
-from graph.results import literal
+from graph.sparql import PREFIXES, Clause, eq, iri, lit, named, ne, values
 from graph.store import GraphStore, Row
+from ingest.model import REJECTED
 
 __all__ = [
-    "PREFIXES",
     "EndorsementRow",
     "PositionRow",
     "campaign_groups",
@@ -31,16 +31,6 @@ __all__ = [
     "rows_to_table",
     "stats",
 ]
-
-PREFIXES = """PREFIX pkg: <https://w3id.org/policykg/ontology#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-"""
 
 
 def _q(body: str) -> str:
@@ -120,33 +110,6 @@ class PositionRow:
     end: int | None = None
 
 
-_POSITIONS = """SELECT ?target ?title ?actor ?actorIri ?actorType ?file ?doc ?stance ?quote ?conf ?curated ?reviewer ?note
-       ?passage ?autoPassage ?start ?end
-WHERE {
-  ?pos pkg:onProposal ?prop ; pkg:statedIn ?doc ; pkg:stance ?s .
-  ?s skos:notation ?stance .
-  ?prop pkg:identifier ?target ; dcterms:title ?title .
-  ?doc pkg:fileName ?file .
-  OPTIONAL { ?doc pkg:sender ?actorIri . ?actorIri foaf:name ?actor ; pkg:actorType ?actorType }
-  OPTIONAL { ?pos pkg:confidence ?conf }
-  OPTIONAL { ?pos pkg:note ?note }
-  OPTIONAL { ?pos pkg:evidence/oa:hasTarget ?t . ?t oa:hasSelector ?qs . ?qs oa:exact ?ownQuote .
-             OPTIONAL { ?t oa:hasSource ?passage } OPTIONAL { ?t oa:hasSelector ?ps . ?ps oa:start ?start ; oa:end ?end } }
-  # A reviewer who changes only the stance keeps the extractor's quote as evidence.
-  OPTIONAL { ?auto pkg:onProposal ?prop ; pkg:statedIn ?doc ; pkg:evidence/oa:hasTarget ?at .
-             FILTER NOT EXISTS { ?auto a pkg:CuratedPosition }
-             ?at oa:hasSelector ?aqs . ?aqs oa:exact ?autoQuote .
-             OPTIONAL { ?at oa:hasSource ?autoPassage } }
-  BIND(COALESCE(?ownQuote, ?autoQuote) AS ?quote)
-  OPTIONAL { ?pos prov:wasAttributedTo ?rev . ?rev foaf:name ?reviewer }
-  BIND(EXISTS { ?pos a pkg:CuratedPosition } AS ?curated)
-  # A curated position replaces the automatic one for the same response and proposal.
-  FILTER (?curated || NOT EXISTS { ?c a pkg:CuratedPosition ; pkg:onProposal ?prop ; pkg:statedIn ?doc })
-  %FILTER%
-}
-ORDER BY ?target ?stance ?actor ?file"""
-
-
 def positions(
     store: GraphStore,
     *,
@@ -156,16 +119,16 @@ def positions(
     include_rejected: bool = False,
 ) -> list[PositionRow]:
     """Every effective position, curated ones winning; filtered by proposal, actor or document."""
-    filters = []
+    clauses: list[Clause] = []
     if target_id:
-        filters.append(f"FILTER (?target = {literal(target_id)})")
+        clauses.append(eq("target", lit(target_id)))
     if actor_iri:
-        filters.append(f"FILTER (?actorIri = <{actor_iri}>)")
+        clauses.append(eq("actorIri", iri(actor_iri)))
     if document_iri:
-        filters.append(f"FILTER (?doc = <{document_iri}>)")
+        clauses.append(eq("doc", iri(document_iri)))
     if not include_rejected:
-        filters.append('FILTER (?stance != "rejected")')
-    rows = store.select(_q(_POSITIONS.replace("%FILTER%", "\n  ".join(filters))))
+        clauses.append(ne("stance", lit(REJECTED)))
+    rows = store.select(named("positions", *clauses))
     out: dict[tuple[str, str], PositionRow] = {}
     for r in rows:
         key = (str(r["target"]), str(r["doc"]))
@@ -210,24 +173,11 @@ class EndorsementRow:
     reservation: bool = False  # adopted with exceptions
 
 
-_ENDORSEMENTS = """SELECT ?doc ?file ?actor ?actorIri ?actorType ?endorsed ?endorsedIri ?quote ?passage ?start ?end ?res
-WHERE {
-  ?doc pkg:endorsement ?e ; pkg:fileName ?file .
-  ?e pkg:endorses ?endorsedIri ; pkg:inPassage ?passage ;
-     oa:hasSelector ?qs , ?ps . ?qs oa:exact ?quote . ?ps oa:start ?start ; oa:end ?end .
-  OPTIONAL { ?endorsedIri foaf:name ?endorsed }
-  OPTIONAL { ?e pkg:withReservation ?res }
-  OPTIONAL { ?doc pkg:sender ?actorIri . ?actorIri foaf:name ?actor ; pkg:actorType ?actorType }
-  %FILTER%
-}
-ORDER BY ?file ?endorsedIri"""
-
-
 def endorsements(store: GraphStore, *, endorsed_iri: str | None = None) -> list[EndorsementRow]:
     """Every endorsement of another body's response, optionally only those of one endorsed actor."""
-    flt = f"FILTER (?endorsedIri = <{endorsed_iri}>)" if endorsed_iri else ""
+    clauses = [eq("endorsedIri", iri(endorsed_iri))] if endorsed_iri else []
     out: dict[tuple[str, str], EndorsementRow] = {}
-    for r in store.select(_q(_ENDORSEMENTS.replace("%FILTER%", flt))):
+    for r in store.select(named("endorsements", *clauses)):
         key = (str(r["doc"]), str(r["endorsedIri"]))
         if key in out:
             continue
@@ -248,66 +198,36 @@ def endorsements(store: GraphStore, *, endorsed_iri: str | None = None) -> list[
     return list(out.values())
 
 
-_PASSAGES = """SELECT ?p ?g ?doc ?file ?idx ?text ?start ?end ?heading ?sender ?senderName ?actorType ?date ?lang
-WHERE {
-  GRAPH ?g { ?p a pkg:Passage ; pkg:inDocument ?doc ; pkg:index ?idx ; pkg:text ?text ;
-                oa:hasSelector ?sel . ?sel oa:start ?start ; oa:end ?end .
-             ?doc pkg:fileName ?file .
-             OPTIONAL { ?p pkg:heading ?heading }
-             OPTIONAL { ?doc pkg:sender ?sender }
-             OPTIONAL { ?doc dcterms:date ?date }
-             OPTIONAL { ?doc dcterms:language ?lang } }
-  # A known sender is described in the reference graph, a new one in the response's own graph.
-  OPTIONAL { ?sender foaf:name ?senderName ; pkg:actorType ?actorType }
-  %FILTER%
-}"""
-
-_LINKS = """SELECT ?p ?kind ?id WHERE {
-  GRAPH ?g { ?p a pkg:Passage ; pkg:mentions ?e . }
-  ?e pkg:identifier ?id .
-  { ?e a pkg:Pilot . BIND("pilot" AS ?kind) } UNION { ?e a pkg:GrantScheme . BIND("grant_scheme" AS ?kind) }
-  UNION { ?e a pkg:Actor . BIND("actor" AS ?kind) }
-  %FILTER%
-}"""
-
-_PASSAGE_POSITIONS = """SELECT ?passage ?doc ?target WHERE {
-  GRAPH ?g { ?pos a pkg:Position ; pkg:statedIn ?doc ; pkg:onProposal ?prop ;
-                  pkg:evidence/oa:hasTarget/oa:hasSource ?passage . }
-  ?prop pkg:identifier ?target .
-  %FILTER%
-}"""
-
-
 def index_items(store: GraphStore, iris: IriMinter, graph_iris: list[str] | None = None) -> list[IndexItem]:
     """Passages (with their document's metadata and links) and reference entities, for the index.
 
     ``graph_iris`` limits passages to those named graphs; entities are included only
     when the reference graph is asked for (or no limit is given).
     """
-    flt = ""
+    clauses: list[Clause] = []
     if graph_iris is not None:
         if not graph_iris:
             return []
-        flt = "VALUES ?g { " + " ".join(f"<{g}>" for g in graph_iris) + " }"
+        clauses.append(values("g", map(iri, graph_iris)))
     links: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for r in store.select(_q(_LINKS.replace("%FILTER%", flt))):
+    for r in store.select(named("passage-links", *clauses)):
         links[str(r["p"])][str(r["kind"])].add(str(r["id"]))
     doc_targets: dict[str, set[str]] = defaultdict(set)
     passage_targets: dict[str, set[str]] = defaultdict(set)
-    for r in store.select(_q(_PASSAGE_POSITIONS.replace("%FILTER%", flt))):
+    for r in store.select(named("passage-positions", *clauses)):
         doc_targets[str(r["doc"])].add(str(r["target"]))
         passage_targets[str(r["passage"])].add(str(r["target"]))
     items: list[IndexItem] = []
     seen: set[str] = set()
-    for r in store.select(_q(_PASSAGES.replace("%FILTER%", flt))):
-        iri = str(r["p"])
-        if iri in seen:
+    for r in store.select(named("passages", *clauses)):
+        p_iri = str(r["p"])
+        if p_iri in seen:
             continue
-        seen.add(iri)
-        lk = links.get(iri, {})
+        seen.add(p_iri)
+        lk = links.get(p_iri, {})
         items.append(
             IndexItem(
-                iri=iri,
+                iri=p_iri,
                 kind="passage",
                 text=str(r["text"]),
                 graph_iri=str(r["g"]),
@@ -323,7 +243,7 @@ def index_items(store: GraphStore, iris: IriMinter, graph_iris: list[str] | None
                 date=r["date"],
                 language=r["lang"],
                 # A passage is linked to the proposals its own text takes a position on.
-                recommendations=tuple(sorted(passage_targets.get(iri, set()))),
+                recommendations=tuple(sorted(passage_targets.get(p_iri, set()))),
                 pilots=tuple(sorted(lk.get("pilot", set()))),
                 grant_schemes=tuple(sorted(lk.get("grant_scheme", set()))),
                 actors=tuple(sorted(lk.get("actor", set()))),
@@ -334,28 +254,16 @@ def index_items(store: GraphStore, iris: IriMinter, graph_iris: list[str] | None
     return items
 
 
-_ENTITIES = """SELECT ?e ?id ?kind ?label ?desc WHERE {
-  GRAPH <%REF%> {
-    ?e pkg:identifier ?id .
-    { ?e a pkg:Recommendation . BIND("recommendation" AS ?kind) ?e dcterms:title ?label . OPTIONAL { ?e dcterms:description ?desc } }
-    UNION { ?e a pkg:Assessment . BIND("assessment" AS ?kind) ?e dcterms:title ?label . OPTIONAL { ?e dcterms:description ?desc } }
-    UNION { ?e a pkg:GrantScheme . BIND("grant-scheme" AS ?kind) ?e rdfs:label ?label }
-    UNION { ?e a pkg:Pilot . BIND("pilot" AS ?kind) ?e rdfs:label ?label . OPTIONAL { ?e pkg:region ?desc } }
-    UNION { ?e a pkg:Actor . BIND("actor" AS ?kind) ?e foaf:name ?label }
-  }
-}"""
-
-
 def _entity_items(store: GraphStore, iris: IriMinter) -> list[IndexItem]:
     ref = iris.reference_graph()
     items: dict[str, IndexItem] = {}
-    for r in store.select(_q(_ENTITIES.replace("%REF%", ref))):
-        iri = str(r["e"])
-        if iri in items:
+    for r in store.select(named("reference-entities", values("ref", [iri(ref)]))):
+        e_iri = str(r["e"])
+        if e_iri in items:
             continue
         label, desc = str(r["label"]), r["desc"]
-        items[iri] = IndexItem(
-            iri=iri,
+        items[e_iri] = IndexItem(
+            iri=e_iri,
             kind=str(r["kind"]),
             text=f"{label}. {desc}" if desc else label,
             graph_iri=ref,
@@ -376,14 +284,7 @@ def rows_to_table(rows: list[Row]) -> tuple[list[str], list[list[str]]]:
 
 def proposal(store: GraphStore, target_id: str) -> dict[str, str | None] | None:
     """A recommendation or assessment by id: title, text, kind, chapter; None when unknown."""
-    rows = store.select(
-        _q(
-            f"""SELECT ?iri ?title ?text ?chapter ?kind WHERE {{
-  ?iri a pkg:Proposal ; pkg:identifier {literal(target_id)} ; dcterms:title ?title .
-  OPTIONAL {{ ?iri dcterms:description ?text }} OPTIONAL {{ ?iri pkg:chapter ?chapter }}
-  BIND(IF(EXISTS {{ ?iri a pkg:Assessment }}, "assessment", "recommendation") AS ?kind) }} LIMIT 1"""
-        )
-    )
+    rows = store.select(named("proposal", values("id", [lit(target_id)])))
     return rows[0] if rows else None
 
 

@@ -31,6 +31,7 @@ from graph.results import (
     sorted_nquads,
     term_value,
 )
+from graph.sparql import iri
 
 if TYPE_CHECKING:
     from graph.query_pool import QueryPool
@@ -107,12 +108,11 @@ class OxigraphStore:
         # One SPARQL update is one transaction: readers never see the graph half-replaced,
         # and a crash leaves either the old or the new content.
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        self._store.update(
-            f"DROP SILENT GRAPH <{graph_iri}> ; INSERT DATA {{ GRAPH <{graph_iri}> {{ {body} }} }}"
-        )
+        graph = iri(graph_iri)
+        self._store.update(f"DROP SILENT GRAPH {graph} ; INSERT DATA {{ GRAPH {graph} {{ {body} }} }}")
 
     def drop_graph(self, graph_iri: str) -> None:
-        self._store.update(f"DROP SILENT GRAPH <{graph_iri}>")
+        self._store.update(f"DROP SILENT GRAPH {iri(graph_iri)}")
 
     # -- reading ---------------------------------------------------------------
     def graph_names(self) -> list[str]:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 
 __all__ = [
+    "REJECTED",
     "STANCES",
     "ActorRef",
     "ActorType",
@@ -75,6 +76,8 @@ class Stance(StrEnum):
 
 # The stance values as plain strings, in the order every table, report and count lists them.
 STANCES: tuple[str, ...] = tuple(s.value for s in Stance)
+# A reviewer's decision that a letter takes no position on a proposal (curation only, never extracted).
+REJECTED = "rejected"
 
 
 class PassageKind(StrEnum):

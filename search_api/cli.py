@@ -148,7 +148,7 @@ def sparql(
 ) -> None:
     """Run a read-only SPARQL query over all graphs (the default graph is their union)."""
     from graph.errors import QueryError
-    from graph.queries import PREFIXES
+    from graph.sparql import PREFIXES
     from graph.store import QueryLimits
 
     if file is not None:

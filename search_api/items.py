@@ -28,8 +28,9 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from graph.iris import IriMinter
-from graph.queries import PREFIXES, index_items
+from graph.queries import index_items
 from graph.records import IndexItem
+from graph.sparql import Clause, iri, named, values
 from graph.store import GraphStore
 from ingest.segment import sentence_spans
 
@@ -80,13 +81,6 @@ def items_version() -> str:
     return hashlib.sha256(repr(current_options()).encode()).hexdigest()[:8]
 
 
-_KINDS = """SELECT ?p ?kind WHERE {
-  GRAPH ?g { ?p a pkg:Passage ; pkg:passageKind ?k . }
-  ?k skos:notation ?kind .
-  %FILTER%
-}"""
-
-
 _BARE_MAX_WORDS = 3
 
 
@@ -106,10 +100,8 @@ def passage_iri(item_iri: str) -> str:
 
 
 def passage_kinds(store: GraphStore, graph_iris: list[str] | None) -> dict[str, str]:
-    flt = ""
-    if graph_iris is not None:
-        flt = "VALUES ?g { " + " ".join(f"<{g}>" for g in graph_iris) + " }"
-    return {str(r["p"]): str(r["kind"]) for r in store.select(PREFIXES + _KINDS.replace("%FILTER%", flt))}
+    clauses: list[Clause] = [] if graph_iris is None else [values("g", map(iri, graph_iris))]
+    return {str(r["p"]): str(r["kind"]) for r in store.select(named("passage-kinds", *clauses))}
 
 
 def build_items(

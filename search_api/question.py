@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from graph.queries import PREFIXES
+from graph.sparql import PREFIXES
 from graph.store import GraphStore
 from ingest.lexical import STOP_WORDS
 from ingest.model import DocumentFormat, EntityKind, Passage, ResponseDocument, ResponseMetadata

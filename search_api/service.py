@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from graph.errors import GraphError
 from graph.iris import IriMinter
 from graph.mapping import map_reference, map_response, to_ntriples
-from graph.queries import PREFIXES, document_ingest_keys
+from graph.queries import document_ingest_keys
+from graph.sparql import PREFIXES, iri, named, values
 from graph.store import GraphStore, open_store
 from graph.validation import validate_document_graph
 from ingest.embedding import Embedder
@@ -43,19 +44,6 @@ ProgressCallback = Callable[[str], None]
 LockFactory = Callable[[], AbstractContextManager[Any]]
 # (path, ingest key) -> (file name, the response's graph as N-Triples)
 DocumentBuilder = Callable[[Path, str], tuple[str, str]]
-
-
-# The effective stance (a curated position replaces the automatic one for the same response and
-# proposal; rejected ones are no stance) of each position stated in the given documents.
-_HIT_STANCES = """SELECT ?doc ?target ?stance WHERE {
-  VALUES ?doc { %DOCS% }
-  ?pos pkg:statedIn ?doc ; pkg:onProposal ?prop ; pkg:stance ?s .
-  ?s skos:notation ?stance .
-  ?prop pkg:identifier ?target .
-  BIND(EXISTS { ?pos a pkg:CuratedPosition } AS ?curated)
-  FILTER (?curated || NOT EXISTS { ?c a pkg:CuratedPosition ; pkg:onProposal ?prop ; pkg:statedIn ?doc })
-  FILTER (?stance != "rejected")
-}"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +161,9 @@ class PolicyKG:
         """Load reference data into its named graph; returns whether anything changed."""
         ref = load_reference(folder)
         graph_iri = self.iris.reference_graph()
+        node = iri(graph_iri)
         current = self.store.select(
-            f"SELECT ?h WHERE {{ GRAPH <{graph_iri}> {{ <{graph_iri}> <https://w3id.org/policykg/ontology#contentHash> ?h }} }}"
+            PREFIXES + f"SELECT ?h WHERE {{ GRAPH {node} {{ {node} pkg:contentHash ?h }} }}"
         )
         self._reference = ref
         copy = self.settings.reference_copy
@@ -206,7 +195,7 @@ class PolicyKG:
         data = to_ntriples(ontology_graph())
         if graph_iri in self.store.graph_names():
             have = self.store.select(
-                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"
+                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri(graph_iri)} {{ ?s ?p ?o }} }}"
             )
             if have and int(have[0]["n"] or 0) == data.count("\n"):
                 return
@@ -412,8 +401,8 @@ class PolicyKG:
             return out
         # Only the three columns ask shows, for the hit documents only: the full positions query
         # (quotes, selectors, reviewers of every position) cost ~12 ms of a ~40 ms ask.
-        values = " ".join(f"<{iri}>" for iri in sorted(document_iris))
-        for row in self.store.select(PREFIXES + _HIT_STANCES.replace("%DOCS%", values)):
+        bound = values("doc", map(iri, sorted(document_iris)))
+        for row in self.store.select(named("hit-stances", bound)):
             out[(str(row["doc"]), str(row["target"]))] = str(row["stance"])
         return out
 

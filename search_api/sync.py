@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graph.iris import IriMinter
-from graph.queries import PREFIXES
+from graph.sparql import PREFIXES, iri
 from graph.store import GraphStore
 from ingest.embedding import Embedder
 from search_api.items import build_items, items_version
@@ -54,7 +54,8 @@ def graph_keys(store: GraphStore, iris: IriMinter) -> dict[str, str]:
     for r in rows:
         keys[str(r["g"])] = f"{r['key']}|{fmt}"
     ref = iris.reference_graph()
-    got = store.select(PREFIXES + f"SELECT ?h WHERE {{ GRAPH <{ref}> {{ <{ref}> pkg:contentHash ?h }} }}")
+    g = iri(ref)
+    got = store.select(PREFIXES + f"SELECT ?h WHERE {{ GRAPH {g} {{ {g} pkg:contentHash ?h }} }}")
     if got:
         keys[ref] = f"{got[0]['h']}|{fmt}"
     return keys

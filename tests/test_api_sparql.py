@@ -28,8 +28,8 @@ from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML
 from SPARQLWrapper import SPARQLWrapper as Wrapper
 
 from graph.errors import QueryTimeoutError
-from graph.queries import PREFIXES
 from graph.results import negotiate
+from graph.sparql import PREFIXES
 from search_api.api import create_app
 from search_api.api.errors import ApiError
 from search_api.api.sparql_protocol import QueryRunner, request_form

@@ -18,7 +18,7 @@ import pytest
 from oxigraph_server import running_oxigraph_server
 from typer.testing import CliRunner
 
-from graph.queries import PREFIXES
+from graph.sparql import PREFIXES
 from search_api.cli import app
 from search_api.service import PolicyKG
 from search_api.settings import Settings

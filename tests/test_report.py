@@ -18,7 +18,8 @@ import pytest
 import yaml
 
 from graph.curation import CurationDecision, apply_decisions
-from graph.queries import PREFIXES, positions, proposal_ids
+from graph.queries import positions, proposal_ids
+from graph.sparql import PREFIXES
 from search_api.report.norwegian import count_word
 from search_api.report.render import render_matrix, render_report
 from search_api.report.summary import build_matrix, build_summary

@@ -14,10 +14,10 @@ import yaml
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
-from graph.curation import CURATION_STANCES, REJECTED
+from graph.curation import CURATION_STANCES
 from graph.iris import PKG
 from graph.networks import STANCE_SIGNS
-from ingest.model import STANCES, Stance
+from ingest.model import REJECTED, STANCES, Stance
 from search_api.cli import STANCE_LABELS as CLI_LABELS
 from search_api.report.heatmap import STANCE_COLOURS
 from search_api.web.text import STANCE_LABELS as WEB_LABELS

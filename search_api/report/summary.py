@@ -14,6 +14,7 @@ from typing import Any
 from graph.coverage import actor_type_labels, coverage, respondents, stance_labels
 from graph.networks import effective_positions, proposal_nodes
 from graph.queries import PositionRow, campaign_groups
+from graph.sparql import PREFIXES
 from graph.store import GraphStore
 from ingest.model import STANCES
 from search_api.report.norwegian import paragraph
@@ -135,8 +136,8 @@ def build_summary(store: GraphStore, review_below: float = DEFAULT_REVIEW_BELOW)
     s_labels = stance_labels(store)
     letters = respondents(store)
     hearing = store.select(
-        "PREFIX pkg: <https://w3id.org/policykg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-        "SELECT ?id ?title ?report WHERE { ?h a pkg:Consultation ; pkg:identifier ?id ; dcterms:title ?title ."
+        PREFIXES
+        + "SELECT ?id ?title ?report WHERE { ?h a pkg:Consultation ; pkg:identifier ?id ; dcterms:title ?title ."
         " OPTIONAL { ?h pkg:aboutReport/dcterms:title ?report } } LIMIT 1"
     )
     proposals = []

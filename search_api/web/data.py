@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from graph.entities import grant_schemes, pilots, recommendations
-from graph.queries import PREFIXES, PositionRow, positions
+from graph.queries import PositionRow, positions
+from graph.sparql import PREFIXES, lit, values
 from graph.store import GraphStore
 from ingest.model import STANCES as STANCE_ORDER
 
@@ -33,10 +34,9 @@ def letter_texts(store: GraphStore, file_names: Iterable[str]) -> dict[str, str]
     names = sorted(set(file_names))
     if not names:
         return {}
-    values = " ".join('"' + n.replace("\\", "\\\\").replace('"', '\\"') + '"' for n in names)
+    bound = values("file", map(lit, names))
     rows = store.select(
-        PREFIXES
-        + f"SELECT ?file ?text WHERE {{ VALUES ?file {{ {values} }} ?d pkg:fileName ?file ; pkg:text ?text }}"
+        PREFIXES + f"SELECT ?file ?text WHERE {{ {bound} ?d pkg:fileName ?file ; pkg:text ?text }}"
     )
     return {str(r["file"]): str(r["text"]) for r in rows}
 
