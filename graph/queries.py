@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from graph.iris import IriMinter
-from graph.records import IndexItem
+from graph.records import GraphStats, IndexItem, PositionRow
 from graph.sparql import PREFIXES, Clause, eq, iri, lit, named, ne, values
 from graph.store import GraphStore, Row
 from ingest.model import REJECTED
@@ -47,7 +47,7 @@ def document_ingest_keys(store: GraphStore) -> dict[str, str]:
     return {str(r["file"]): str(r["key"]) for r in rows}
 
 
-def stats(store: GraphStore) -> dict[str, object]:
+def stats(store: GraphStore) -> GraphStats:
     """Counts for ``policykg stats``."""
     counts = store.select(
         _q(
@@ -77,37 +77,17 @@ WHERE { { ?r a pkg:Proposal } UNION { ?a a pkg:Actor } UNION { ?g a pkg:GrantSch
         )
     )
     c, e = counts[0] if counts else {}, entities[0] if entities else {}
-    return {
-        "responses": int(c.get("responses") or 0),
-        "passages": int(c.get("passages") or 0),
-        "proposals": int(e.get("proposals") or 0),
-        "actors": int(e.get("actors") or 0),
-        "grant_schemes": int(e.get("grant_schemes") or 0),
-        "pilots": int(e.get("pilots") or 0),
-        "responses_by_actor_type": {str(r["type"]): int(r["n"] or 0) for r in by_type},
-        "positions_by_stance": {str(r["stance"]): int(r["n"] or 0) for r in positions_},
-        "named_graphs": len(store.graph_names()),
-    }
-
-
-@dataclass(frozen=True, slots=True)
-class PositionRow:
-    target: str
-    title: str
-    actor: str
-    actor_iri: str
-    actor_type: str
-    document: str  # file name
-    document_iri: str
-    stance: str
-    quote: str
-    confidence: float | None
-    curated: bool
-    reviewer: str | None = None
-    note: str | None = None
-    passage_iri: str | None = None
-    start: int | None = None
-    end: int | None = None
+    return GraphStats(
+        responses=int(c.get("responses") or 0),
+        passages=int(c.get("passages") or 0),
+        proposals=int(e.get("proposals") or 0),
+        actors=int(e.get("actors") or 0),
+        grant_schemes=int(e.get("grant_schemes") or 0),
+        pilots=int(e.get("pilots") or 0),
+        responses_by_actor_type={str(r["type"]): int(r["n"] or 0) for r in by_type},
+        positions_by_stance={str(r["stance"]): int(r["n"] or 0) for r in positions_},
+        named_graphs=len(store.graph_names()),
+    )
 
 
 def positions(

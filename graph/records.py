@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["IndexItem"]
+__all__ = ["GraphStats", "IndexItem", "Position", "PositionRow", "TargetPosition"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +40,58 @@ class IndexItem:
     # Entities only: their reference id ("R2", "husbanken") and label.
     entity_id: str | None = None
     label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """One effective position on a proposal (curated ones win): who, in which letter, which stance, the quote.
+
+    These fields are the JSON of a position in ``policykg trace --json`` and the API; the subclasses add
+    the proposal (:class:`TargetPosition`) and the document's IRI (:class:`PositionRow`, what the
+    positions query returns), so each field is declared once and each view is a class.
+    """
+
+    actor: str
+    actor_iri: str
+    actor_type: str
+    document: str  # file name
+    stance: str
+    quote: str
+    confidence: float | None
+    curated: bool
+    reviewer: str | None = None
+    note: str | None = None
+    passage_iri: str | None = None
+    start: int | None = None
+    end: int | None = None
+    campaign: str | None = None  # first file of the group of responses sharing this text (trace only)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TargetPosition(Position):
+    """A position with its proposal: the positions of an actor or a document."""
+
+    target: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PositionRow(TargetPosition):
+    """A row of :func:`graph.queries.positions`."""
+
+    document_iri: str
+
+
+@dataclass(frozen=True, slots=True)
+class GraphStats:
+    """Counts for ``policykg stats``."""
+
+    responses: int
+    passages: int
+    proposals: int
+    actors: int
+    grant_schemes: int
+    pilots: int
+    responses_by_actor_type: dict[str, int]
+    positions_by_stance: dict[str, int]
+    named_graphs: int

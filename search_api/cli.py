@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -119,7 +120,7 @@ def ingest(
 def stats_cmd(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Counts of responses, passages, positions and entities in the graph."""
     with open_kg() as kg:
-        data = stats(kg.store)
+        data = asdict(stats(kg.store))
     if as_json:
         console.print_json(json.dumps(data, ensure_ascii=False))
         return
@@ -241,8 +242,7 @@ def check() -> None:
     """Report passages missing from the index, points with no passage behind them, graphs not in step."""
     with open_kg() as kg:
         result = kg.check()
-    missing, orphans = result["missing_from_index"], result["orphan_points"]
-    stale = result["stale_graphs"]
+    missing, orphans, stale = result.missing_from_index, result.orphan_points, result.stale_graphs
     for iri in missing[:50]:
         console.print(f"missing from index: {iri}", highlight=False)
     for iri in orphans[:50]:
@@ -278,6 +278,8 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the responses; each hit shows its document, sender, date, score and graph links."""
+    from search_api.records import RecommendationLink
+
     with open_kg() as kg:
         result = kg.ask(
             question,
@@ -288,45 +290,46 @@ def ask(
             mode=mode,
             include_entities=entities,
         )
-    if result.get("index_warning"):
-        err.print(f"[yellow]warning:[/] {result['index_warning']}", highlight=False)
+    if result.index_warning:
+        err.print(f"[yellow]warning:[/] {result.index_warning}", highlight=False)
     if as_json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n")
         return
-    if not result["hits"]:
+    if not result.hits:
         console.print("no hits")
-    for rank, hit in enumerate(result["hits"], start=1):
+    for rank, hit in enumerate(result.hits, start=1):
         links = ", ".join(
-            f"{lk['id']}" + (f" ({lk['stance']})" if lk.get("stance") else "") for lk in hit["links"]
+            lk.id + (f" ({lk.stance})" if isinstance(lk, RecommendationLink) and lk.stance else "")
+            for lk in hit.links
         )
-        if hit["kind"] != "passage":
+        if hit.kind != "passage":
             console.print(
-                f"[bold]{rank}.[/] {hit['kind']} {hit['entity_id']} · score {hit['score']:.3f}",
+                f"[bold]{rank}.[/] {hit.kind} {hit.entity_id} · score {hit.score:.3f}",
                 highlight=False,
             )
-            console.print(f"   {hit['text']}", highlight=False, markup=False)
+            console.print(f"   {hit.text}", highlight=False, markup=False)
             continue
         console.print(
-            f"[bold]{rank}.[/] {hit['document']} · {hit['actor'] or '?'} ({hit['actor_type'] or '?'}) · "
-            f"{hit['date'] or 'no date'} · score {hit['score']:.3f}"
+            f"[bold]{rank}.[/] {hit.document} · {hit.actor or '?'} ({hit.actor_type or '?'}) · "
+            f"{hit.date or 'no date'} · score {hit.score:.3f}"
             + (f" · {links}" if links else "")
-            + (f" · found by {'+'.join(hit['why'])}" if hit.get("why") else ""),
+            + (f" · found by {'+'.join(hit.why)}" if hit.why else ""),
             highlight=False,
         )
-        console.print(f"   {hit['text']}", highlight=False, markup=False)
-    answer = result.get("positions")
+        console.print(f"   {hit.text}", highlight=False, markup=False)
+    answer = result.positions
     if answer:
         from rich.markup import escape
 
         console.print(
-            f"\n[bold]Positions on {escape(answer['proposal'])}[/] ({escape(answer['title'])}), from the graph:",
+            f"\n[bold]Positions on {escape(answer.proposal)}[/] ({escape(answer.title)}), from the graph:",
             highlight=False,
         )
-        for stance, rows in answer["by_stance"].items():
+        for stance, rows in answer.by_stance.items():
             console.print(f"  {STANCE_LABELS.get(stance, stance)}:", highlight=False)
             for row in rows:
                 console.print(
-                    f"   - {row['actor'] or row['document']}: «{row['quote']}»", highlight=False, markup=False
+                    f"   - {row.actor or row.document}: «{row.quote}»", highlight=False, markup=False
                 )
 
 
@@ -347,6 +350,7 @@ def trace(
 ) -> None:
     """Every position on a recommendation, grouped by stance, with actor, document and quote."""
     from ingest.errors import InputError
+    from search_api.records import to_json
     from search_api.trace import trace_target
 
     with open_kg() as kg:
@@ -356,16 +360,16 @@ def trace(
             f"unknown recommendation '{target}'; see `policykg sparql -f examples/queries/stance-matrix.rq`"
         )
     if as_json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n")
         return
-    console.print(f"[bold]{result['target']}[/] {result['title']}", highlight=False)
-    if not result["positions"]:
+    console.print(f"[bold]{result.target}[/] {result.title}", highlight=False)
+    if not result.positions:
         console.print("no positions found")
     for stance in STANCES:
-        group = [p for p in result["positions"] if p["stance"] == stance]
+        group = [p for p in result.positions if p.stance == stance]
         if not group:
             continue
-        distinct = result["counts"][stance]["distinct_texts"]
+        distinct = result.counts[stance].distinct_texts
         title = f"{STANCE_LABELS[stance]}: {len(group)}" + (
             f" ({distinct} distinct texts)" if distinct != len(group) else ""
         )
@@ -373,26 +377,24 @@ def trace(
         for col in ("actor", "type", "document", "quote", "conf."):
             table.add_column(col, overflow="fold")
         for p in group:
-            conf = (
-                "curated" if p["curated"] else f"{p['confidence']:.2f}" if p["confidence"] is not None else ""
-            )
-            table.add_row(p["actor"], p["actor_type"], p["document"], f"«{p['quote']}»", conf)
+            conf = "curated" if p.curated else f"{p.confidence:.2f}" if p.confidence is not None else ""
+            table.add_row(p.actor, p.actor_type, p.document, f"«{p.quote}»", conf)
         console.print(table)
-    if result.get("by_reference"):
+    if result.by_reference:
         # Endorsements: the sender adopts another body's response; its stance is held by reference.
         table = Table(
             title="Held by reference (endorses another response)", title_justify="left", expand=True
         )
         for col in ("actor", "document", "endorses", "stance", "endorsement"):
             table.add_column(col, overflow="fold")
-        for p in result["by_reference"]:
-            stance = STANCE_LABELS.get(p["stance"], p["stance"])
+        for b in result.by_reference:
+            stance = STANCE_LABELS.get(b.stance, b.stance)
             table.add_row(
-                p["actor"],
-                p["document"],
-                p["endorses"],
-                f"{stance} (by reference" + (", with exceptions)" if p.get("with_reservation") else ")"),
-                f"«{p['endorsement_quote']}»",
+                b.actor,
+                b.document,
+                b.endorses,
+                f"{stance} (by reference" + (", with exceptions)" if b.with_reservation else ")"),
+                f"«{b.endorsement_quote}»",
             )
         console.print(table)
 

@@ -30,6 +30,15 @@ from ingest.pipeline import Analyser, discover_files, ingest_key
 from ingest.readers import content_hash
 from ingest.reference import ReferenceData, load_reference
 from ingest.stance import STANCE_EXTRACTOR_VERSION
+from search_api.records import (
+    Answer,
+    AskHit,
+    AskLink,
+    IndexCheck,
+    PositionQuote,
+    PositionsAnswer,
+    RecommendationLink,
+)
 from search_api.settings import Settings
 
 if TYPE_CHECKING:  # the index module pulls in qdrant-client: imported only when used
@@ -292,10 +301,10 @@ class PolicyKG:
         file_name: str | None = None,
         mode: str = "hybrid",
         include_entities: bool = False,
-    ) -> dict[str, Any]:
+    ) -> Answer:
         """Hybrid search over passages; each hit carries what the graph links to it.
 
-        The shape is ``policykg ask --json``'s and the API's ``/ask``.
+        Its JSON (:meth:`Answer.to_json`) is ``policykg ask --json``'s and the API's ``/ask``.
         """
         from search_api.search import SearchFilters
 
@@ -314,42 +323,38 @@ class PolicyKG:
         stances = self._stances_for({h.document_iri for h in hits if h.document_iri and h.recommendations})
         out = []
         for h in hits:
-            links: list[dict[str, Any]] = []
-            for rec in h.recommendations:
-                links.append(
-                    {"kind": "recommendation", "id": rec, "stance": stances.get((h.document_iri or "", rec))}
-                )
-            links += [{"kind": "pilot", "id": p} for p in h.pilots]
-            links += [{"kind": "grant-scheme", "id": g} for g in h.grant_schemes]
+            links: list[RecommendationLink | AskLink] = [
+                RecommendationLink("recommendation", rec, stances.get((h.document_iri or "", rec)))
+                for rec in h.recommendations
+            ]
+            links += [AskLink("pilot", p) for p in h.pilots]
+            links += [AskLink("grant-scheme", g) for g in h.grant_schemes]
             out.append(
-                {
-                    "document": h.file_name,
-                    "document_iri": h.document_iri,
-                    "passage_iri": h.passage_iri or h.iri,
-                    "kind": h.kind,
-                    "text": h.text,
-                    "score": round(float(h.score), 6),
-                    "actor": h.sender_name,
-                    "actor_iri": h.sender_iri,
-                    "actor_type": h.actor_type,
-                    "date": h.date,
-                    "language": h.language,
-                    "start": h.start,
-                    "end": h.end,
-                    "entity_id": h.entity_id,
-                    "links": links,
-                    "why": list(h.why),
-                }
+                AskHit(
+                    document=h.file_name,
+                    document_iri=h.document_iri,
+                    passage_iri=h.passage_iri or h.iri,
+                    kind=h.kind,
+                    text=h.text,
+                    score=round(float(h.score), 6),
+                    actor=h.sender_name,
+                    actor_iri=h.sender_iri,
+                    actor_type=h.actor_type,
+                    date=h.date,
+                    language=h.language,
+                    start=h.start,
+                    end=h.end,
+                    entity_id=h.entity_id,
+                    links=links,
+                    why=list(h.why),
+                )
             )
         # Say so when the index lags the graph (an interrupted ingest, `ingest --no-index`).
         warning = self.index_status(max_age_s=5.0).message()
-        result: dict[str, Any] = {"question": question, "hits": out, "index_warning": warning}
         answer = self._positions_answer(signals, searcher.params.proposal_margin)
-        if answer is not None:
-            result["positions"] = answer
-        return result
+        return Answer(question=question, hits=out, index_warning=warning, positions=answer)
 
-    def _positions_answer(self, signals: QuestionSignals, margin: float) -> dict[str, Any] | None:
+    def _positions_answer(self, signals: QuestionSignals, margin: float) -> PositionsAnswer | None:
         """For "Hvem støtter / who opposes ..." about a proposal: the graph's positions, grouped by stance.
 
         The proposal is the one closest to the question by the dense model (when it stands out
@@ -357,28 +362,21 @@ class PolicyKG:
         """
         from search_api.trace import trace_target
 
-        target = signals.proposal(margin) if signals.stance else None
+        asked = signals.stance
+        target = signals.proposal(margin) if asked else None
         trace = trace_target(self.store, target) if target else None
-        if trace is None:
+        if trace is None or asked is None:
             return None
-        order = [
-            signals.stance,
-            *(s for s in STANCES if s != signals.stance),
-        ]
+        order = [asked, *(s for s in STANCES if s != asked)]
         groups = {
-            stance: [
-                {k: p[k] for k in ("actor", "actor_iri", "document", "quote", "passage_iri", "start", "end")}
-                for p in trace["positions"]
-                if p["stance"] == stance
-            ]
-            for stance in order
+            stance: [PositionQuote.of(p) for p in trace.positions if p.stance == stance] for stance in order
         }
-        return {
-            "proposal": target,
-            "title": trace["title"],
-            "asked": signals.stance,
-            "by_stance": {k: v for k, v in groups.items() if v},
-        }
+        return PositionsAnswer(
+            proposal=trace.target,
+            title=trace.title,
+            asked=asked,
+            by_stance={k: v for k, v in groups.items() if v},
+        )
 
     def searcher(self) -> HybridSearcher:
         """The searcher for ``ask``, with a question reader that knows this graph's senders (cached)."""
@@ -447,7 +445,7 @@ class PolicyKG:
         self._status = (time.monotonic(), status)
         return status
 
-    def check(self) -> dict[str, list[str]]:
+    def check(self) -> IndexCheck:
         """Passages (and entities) missing from the index, points with nothing behind them, and named
         graphs whose points were not (fully) built from their current content (index markers)."""
         from search_api.items import build_items
@@ -455,11 +453,11 @@ class PolicyKG:
         wanted = {i.iri for i in build_items(self.store, self.iris)}
         have = self.index.iris()
         status = self.index_status()
-        return {
-            "missing_from_index": sorted(wanted - have),
-            "orphan_points": sorted(have - wanted),
-            "stale_graphs": sorted({*status.behind, *status.gone}),
-        }
+        return IndexCheck(
+            missing_from_index=sorted(wanted - have),
+            orphan_points=sorted(have - wanted),
+            stale_graphs=sorted({*status.behind, *status.gone}),
+        )
 
 
 def _reason(exc: PolicykgError, path: Path) -> str:

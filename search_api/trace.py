@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
 
 from graph.queries import campaign_groups, endorsements, positions, proposal
+from graph.records import PositionRow
 from graph.store import GraphStore
+from search_api.records import ByReferencePosition, TextCounts, Trace
 
 __all__ = ["trace_target"]
 
 
-def trace_target(store: GraphStore, target_id: str) -> dict[str, Any] | None:
-    """``{"target", "title", "positions": [...], "by_reference": [...]}``, or None when the id is unknown.
+def trace_target(store: GraphStore, target_id: str) -> Trace | None:
+    """Every effective position on the proposal, or None when the id is unknown.
 
     ``by_reference`` holds the positions a sender holds through an endorsement ("Vi slutter oss til
     høringssvaret fra X"): X's stance and quote on this proposal, marked ``by_reference`` with the
@@ -23,40 +25,25 @@ def trace_target(store: GraphStore, target_id: str) -> dict[str, Any] | None:
     rows = positions(store, target_id=target_id)
     # Campaign letters (the same council resolution from several senders) count once per distinct text.
     group_of = {f: g[0] for g in campaign_groups(store) for f in g}
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, TextCounts] = {}
     for stance in sorted({r.stance for r in rows}):
         docs = [r.document for r in rows if r.stance == stance]
-        counts[stance] = {"responses": len(docs), "distinct_texts": len({group_of.get(d, d) for d in docs})}
-    return {
-        "target": target_id,
-        "title": prop["title"],
-        "kind": prop["kind"],
-        "text": prop["text"],
-        "positions": [
-            {
-                "actor": r.actor,
-                "actor_iri": r.actor_iri,
-                "actor_type": r.actor_type,
-                "document": r.document,
-                "stance": r.stance,
-                "quote": r.quote,
-                "confidence": r.confidence,
-                "curated": r.curated,
-                "reviewer": r.reviewer,
-                "note": r.note,
-                "passage_iri": r.passage_iri,
-                "start": r.start,
-                "end": r.end,
-                "campaign": group_of.get(r.document, r.document),
-            }
-            for r in rows
-        ],
-        "by_reference": _by_reference(store, rows),
-        "counts": counts,
-    }
+        counts[stance] = TextCounts(
+            responses=len(docs), distinct_texts=len({group_of.get(d, d) for d in docs})
+        )
+    return Trace(
+        target=target_id,
+        title=str(prop["title"]),
+        kind=str(prop["kind"]),
+        text=prop["text"],
+        # The rows themselves (a PositionRow is a Position); their JSON is the Position fields.
+        positions=[replace(r, campaign=group_of.get(r.document, r.document)) for r in rows],
+        by_reference=_by_reference(store, rows),
+        counts=counts,
+    )
 
 
-def _by_reference(store: GraphStore, rows: list[Any]) -> list[dict[str, Any]]:
+def _by_reference(store: GraphStore, rows: list[PositionRow]) -> list[ByReferencePosition]:
     """Positions held through an endorsement of a body that states one on this proposal."""
     held = {r.actor_iri: r for r in rows if r.actor_iri}
     own = {r.document: r.stance for r in rows}
@@ -66,23 +53,22 @@ def _by_reference(store: GraphStore, rows: list[Any]) -> list[dict[str, Any]]:
         if r is None or e.actor_iri == e.endorsed_iri:
             continue
         out.append(
-            {
-                "actor": e.actor,
-                "actor_iri": e.actor_iri,
-                "actor_type": e.actor_type,
-                "document": e.document,
-                "stance": r.stance,
-                "by_reference": True,
-                "endorses": e.endorsed,
-                "endorses_iri": e.endorsed_iri,
-                "endorsed_document": r.document,
-                "quote": r.quote,  # what the endorsed body says
-                "endorsement_quote": e.quote,  # where the sender adopts it
-                "with_reservation": e.reservation,  # adopted with exceptions ("med ett unntak")
-                "passage_iri": e.passage_iri,
-                "start": e.start,
-                "end": e.end,
-                "own_stance": own.get(e.document),  # what the endorsing letter says itself, if anything
-            }
+            ByReferencePosition(
+                actor=e.actor,
+                actor_iri=e.actor_iri,
+                actor_type=e.actor_type,
+                document=e.document,
+                stance=r.stance,
+                endorses=e.endorsed,
+                endorses_iri=e.endorsed_iri,
+                endorsed_document=r.document,
+                quote=r.quote,
+                endorsement_quote=e.quote,
+                with_reservation=e.reservation,
+                passage_iri=e.passage_iri,
+                start=e.start,
+                end=e.end,
+                own_stance=own.get(e.document),
+            )
         )
     return out

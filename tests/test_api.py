@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 
 from graph.errors import StoreUnavailableError
 from search_api.api import create_app
+from search_api.records import to_json
 from search_api.settings import Settings
 from search_api.trace import trace_target
 
@@ -84,16 +85,18 @@ def test_recommendations_count_the_positions_trace_shows(client: TestClient, kg:
     for rec in listed:
         trace = trace_target(kg.store, rec["id"])
         assert trace is not None
-        expected = Counter(p["stance"] for p in trace["positions"])
+        expected = Counter(p.stance for p in trace.positions)
         assert {k: v for k, v in rec["stance_counts"].items() if v} == dict(expected)
-        assert rec["total_positions"] == len(trace["positions"])
+        assert rec["total_positions"] == len(trace.positions)
 
 
 @slow
 def test_recommendation_detail_is_the_trace(client: TestClient, kg: PolicyKG) -> None:
     body = client.get("/recommendations/V1").json()
-    trace = trace_target(kg.store, "V1")
-    assert trace is not None
+    found = trace_target(kg.store, "V1")
+    assert found is not None
+    trace = to_json(found)  # what `policykg trace V1 --json` prints
+    assert list(trace) == ["target", "title", "kind", "text", "positions", "by_reference", "counts"]
     assert {k: body[k] for k in trace} == trace
     dss = [p for p in body["positions"] if p["document"] == "distriktssenteret-2026-04-15.txt"]
     assert dss and dss[0]["stance"] == "opposes" and dss[0]["actor"] == "Distriktssenteret"
@@ -175,7 +178,7 @@ def test_unknown_ids_are_json_404s(client: TestClient) -> None:
 @slow
 def test_ask_get_and_post_give_the_cli_hits(client: TestClient, kg: PolicyKG) -> None:
     question = "Hvem vil beholde bemanningsnormene i barnehagen?"
-    expected = kg.ask(question, top_k=5)  # what `policykg ask --json` prints
+    expected = kg.ask(question, top_k=5).to_json()  # what `policykg ask --json` prints
     got = client.get("/ask", params={"q": question, "top_k": 5}).json()
     assert got == expected and len(got["hits"]) == 5
     posted = client.post("/ask", json={"question": question, "top_k": 5}).json()

@@ -17,6 +17,7 @@ from graph.validation import ontology_graph, validate_document_graph
 from ingest.linking import EntityLinker
 from ingest.model import ActorRef, ActorType, Endorsement, Position, ResponseDocument, Stance
 from ingest.reference import Actor, Hearing, ReferenceData
+from search_api.records import to_json
 from search_api.trace import trace_target
 
 
@@ -108,8 +109,9 @@ def test_endorsement_in_graph_and_trace_by_reference(reference: ReferenceData) -
             iris.response_graph(doc.file_name),
             to_ntriples(map_response(doc, reference, iris, ingest_key="k")),
         )
-    result = trace_target(store, "R1")
-    assert result is not None
+    found = trace_target(store, "R1")
+    assert found is not None
+    result = to_json(found)  # the JSON of `policykg trace R1 --json`
     assert [p["document"] for p in result["positions"]] == ["ks.txt"]  # stated positions only
     [held] = result["by_reference"]
     assert held["document"] == "lia-kommune.txt" and held["stance"] == "opposes" and held["by_reference"]

@@ -7,16 +7,14 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from graph.curation import CURATION_STANCES
+from graph.records import Position, TargetPosition
 from ingest.model import STANCES, ActorType
+from search_api.records import ByReferencePosition, TextCounts
 
 __all__ = [
     "ActorDetailOut",
     "ActorOut",
-    "AskHit",
-    "AskLink",
-    "AskOut",
     "AskRequest",
-    "ByReferencePosition",
     "CurationOut",
     "CurationRequest",
     "DocumentDetailOut",
@@ -30,12 +28,10 @@ __all__ = [
     "MentionOut",
     "PassageOut",
     "PilotOut",
-    "PositionOut",
     "RecommendationDetailOut",
     "RecommendationOut",
     "SparqlHealthOut",
     "StanceCounts",
-    "TracePosition",
 ]
 
 
@@ -111,48 +107,6 @@ class AskRequest(BaseModel):
     file_name: str | None = Field(default=None, max_length=255, description="Only this response.")
 
 
-class AskLink(BaseModel):
-    kind: str = Field(description="recommendation | pilot | grant-scheme")
-    id: str
-    stance: str | None = None
-
-
-class AskHit(BaseModel):
-    document: str | None = Field(description="The response's file name.")
-    document_iri: str | None = None
-    passage_iri: str
-    kind: str
-    text: str
-    score: float
-    actor: str | None = None
-    actor_iri: str | None = None
-    actor_type: str | None = None
-    date: str | None = None
-    language: str | None = None
-    start: int | None = None
-    end: int | None = None
-    entity_id: str | None = None
-    links: list[AskLink] = []
-    why: list[str] = Field(
-        default=[],
-        description="What found the hit: text (meaning), words (exact terms), actor (the sender the question names)",
-    )
-
-
-class AskOut(BaseModel):
-    question: str
-    hits: list[AskHit]
-    index_warning: str | None = Field(
-        default=None,
-        description="Set when the search index is behind the graph (answers may miss documents).",
-    )
-    positions: dict[str, Any] | None = Field(
-        default=None,
-        description="For 'who supports / who opposes ...' questions about a proposal: the graph's positions on "
-        "it, grouped by stance (the asked one first), each with its actor, document and quote.",
-    )
-
-
 # -- recommendations and positions -----------------------------------------------------------------------
 class RecommendationOut(BaseModel):
     id: str
@@ -165,59 +119,6 @@ class RecommendationOut(BaseModel):
     total_positions: int
 
 
-class TracePosition(BaseModel):
-    """One effective position (curated ones win), as in ``policykg trace --json``."""
-
-    actor: str
-    actor_iri: str
-    actor_type: str
-    document: str
-    stance: str
-    quote: str
-    confidence: float | None
-    curated: bool
-    reviewer: str | None = None
-    note: str | None = None
-    passage_iri: str | None = None
-    start: int | None = None
-    end: int | None = None
-    campaign: str | None = None  # first file of the group of responses sharing this text
-
-
-class TextCounts(BaseModel):
-    """Positions counted per response and per distinct text (campaign letters count once)."""
-
-    responses: int
-    distinct_texts: int
-
-
-class PositionOut(TracePosition):
-    target: str
-    title: str
-
-
-class ByReferencePosition(BaseModel):
-    """A position held through an endorsement ("Vi slutter oss til høringssvaret fra X"): X's stance on the
-    proposal, marked ``by_reference``, with the sentence where the sender adopts X's response."""
-
-    actor: str
-    actor_iri: str
-    actor_type: str
-    document: str
-    stance: str
-    by_reference: bool = True
-    endorses: str
-    endorses_iri: str
-    endorsed_document: str
-    quote: str  # what the endorsed body says
-    endorsement_quote: str  # where the sender adopts it
-    with_reservation: bool = False  # adopted with exceptions ("med ett unntak")
-    passage_iri: str | None = None
-    start: int | None = None
-    end: int | None = None
-    own_stance: str | None = None  # what the endorsing letter says itself, if anything
-
-
 class RecommendationDetailOut(BaseModel):
     target: str
     title: str
@@ -225,7 +126,7 @@ class RecommendationDetailOut(BaseModel):
     text: str | None
     stance_counts: StanceCounts
     counts: dict[str, TextCounts]
-    positions: list[TracePosition]
+    positions: list[Position]
     by_reference: list[ByReferencePosition] = []
 
 
@@ -269,7 +170,7 @@ class DocumentDetailOut(DocumentOut):
     addressee: str | None
     text: str = Field(description="The normalised text every offset points into.")
     passages: list[PassageOut]
-    positions: list[PositionOut]
+    positions: list[TargetPosition]
 
 
 class IngestFailureOut(BaseModel):
@@ -308,7 +209,7 @@ class ActorDetailOut(ActorOut):
     aliases: list[str]
     org_number: str | None
     response_documents: list[DocumentOut]
-    positions: list[PositionOut]
+    positions: list[TargetPosition]
     pilots: list[EntityLinkOut]
     grant_schemes: list[EntityLinkOut]
     mentioned_in: list[str]
@@ -355,4 +256,4 @@ class CurationRequest(BaseModel):
 
 class CurationOut(BaseModel):
     recorded: int
-    position: TracePosition | None = Field(description="The position now in effect (None when rejected).")
+    position: Position | None = Field(description="The position now in effect (None when rejected).")

@@ -125,13 +125,14 @@ async def search_page(
 
         def ask() -> dict[str, Any]:
             with state.lock:
-                return kg.ask(
+                answer = kg.ask(
                     q,
                     top_k=40 if wide else 10,
                     actor_type=actor_type,
                     recommendation=forslag if forslag in known else None,
                     language=language,
                 )
+            return answer.to_json()  # the page adds its own keys (marked words, links) to each hit
 
         try:
             result = await run_in_threadpool(ask)
@@ -177,9 +178,9 @@ def proposal_page(
     trace = trace_target(state.kg.store, target_id)
     if trace is None:
         return _not_found(request, f"Fant ikke forslaget «{target_id}». Se listen over forslag på /forslag.")
-    rows = trace["positions"]
-    grouped = {s: [p for p in rows if p["stance"] == s] for s in STANCE_ORDER}
-    by_type = data.stance_bars((p["stance"], p["actor_type"]) for p in rows)
+    rows = trace.positions
+    grouped = {s: [p for p in rows if p.stance == s] for s in STANCE_ORDER}
+    by_type = data.stance_bars((p.stance, p.actor_type) for p in rows)
     totals = {s: len(grouped[s]) for s in STANCE_ORDER}
     return _page(
         request,

@@ -11,7 +11,7 @@ from graph.entities import actor, actors
 from ingest.model import ActorType
 from search_api.api.deps import KG
 from search_api.api.errors import ApiError, error_responses
-from search_api.api.models import ActorDetailOut, ActorOut, DocumentOut, EntityLinkOut, PositionOut
+from search_api.api.models import ActorDetailOut, ActorOut, DocumentOut, EntityLinkOut
 
 __all__ = ["router"]
 
@@ -44,7 +44,7 @@ def get_actor(
         aliases=found.aliases,
         org_number=found.org_number,
         response_documents=[DocumentOut(**asdict(d)) for d in found.responses],
-        positions=[PositionOut(**asdict(p)) for p in found.positions],
+        positions=list(found.positions),
         pilots=[EntityLinkOut(**asdict(e)) for e in found.pilots],
         grant_schemes=[EntityLinkOut(**asdict(e)) for e in found.grant_schemes],
         mentioned_in=found.mentioned_in,

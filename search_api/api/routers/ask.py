@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ingest.model import ActorType
 from search_api.api.deps import State
 from search_api.api.errors import error_responses
-from search_api.api.models import AskOut, AskRequest
+from search_api.api.models import AskRequest
+from search_api.records import Answer
 
 __all__ = ["router"]
 
@@ -21,7 +21,7 @@ router = APIRouter(tags=["search"])
 
 def _ask(state: State, req: AskRequest) -> JSONResponse:
     with state.lock:
-        result = state.kg.ask(
+        answer = state.kg.ask(
             req.question,
             top_k=req.top_k,
             actor_type=req.actor_type.value if req.actor_type else None,
@@ -29,15 +29,12 @@ def _ask(state: State, req: AskRequest) -> JSONResponse:
             language=req.language,
             file_name=req.file_name,
         )
-    AskOut.model_validate(
-        result
-    )  # the documented shape, checked; a drift is a bug (500), not a silent change
-    # The service's dict itself, so the body is exactly `policykg ask --json` (links without a
-    # stance stay without the key instead of gaining "stance": null).
-    return JSONResponse(jsonable_encoder(result))
+    # The record's JSON, so the body is exactly `policykg ask --json` (links without a stance stay
+    # without the key, and "positions" is there only when the question asks who supports or opposes).
+    return JSONResponse(answer.to_json())
 
 
-@router.get("/ask", response_model=AskOut, responses=error_responses(409, 422, 503))
+@router.get("/ask", response_model=Answer, responses=error_responses(409, 422, 503))
 async def ask_get(
     state: State,
     q: Annotated[str, Query(min_length=1, max_length=2000, description="The question.")],
@@ -63,7 +60,7 @@ async def ask_get(
     return await run_in_threadpool(_ask, state, req)
 
 
-@router.post("/ask", response_model=AskOut, responses=error_responses(400, 409, 413, 422, 503))
+@router.post("/ask", response_model=Answer, responses=error_responses(400, 409, 413, 422, 503))
 async def ask_post(state: State, req: AskRequest) -> JSONResponse:
     """The same as ``GET /ask`` with the question and filters in a JSON body."""
     return await run_in_threadpool(_ask, state, req)

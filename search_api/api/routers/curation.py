@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from fastapi import APIRouter, Depends
 
 from graph.curation import CurationDecision, apply_decisions
 from graph.queries import positions, proposal_ids
 from search_api.api.deps import State, require_writer
 from search_api.api.errors import error_responses
-from search_api.api.models import CurationOut, CurationRequest, TracePosition
+from search_api.api.models import CurationOut, CurationRequest
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["curation"])
-
-_TRACE_FIELDS = set(TracePosition.model_fields)
 
 
 @router.post(
@@ -42,10 +38,4 @@ def curate(state: State, req: CurationRequest) -> CurationOut:
     rows = positions(
         kg.store, target_id=req.target, document_iri=kg.iris.response(req.document), include_rejected=True
     )
-    current = next((asdict(r) for r in rows), None)
-    return CurationOut(
-        recorded=n,
-        position=TracePosition(**{k: v for k, v in current.items() if k in _TRACE_FIELDS})
-        if current
-        else None,
-    )
+    return CurationOut(recorded=n, position=rows[0] if rows else None)

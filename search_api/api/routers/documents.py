@@ -17,7 +17,6 @@ from search_api.api.models import (
     DocumentOut,
     MentionOut,
     PassageOut,
-    PositionOut,
 )
 from search_api.api.routers.jobs import JobOut, Jobs
 from search_api.jobs import QueueFullError
@@ -59,7 +58,7 @@ def get_document(
             PassageOut(**{**asdict(p), "mentions": [MentionOut(**asdict(m)) for m in p.mentions]})
             for p in found.passages
         ],
-        positions=[PositionOut(**asdict(p)) for p in found.positions],
+        positions=list(found.positions),
     )
 
 

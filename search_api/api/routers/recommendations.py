@@ -46,12 +46,21 @@ def get_recommendation(
     kg: KG, target_id: Annotated[str, Path(max_length=100, description="e.g. R2 or V1")]
 ) -> RecommendationDetailOut:
     """One recommendation with every effective position on it (curated ones win): ``policykg trace --json``."""
-    result = trace_target(kg.store, target_id)
-    if result is None:
+    trace = trace_target(kg.store, target_id)
+    if trace is None:
         raise ApiError(
             404,
             f"no recommendation or assessment with id '{target_id}'; GET /recommendations lists them",
             {"id": target_id},
         )
-    counts = Counter(p["stance"] for p in result["positions"])
-    return RecommendationDetailOut(stance_counts={s: counts[s] for s in STANCES}, **result)
+    counts = Counter(p.stance for p in trace.positions)
+    return RecommendationDetailOut(
+        target=trace.target,
+        title=trace.title,
+        kind=trace.kind,
+        text=trace.text,
+        stance_counts={s: counts[s] for s in STANCES},
+        counts=trace.counts,
+        positions=trace.positions,
+        by_reference=trace.by_reference,
+    )

@@ -1,0 +1,94 @@
+"""The service's typed records and their one serialisation (the JSON of the CLI's --json and the API)."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from graph.records import Position, PositionRow, TargetPosition
+from search_api.api.models import CurationOut, RecommendationDetailOut
+from search_api.records import (
+    Answer,
+    AskHit,
+    AskLink,
+    PositionQuote,
+    PositionsAnswer,
+    RecommendationLink,
+    TextCounts,
+    Trace,
+    to_json,
+)
+
+ROW = PositionRow(
+    actor="Lia kommune",
+    actor_iri="urn:a",
+    actor_type="municipality",
+    document="lia.txt",
+    stance="opposes",
+    quote="Vi går imot.",
+    confidence=0.9,
+    curated=False,
+    target="R2",
+    title="Tittel",
+    document_iri="urn:d",
+)
+POSITION_KEYS = [f.name for f in fields(Position)]
+
+
+def test_each_position_view_adds_fields_to_the_one_before() -> None:
+    assert POSITION_KEYS[:4] == ["actor", "actor_iri", "actor_type", "document"]
+    assert [f.name for f in fields(TargetPosition)] == [*POSITION_KEYS, "target", "title"]
+    assert [f.name for f in fields(PositionRow)] == [*POSITION_KEYS, "target", "title", "document_iri"]
+
+
+def test_a_row_serialises_as_the_view_it_is_declared_as() -> None:
+    trace = Trace("R2", "Tittel", "recommendation", None, [ROW], [], {"opposes": TextCounts(1, 1)})
+    got = to_json(trace)
+    assert list(got) == ["target", "title", "kind", "text", "positions", "by_reference", "counts"]
+    assert list(got["positions"][0]) == POSITION_KEYS  # no target, title or document IRI
+    assert got["counts"] == {"opposes": {"responses": 1, "distinct_texts": 1}}
+    detail = RecommendationDetailOut(
+        target="R2",
+        title="T",
+        kind="recommendation",
+        text=None,
+        stance_counts={"supports": 0, "qualified": 0, "opposes": 1, "mentions": 0},
+        counts=trace.counts,
+        positions=[ROW],
+    ).model_dump(mode="json")
+    assert list(detail["positions"][0]) == POSITION_KEYS
+    assert list(CurationOut(recorded=1, position=ROW).model_dump()["position"]) == POSITION_KEYS
+
+
+def test_answer_json_keeps_the_cli_shape() -> None:
+    hit = AskHit(
+        document="lia.txt",
+        document_iri="urn:d",
+        passage_iri="urn:p",
+        kind="passage",
+        text="...",
+        score=0.5,
+        links=[RecommendationLink("recommendation", "R2", None), AskLink("pilot", "P1")],
+    )
+    plain = Answer("Hvem?", [hit]).to_json()
+    assert "positions" not in plain and plain["index_warning"] is None
+    # A proposal link always says its stance (null: none in effect); a pilot link has no stance key.
+    assert plain["hits"][0]["links"] == [
+        {"kind": "recommendation", "id": "R2", "stance": None},
+        {"kind": "pilot", "id": "P1"},
+    ]
+    asked = Answer(
+        "Hvem går imot R2?",
+        [],
+        positions=PositionsAnswer("R2", "Tittel", "opposes", {"opposes": [PositionQuote.of(ROW)]}),
+    ).to_json()
+    assert asked["positions"]["by_stance"]["opposes"] == [
+        {
+            "actor": "Lia kommune",
+            "actor_iri": "urn:a",
+            "document": "lia.txt",
+            "quote": "Vi går imot.",
+            "passage_iri": None,
+            "start": None,
+            "end": None,
+        }
+    ]
