@@ -60,6 +60,11 @@ def sentences(doc: ResponseDocument) -> list[Sentence]:
     for p in doc.passages:
         if p.kind is PassageKind.HEADING:
             summary_intro = False
+            # A heading that states a verdict ("Utvida skuleskyss – ja takk") is the letter's view on its topic.
+            text = p.text.strip()
+            if text and _verdict(text):
+                start = p.text.index(text)
+                out.append(Sentence(p.index, p.start + start, p.start + start + len(text), text, text, False))
             continue
         heading = p.headings[-1] if p.headings else ""
         if p.kind is not PassageKind.LIST_ITEM:
@@ -71,10 +76,16 @@ def sentences(doc: ResponseDocument) -> list[Sentence]:
             if lead and lead.end() < end:
                 start = lead.end()
             text = p.text[start:end]
-            if len(text.split()) < 4:
+            if len(text.split()) < 4 and not _verdict(text):  # "Støttes." is a verdict however short
                 continue
             out.append(Sentence(p.index, p.start + start, p.start + end, text, heading, summary))
     return out
+
+
+def _verdict(text: str) -> bool:
+    """The text states the sender's own stance in words (support, opposition, support with a condition)."""
+    cue = detect_cue(text)
+    return cue is not None and cue.kind in ("explicit", "evaluative") and cue.stance is not Stance.MENTIONS
 
 
 @dataclass(frozen=True, slots=True)

@@ -569,3 +569,30 @@ def test_an_en_dash_joins_like_a_hyphen() -> None:
         ("B", "Havbruk", "Havbruksnæringen får nye konsesjonsregler."),
     )
     assert _scores(index, "Skillet hus-hytte må bli tydeligere.")["A"] >= 0.5
+
+
+@pytest.mark.parametrize(
+    ("heading", "short", "stance"),
+    [
+        ("Felles lånekort for biblioteka – ja takk", "Vi støttar.", Stance.SUPPORTS),
+        ("Bompenger over fjellet – nei takk", "Vi går imot.", Stance.OPPOSES),
+    ],
+    ids=["ja-takk-nn", "nei-takk-nb"],
+)
+def test_a_verdict_in_a_heading_or_a_short_sentence_is_evidence(
+    heading: str, short: str, stance: Stance, tmp_path: Path
+) -> None:
+    from ingest._features import sentences
+
+    path = tmp_path / "brev.md"
+    path.write_text(
+        f"# Høyringssvar frå Fjordbyen bibliotek\n\n## {heading}\n\n{short}\n\nOrdninga kan gjere mykje for lesarane.\n\n"
+        "## Opningstider\n\nVi har sett på opningstidene i fleire år.\n",
+        encoding="utf-8",
+    )
+    sents = {s.text: s for s in sentences(read_response(path))}
+    assert heading in sents and short in sents
+    assert sents[heading].heading == heading  # its own topic
+    assert detect_cue(heading) is not None and detect_cue(heading).stance is stance  # type: ignore[union-attr]
+    # Headings and short sentences without a verdict stay out.
+    assert "Opningstider" not in sents and "Høyringssvar frå Fjordbyen bibliotek" not in sents
