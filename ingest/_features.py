@@ -98,13 +98,38 @@ class LetterEvidence:
     relevance: Matrix  # summed relevance (sentences × targets)
 
 
+_CONTRAST = re.compile(r"[,;] men ")
+_OPPOSITE = {Stance.SUPPORTS: Stance.OPPOSES, Stance.OPPOSES: Stance.SUPPORTS}
+
+
+def _contrast_clauses(s: Sentence, others: list[str]) -> list[Sentence]:
+    """ "Vi støtter X, men går imot Y": two verdicts, each about its own clause's topic, so the sentence is
+    read as two. Only when both clauses state an explicit stance and the stances are opposite; a
+    reservation after "men" ("..., men fristen er for kort") stays one qualified sentence."""
+    m = _CONTRAST.search(s.text)
+    if m is None:
+        return [s]
+    left, right = s.text[: m.start()], s.text[m.end() :]
+    cl, cr = detect_cue(left, others=others), detect_cue(right, others=others)
+    if cl is None or cr is None or cl.kind != "explicit" or cr.kind != "explicit":
+        return [s]
+    if cl.stance not in _OPPOSITE or _OPPOSITE[cl.stance] is not cr.stance:
+        return [s]
+    return [
+        Sentence(s.passage_index, s.start, s.start + m.start(), left, s.heading, s.summary),
+        Sentence(s.passage_index, s.start + m.end(), s.end, right, s.heading, s.summary),
+    ]
+
+
 def letter_evidence(
     doc: ResponseDocument, index: TargetIndex, sender_id: str | None = None
 ) -> LetterEvidence:
     """Read the letter once. What another body the letter names says ("KS mener ...") is reported
     speech, never the sender's position: the names of the actors it mentions, other than the sender,
     go to the cue reader."""
-    sents = sentences(doc)
+    sender = sender_id or (doc.sender.id if doc.sender is not None else None)
+    others = sorted({m.surface for m in doc.mentions if m.kind is EntityKind.ACTOR and m.entity_id != sender})
+    sents = [c for s in sentences(doc) for c in _contrast_clauses(s, others)]
     grants = [
         {
             m.entity_id
@@ -113,8 +138,6 @@ def letter_evidence(
         }
         for s in sents
     ]
-    sender = sender_id or (doc.sender.id if doc.sender is not None else None)
-    others = sorted({m.surface for m in doc.mentions if m.kind is EntityKind.ACTOR and m.entity_id != sender})
     cues = [detect_cue(s.text, others=others) for s in sents]
     # The stance words are no topic: "deler kommisjonens analyse" is not about data analysis.
     topics = [cue_words_masked(s.text, c.phrase) if c else s.text for s, c in zip(sents, cues, strict=True)]

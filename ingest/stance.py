@@ -56,6 +56,7 @@ HEADING_CLEAR = 0.35  # a heading this relevant to one proposal names the sectio
 HEADING_MARGIN = 0.5  # ... and another proposal must beat it by this much to count there
 SUMMARY_PENALTY = 0.9  # prefer the body's statement over the summary bullet that repeats it
 
+_OTHER_SIDE = {Stance.SUPPORTS: Stance.OPPOSES, Stance.OPPOSES: Stance.SUPPORTS}
 _COORDINATION = re.compile(r",? (?:og|samt|og dessutan|og dessuten) (?:å|at|om) |; |, og |, samt ")
 
 
@@ -258,8 +259,9 @@ class StanceClassifier:
             others = [c for c in cands if c.sentence != best.sentence]
             if stance is Stance.SUPPORTS and any(c.cue.reservation for c in others):
                 stance = Stance.QUALIFIED  # supported, with a reservation stated elsewhere
-            elif stance is Stance.SUPPORTS and any(
-                c.stance is Stance.OPPOSES and c.score >= 0.5 * best.score for c in stated
+            elif stance in (Stance.SUPPORTS, Stance.OPPOSES) and any(
+                c.stance is _OTHER_SIDE[stance] and c.cue.kind == "explicit" and c.score >= 0.5 * best.score
+                for c in stated
             ):
                 stance = Stance.QUALIFIED  # mixed: supports in part, objects in part
             method = f"{best.cue.kind}-cue"

@@ -596,3 +596,38 @@ def test_a_verdict_in_a_heading_or_a_short_sentence_is_evidence(
     assert detect_cue(heading) is not None and detect_cue(heading).stance is stance  # type: ignore[union-attr]
     # Headings and short sentences without a verdict stay out.
     assert "Opningstider" not in sents and "Høyringssvar frå Fjordbyen bibliotek" not in sents
+
+
+@pytest.mark.parametrize(
+    ("sentence", "parts"),
+    [
+        (
+            "Havnestyret støtter nye gjestebrygger i småbåthavnene, men går imot at kaiavgiften økes.",
+            ["Havnestyret støtter nye gjestebrygger i småbåthavnene", "går imot at kaiavgiften økes."],
+        ),
+        (
+            "Hamnestyret går imot at kaiavgifta aukar, men stør nye gjestebrygger i småbåthamnene.",
+            ["Hamnestyret går imot at kaiavgifta aukar", "stør nye gjestebrygger i småbåthamnene."],
+        ),
+        # A limit on the support, not a verdict of its own: one sentence (qualified).
+        ("Vi støttar nye gjestebrygger, men fristen for å byggje dei er for kort.", None),
+        # "ikke bare ..., men også" adds to the support.
+        ("Vi støtter ikke bare nye gjestebrygger, men også lengre kaier.", None),
+    ],
+    ids=["support-then-oppose-nb", "oppose-then-support-nn", "limit-stays-one", "ikke-bare-men-ogsaa"],
+)
+def test_two_opposite_verdicts_in_one_sentence_are_two_clauses(
+    sentence: str, parts: list[str] | None
+) -> None:
+    from ingest._features import Sentence, _contrast_clauses
+
+    s = Sentence(3, 100, 100 + len(sentence), sentence, "Hamner", False)
+    clauses = _contrast_clauses(s, [])
+    if parts is None:
+        assert clauses == [s]
+        return
+    assert [c.text for c in clauses] == parts
+    for c in clauses:  # offsets still point into the letter
+        assert sentence[c.start - 100 : c.end - 100] == c.text and c.heading == "Hamner"
+    stances = [detect_cue(c.text).stance for c in clauses]  # type: ignore[union-attr]
+    assert set(stances) == {Stance.SUPPORTS, Stance.OPPOSES}
