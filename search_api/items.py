@@ -56,14 +56,14 @@ class ItemOptions:
     drop_headings: bool = True
     drop_bare_lines: bool = True  # "Østmark kommune", a signature: a line that is no statement
     heading_context: bool = False
-    # Off: measured on the six hearings with the fitted constants, lead-in groups lost a little
-    # (hybrid 0.721/0.598 -> 0.711/0.594): a group's longer text ranks below its one matching item.
+    # Off: lead-in groups lost a little on the six hearings (README "Evaluation"): a group's longer
+    # text ranks below its one matching item.
     list_lead_in: bool = False
     list_item_max: int = 200  # a list item longer than this stands on its own
     group_max: int = 1200  # a lead-in group longer than this is not merged
-    # Passages longer than this are split into windows of at most window_chars. Measured on the six
-    # hearings, splitting at 600 into 400-char windows cost nou-2026-1 three answers (a window with
-    # the question's words outranked the one with the answer), so only really unbroken text is split.
+    # Passages longer than this are split into windows of at most window_chars. Splitting shorter
+    # passages cost answers (a window with the question's words outranked the one with the answer;
+    # README "Evaluation"), so only really unbroken text is split.
     window_over: int = 1000
     window_chars: int = 600
 
