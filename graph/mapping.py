@@ -316,7 +316,7 @@ def map_response(
         g.add((pnode, PKG.stance, STANCE_CONCEPTS[pos.stance]))
         g.add((pnode, PKG.confidence, Literal(f"{pos.confidence:.3f}", datatype=XSD.decimal)))
         g.add((pnode, PROV.wasGeneratedBy, activity))
-        g.add((pnode, PKG.note, Literal(pos.method)))
+        g.add((pnode, PKG.extractionMethod, Literal(pos.method)))  # pkg:note is a reviewer's
         evidence = URIRef(f"{pnode}/evidence")
         target = URIRef(f"{evidence}/target")
         g.add((pnode, PKG.evidence, evidence))

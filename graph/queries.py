@@ -128,6 +128,7 @@ def positions(
             curated=str(r["curated"]).lower() == "true",
             reviewer=r["reviewer"],
             note=r["note"],
+            method=r["method"],
             passage_iri=r["passage"] or r["autoPassage"],
             start=int(r["start"]) if r["start"] is not None else None,
             end=int(r["end"]) if r["end"] is not None else None,

@@ -60,7 +60,8 @@ class Position:
     confidence: float | None
     curated: bool
     reviewer: str | None = None
-    note: str | None = None
+    note: str | None = None  # a reviewer's (curated positions only)
+    method: str | None = None  # how the extractor found it (automatic positions only)
     passage_iri: str | None = None
     start: int | None = None
     end: int | None = None

@@ -28,7 +28,8 @@ from ingest.stance import STANCE_EXTRACTOR_VERSION, StanceClassifier
 __all__ = ["PIPELINE_VERSION", "Analyser", "discover_files", "ingest_key"]
 
 # Bump when the analysis changes in a way that should re-ingest unchanged files.
-PIPELINE_VERSION = "3"
+# 4: the extractor's method is pkg:extractionMethod (it was pkg:note, now a reviewer's note only).
+PIPELINE_VERSION = "4"
 
 _SKIP_NAMES = {"readme.md", "readme.txt", "readme"}
 _SKIP_DIRS = {"reference", "gold", ".git", "__pycache__"}

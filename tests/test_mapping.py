@@ -122,6 +122,18 @@ def test_response_graph_content(reference: ReferenceData) -> None:
     validate_document_graph(g, "lia.txt")  # conforms
 
 
+def test_the_extractors_method_is_its_own_property_not_a_note(reference: ReferenceData) -> None:
+    iris = IriMinter()
+    doc = make_doc()
+    g = map_response(doc, reference, iris, ingest_key="k")
+    pos = URIRef(iris.position("lia kommune (1).txt", "R1"))
+    assert list(g.objects(pos, PKG.extractionMethod)) == [Literal(doc.positions[0].method)]
+    assert list(g.objects(pos, PKG.note)) == []  # pkg:note is kept for a reviewer's note
+    g.add((pos, PKG.extractionMethod, Literal("a second method")))
+    with pytest.raises(ValidationError, match="extractionMethod"):
+        validate_document_graph(g, "lia.txt")
+
+
 def test_shacl_rejects_a_response_without_sender(reference: ReferenceData) -> None:
     doc = make_doc()
     doc.sender = None

@@ -36,6 +36,7 @@ POSITION_KEYS = [f.name for f in fields(Position)]
 
 def test_each_position_view_adds_fields_to_the_one_before() -> None:
     assert POSITION_KEYS[:4] == ["actor", "actor_iri", "actor_type", "document"]
+    assert POSITION_KEYS[8:11] == ["reviewer", "note", "method"]
     assert [f.name for f in fields(TargetPosition)] == [*POSITION_KEYS, "target", "title"]
     assert [f.name for f in fields(PositionRow)] == [*POSITION_KEYS, "target", "title", "document_iri"]
 
