@@ -127,6 +127,9 @@ CASES: list[tuple[str, Stance | None, str]] = [
     ("Hamnestyret har ikkje grunnlag for å vere usamd i vurderinga av kaiane.", S, "explicit"),
     ("Biblioteket kan ikke se noen grunn til ikke å åpne lesesalene om kvelden.", S, "explicit"),
     ("Biblioteket kan ikkje sjå nokon grunn til ikkje å opne lesesalane om kvelden.", S, "explicit"),
+    # not opposed: agreement, qualified by a condition
+    ("Styret er ikke imot flere gjestebrygger i havna.", S, "explicit"),
+    ("Styret er ikkje imot fleire gjestebrygger i hamna, så lenge kommunen tek kostnaden.", Q, "explicit"),
     # advising against, the verb split from its particle
     ("Vegetaten råder sterkt fra å flytte fergeleiet nærmere sentrum.", OPP, "explicit"),
     ("Vegetaten rår difor frå at ferjeleiet vert flytta nærare sentrum.", OPP, "explicit"),
