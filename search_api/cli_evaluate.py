@@ -103,21 +103,45 @@ def evaluate_stance_cmd(
             help="Training-only gold folder (repeat the option): joins every fold's training, never scored.",
         ),
     ] = None,
+    unseen: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--unseen",
+            help="Gold folder to score with a model fitted on all GOLD folders as `train stance` fits it "
+            "(repeat the option); GOLD is then not scored.",
+        ),
+    ] = None,
 ) -> None:
     """Stance per hearing: leave-one-hearing-out with two or more gold folders, else the shipped model.
 
     Per hearing: per-class precision/recall/F1, macro-F1 and confusion; then the mean, the per-class
     figures over all hearings, the rules' figures for comparison and a reliability table of the
-    confidences.
+    confidences. With ``--unseen``: fitted on every GOLD folder, scored on hearings it never saw (the
+    training/ hearings, never used to write rules, are such a check).
     """
     from ingest.evaluation import evaluate_stance, format_reliability, pooled_stance, reliability
     from ingest.stance_model import NO_POSITION, load_default_model
     from ingest.stance_train import Prediction, leave_one_hearing_out, rule_predictions
 
+    seen = sorted(
+        {_corpus_root(g).name for g in [*gold, *(extra or [])]} & {_corpus_root(g).name for g in unseen or []}
+    )
+    if seen:
+        raise InputError(f"{', '.join(seen)}: given both to fit on and as --unseen")
     hearings = _stance_hearings(gold)
     extra_rows = _stance_hearings(extra or [])
     csvs = {h.name: _gold_file(g, "stances.csv") for h, g in zip(hearings, gold, strict=True)}
-    if rules:
+    if unseen:
+        from ingest.stance_train import train
+
+        fitted_on = [h.name for h in [*hearings, *extra_rows]]
+        scored = _stance_hearings(unseen)
+        model = train(hearings, "unseen-check", extra_rows)
+        csvs = {h.name: _gold_file(g, "stances.csv") for h, g in zip(scored, unseen, strict=True)}
+        hearings = scored
+        preds = [Prediction.of(model, h) for h in scored]
+        how = f"fitted on {', '.join(fitted_on)} (C {model.info.get('C')}), scored on hearings it never saw"
+    elif rules:
         preds, how = [rule_predictions(h) for h in hearings], "hand-written rules"
     elif len(hearings) >= 2 and not shipped:
         preds = leave_one_hearing_out(hearings, extra=extra_rows)

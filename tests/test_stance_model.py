@@ -185,3 +185,12 @@ def test_review_lists_lowest_confidence_first_with_a_curate_line(tmp_path: Path,
     assert first["quote"]
     text = runner.invoke(app, [*data, "review", "--below", "0.0"])
     assert text.exit_code == 0 and "no automatic positions below" in text.stdout
+
+
+def test_unseen_check_refuses_a_hearing_it_would_fit_on(tmp_path: Path) -> None:
+    gold = str(EXAMPLES / "nou-2026-1" / "gold")
+    result = CliRunner().invoke(
+        app, ["--data-dir", str(tmp_path), "evaluate", "stance", gold, "--unseen", gold]
+    )
+    assert result.exit_code != 0
+    assert "nou-2026-1: given both to fit on and as --unseen" in result.output
