@@ -136,11 +136,11 @@ def evaluate_stance_cmd(
 
         fitted_on = [h.name for h in [*hearings, *extra_rows]]
         scored = _stance_hearings(unseen)
-        model = train(hearings, "unseen-check", extra_rows)
+        fitted = train(hearings, "unseen-check", extra_rows)
         csvs = {h.name: _gold_file(g, "stances.csv") for h, g in zip(scored, unseen, strict=True)}
         hearings = scored
-        preds = [Prediction.of(model, h) for h in scored]
-        how = f"fitted on {', '.join(fitted_on)} (C {model.info.get('C')}), scored on hearings it never saw"
+        preds = [Prediction.of(fitted, h) for h in scored]
+        how = f"fitted on {', '.join(fitted_on)} (C {fitted.info.get('C')}), scored on hearings it never saw"
     elif rules:
         preds, how = [rule_predictions(h) for h in hearings], "hand-written rules"
     elif len(hearings) >= 2 and not shipped:
