@@ -90,6 +90,19 @@ WHERE { { ?r a pkg:Proposal } UNION { ?a a pkg:Actor } UNION { ?g a pkg:GrantSch
     )
 
 
+def _scoped(query: str, target_id: str | None) -> str:
+    """positions.rq with its ``#scope-*`` lines filled for one proposal (left as comments otherwise)."""
+    if not target_id:
+        return query
+    on_target = f"?pos pkg:onProposal/pkg:identifier {lit(target_id)} ."
+    scopes = {
+        "#scope-pos": on_target,
+        "#scope-t": f"{on_target} ?pos pkg:evidence/oa:hasTarget ?t .",
+        "#scope-prop": f"?prop pkg:identifier {lit(target_id)} .",
+    }
+    return "\n".join(scopes.get(line.strip(), line) for line in query.split("\n"))
+
+
 def positions(
     store: GraphStore,
     *,
@@ -108,7 +121,7 @@ def positions(
         clauses.append(eq("doc", iri(document_iri)))
     if not include_rejected:
         clauses.append(ne("stance", lit(REJECTED)))
-    rows = store.select(named("positions", *clauses))
+    rows = store.select(_scoped(named("positions", *clauses), target_id))
     out: dict[tuple[str, str], PositionRow] = {}
     for r in rows:
         key = (str(r["target"]), str(r["doc"]))

@@ -225,3 +225,16 @@ def test_api_matrix_report_and_networks(curated: PolicyKG) -> None:
         assert len(net["edges"]) == len({(p.actor_iri, p.target) for p in rows})
         assert client.get("/networks/other").status_code == 422
         assert client.get("/report", params={"format": "pdf"}).json()["error"]
+
+
+def test_positions_of_one_proposal_equal_the_filtered_whole(curated: PolicyKG) -> None:
+    """The per-proposal query (its evidence patterns scoped to the proposal) returns the same rows,
+    in the same order, as the whole list filtered, curated ones included."""
+    for rejected in (False, True):
+        every = positions(curated.store, include_rejected=rejected)
+        for target in proposal_ids(curated.store):
+            assert positions(curated.store, target_id=target, include_rejected=rejected) == [
+                r for r in every if r.target == target
+            ]
+    curated_rows = [r for r in positions(curated.store, target_id="R2") if r.curated]
+    assert curated_rows and curated_rows[0].quote  # the curated quote came through the scoped evidence
