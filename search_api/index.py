@@ -39,6 +39,7 @@ from ingest.segment import sentence_spans
 from search_api.errors import EmbedderMismatchError, IndexConfigError, IndexUnavailableError, SearchError
 from search_api.items import passage_iri
 from search_api.memory_view import MemoryView, Ranked, supported
+from search_api.qdrant_local import use_write_ahead_log
 
 __all__ = [
     "DENSE",
@@ -155,6 +156,7 @@ class PassageIndex:
             else:
                 Path(str(path)).mkdir(parents=True, exist_ok=True)
                 self.client = QdrantClient(path=str(path))
+                use_write_ahead_log(self.client)
         except (RuntimeError, OSError, ValueError) as exc:
             # Local mode locks its folder: a second process gets a RuntimeError here.
             raise IndexUnavailableError(f"cannot open the vector index at {self.location}: {exc}") from exc
@@ -200,6 +202,8 @@ class PassageIndex:
             },
             sparse_vectors_config={LEXICAL: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
         )
+        if not self._is_server:
+            use_write_ahead_log(self.client)
         if self._is_server:
             # Local mode scans payloads and warns that indexes have no effect there.
             for name in _KEYWORD_INDEXES:
