@@ -101,6 +101,7 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "embed_model_s": round(fig.embed_s, 2),
         "embedded_texts": fig.embedded_texts,
         "first_s": round(fig.first_s, 2),
+        "first_cpu_s": round(fig.first_cpu_s, 2),
         "non_embedding_share": round(non_embed / fig.first_s, 3),
         "letters_per_s": round(fig.ingested / fig.first_s, 2),
         "reingest_s": round(fig.reingest_s, 3),
