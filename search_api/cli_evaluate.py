@@ -254,9 +254,9 @@ def evaluate_search_cmd(
     Each corpus is ingested into its own data dir under ``<data-dir>/eval/`` (the production graph
     stays untouched; with POLICYKG_EMBEDDING_CACHE shared, a second run embeds nothing).
     """
+    from search_api.evaluate_ranker import leave_one_hearing_out_learned, select_and_fit
     from search_api.evaluate_search import (
         default_grid,
-        fit,
         format_scores,
         leave_one_hearing_out,
         objective_table,
@@ -268,10 +268,33 @@ def evaluate_search_cmd(
     if len(set(names)) != len(names):
         raise InputError(f"the same hearing is given twice: {', '.join(names)}")
     loho = len(runs) > 1
-    grid = default_grid() if loho else [load_params()]
-    table = objective_table(runs, grid) if loho else {}
-    scores = leave_one_hearing_out(runs, grid, table=table)
+    if loho:
+        # Before: weighted RRF with constants fitted on the other hearings (a grid).
+        grid = default_grid()
+        rrf = leave_one_hearing_out(runs, grid, table=objective_table(runs, grid))
+        scores, chosen = leave_one_hearing_out_learned(runs)
+        console.print(
+            "learned ranker, nested: each row ranked by a ranker whose features, C and decay were chosen\n"
+            "by leave-one-hearing-out among the other hearings and then fitted on them",
+            highlight=False,
+            markup=False,
+        )
+    else:
+        scores, chosen, rrf = leave_one_hearing_out(runs, [load_params()]), [], []
     console.print(format_scores(scores, loho=loho), highlight=False, markup=False)
+    for s, config in zip(scores, chosen, strict=True):
+        console.print(f"  {s.name}: the inner loop chose {config.describe()}", highlight=False, markup=False)
+    if rrf:
+        console.print("\nweighted RRF, constants fitted on the other hearings (grid), hybrid R@5 / MRR:")
+        for r, s in zip(rrf, scores, strict=True):
+            h, l_ = r.modes["hybrid"], s.modes["hybrid"]
+            console.print(
+                f"  {r.name:<16} {h.recall_at_5:.3f} / {h.mrr_at_10:.3f}   (learned {l_.recall_at_5:.3f} / {l_.mrr_at_10:.3f})",
+                highlight=False,
+            )
+        mr = sum(r.modes["hybrid"].recall_at_5 for r in rrf) / len(rrf)
+        mm = sum(r.modes["hybrid"].mrr_at_10 for r in rrf) / len(rrf)
+        console.print(f"  {'mean':<16} {mr:.3f} / {mm:.3f}", highlight=False)
     if misses:
         for s in scores:
             for q in s.modes["hybrid"].questions:
@@ -284,9 +307,17 @@ def evaluate_search_cmd(
     if fit_constants:
         if not loho:
             raise InputError("--fit needs the gold questions of at least two hearings")
-        params, value = fit(table, names, grid)
-        save_params(params, PARAMS_FILE, fitted_on=sorted(names), objective=round(value, 4))
-        console.print(f"fitted on all {len(runs)} hearings (objective {value:.3f}): wrote {PARAMS_FILE}")
+        params, config, value = select_and_fit(runs)
+        save_params(
+            params,
+            PARAMS_FILE,
+            fitted_on=sorted(names),
+            objective=round(value, 4),
+            selection=config.describe(),
+        )
+        console.print(
+            f"fitted on all {len(runs)} hearings ({config.describe()}; inner objective {value:.3f}): wrote {PARAMS_FILE}"
+        )
 
 
 def _collect_hearing(gold: Path) -> HearingRun:

@@ -327,6 +327,11 @@ def format_scores(scores: Sequence[HearingScore], *, loho: bool) -> str:
 
 
 def _describe(p: FusionParams) -> str:
+    if p.method == "learned" and p.ranker is not None:
+        return (
+            f"learned ranker ({len(p.ranker.features)} features, C={p.ranker.c:g}), per-letter decay={p.decay:g}, "
+            f"query stop words={'on' if p.query_stop_words else 'off'}"
+        )
     fusion = (
         f"rrf k={p.k:g} lexical weight={p.lexical_weight:g}"
         if p.method == "rrf"

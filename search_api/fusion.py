@@ -34,6 +34,10 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from search_api.ranker import STANCE_MATCH as _STANCE_MATCH
+from search_api.ranker import LearnedRanker
+from search_api.ranker import sender_id as _sender_id
+
 __all__ = [
     "NEAR_DUPLICATE",
     "PARAMS_FILE",
@@ -52,7 +56,7 @@ NEAR_DUPLICATE = 0.8
 _MIN_DUP_WORDS = 8
 _WORD = re.compile(r"[^\W_]+")
 
-Method = Literal["rrf", "score"]
+Method = Literal["rrf", "score", "learned"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,17 +72,27 @@ class FusionParams:
     proposal_boost: float = 0.0  # x (1 + b) for passages with a position on the proposal asked about
     proposal_margin: float = 0.02  # the closest proposal counts when it beats the next by this cosine
     position_boost: float = 0.0  # x (1 + b) more when that position has the stance the question asks
+    ranker: LearnedRanker | None = None  # method "learned": the fitted model (search_api.ranker)
+
+    def __post_init__(self) -> None:
+        if self.method == "learned" and self.ranker is None:
+            raise ValueError("search method 'learned' needs a fitted ranker")
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["ranker"] = self.ranker.to_json() if self.ranker is not None else None
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FusionParams:
         known = {f.name for f in fields(cls)}
-        unknown = set(data) - known - {"fitted_on", "objective", "note"}
+        unknown = set(data) - known - {"fitted_on", "objective", "note", "selection"}
         if unknown:
             raise ValueError(f"unknown search constants {sorted(unknown)}; known: {sorted(known)}")
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        if isinstance(values.get("ranker"), dict):
+            values["ranker"] = LearnedRanker.from_json(values["ranker"])
+        return cls(**values)
 
     def with_(self, **changes: Any) -> FusionParams:
         return replace(self, **changes)
@@ -152,6 +166,10 @@ class QuestionSignals:
     stance: str | None = None  # "supports" | "opposes" | "qualified" for "Hvem støtter ..." questions
     # The graph's positions on the closest proposal: (document IRI, stance) per response.
     positions: tuple[tuple[str, str], ...] = ()
+    question: str = ""  # the text asked (the learned ranker compares its words with a passage's)
+    actor_types: frozenset[str] = frozenset()  # kinds of sender it asks about ("Hvilken kommune ...")
+    no_comments: bool = False  # it asks who answered without comments
+    without_comments: frozenset[str] = frozenset()  # document IRIs the graph has as "uten merknad"
 
     def proposal(self, margin: float) -> str | None:
         if not self.proposals:
@@ -159,14 +177,6 @@ class QuestionSignals:
         first = self.proposals[0]
         second = self.proposals[1][1] if len(self.proposals) > 1 else -1.0
         return first[0] if first[1] - second >= margin else None
-
-
-# Which stances of the graph answer a question asking for one ("Hvem støtter" includes conditional support).
-_STANCE_MATCH: dict[str, tuple[str, ...]] = {
-    "supports": ("supports", "qualified"),
-    "qualified": ("qualified",),
-    "opposes": ("opposes",),
-}
 
 
 def _words(text: str) -> frozenset[str]:
@@ -179,7 +189,11 @@ def _near_duplicate(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(a & b) >= NEAR_DUPLICATE * min(len(a), len(b))
 
 
-def _base_scores(cands: Sequence[Candidate], p: FusionParams) -> list[float]:
+def _base_scores(
+    cands: Sequence[Candidate], p: FusionParams, signals: QuestionSignals | None = None
+) -> list[float]:
+    if p.method == "learned" and p.ranker is not None:
+        return p.ranker.score(cands, signals, p.proposal_margin)
     if p.method == "rrf":
         return [
             (1.0 / (p.k + c.dense_rank) if c.dense_rank else 0.0)
@@ -197,24 +211,23 @@ def _base_scores(cands: Sequence[Candidate], p: FusionParams) -> list[float]:
     return out
 
 
-def _sender_id(payload: dict[str, Any]) -> str | None:
-    iri = payload.get("sender_iri")
-    return str(iri).rsplit("/", 1)[-1] if iri else None
-
-
 def fuse_candidates(
     cands: Sequence[Candidate],
     params: FusionParams,
     signals: QuestionSignals | None = None,
     *,
     limit: int = 10,
+    base: Sequence[float] | None = None,
 ) -> list[tuple[Candidate, float]]:
     """The ``limit`` best candidates, best first, with their fused scores (see the module docstring).
 
     A copy pulled up behind its original carries its own score, so scores need not be monotonic.
-    Each candidate's ``why`` is filled with the signals that found it.
+    Each candidate's ``why`` is filled with the signals that found it. ``base``: the candidates'
+    scores before the graph boosts and decay when already computed (an evaluation replaying a
+    learned ranker scores each question's features once).
     """
-    base = _base_scores(cands, params)
+    if base is None:
+        base = _base_scores(cands, params, signals)
     asked = signals.actors if signals else frozenset()
     proposal = (
         signals.proposal(params.proposal_margin)
@@ -229,6 +242,8 @@ def fuse_candidates(
     for c, s in zip(cands, base, strict=True):
         order[c.pid] = len(order)
         c.why = [w for w, r in (("text", c.dense_rank), ("words", c.lexical_rank)) if r]
+        if signals and signals.no_comments and c.payload.get("document_iri") in signals.without_comments:
+            c.why.append("no comments")
         if asked and _sender_id(c.payload) in asked:
             c.why.append("actor")
             s *= 1.0 + params.sender_boost
@@ -260,13 +275,18 @@ def fuse_candidates(
 
 
 def merge_lists(
-    dense: Iterable[tuple[str, dict[str, Any], float]], lexical: Iterable[tuple[str, dict[str, Any], float]]
+    dense: Iterable[tuple[str, dict[str, Any], float]],
+    lexical: Iterable[tuple[str, dict[str, Any], float]],
+    graph: Iterable[tuple[str, dict[str, Any], float]] = (),
 ) -> list[Candidate]:
-    """Union of the two ranked lists ((id, payload, score) best first) as candidates."""
+    """Union of the two ranked lists ((id, payload, score) best first) as candidates, then the
+    passages the graph brought (``graph``, with their cosine but no rank) that neither list has."""
     out: dict[str, Candidate] = {}
     for rank, (pid, payload, s) in enumerate(dense, start=1):
         out[pid] = Candidate(pid, payload, dense=s, dense_rank=rank)
     for rank, (pid, payload, s) in enumerate(lexical, start=1):
         c = out.setdefault(pid, Candidate(pid, payload))
         c.lexical, c.lexical_rank = s, rank
+    for pid, payload, s in graph:
+        out.setdefault(pid, Candidate(pid, payload, dense=s))
     return list(out.values())

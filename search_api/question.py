@@ -33,7 +33,15 @@ from ingest.model import DocumentFormat, EntityKind, Passage, ResponseDocument, 
 from ingest.reference import ReferenceData
 from search_api.fusion import QuestionSignals
 
-__all__ = ["QuestionReader", "asked_stance", "graph_positions", "graph_senders"]
+__all__ = [
+    "QuestionReader",
+    "asked_actor_types",
+    "asked_stance",
+    "asks_no_comments",
+    "graph_positions",
+    "graph_senders",
+    "graph_without_comments",
+]
 
 _WORD = re.compile(r"[^\W\d_]+")
 _CUES = Path(__file__).with_name("question_cues.yaml")
@@ -57,6 +65,58 @@ def asked_stance(question: str) -> str | None:
     if not who.search(text):
         return None
     return next((stance for stance, pat in stances if pat.search(text)), None)
+
+
+@cache
+def _kind_cues() -> tuple[
+    tuple[tuple[re.Pattern[str], str], ...], tuple[tuple[str, str], ...], re.Pattern[str]
+]:
+    """(phrase pattern, kind) longest first; (compound ending, kind) longest first; no-comments pattern."""
+    data = yaml.safe_load(_CUES.read_text(encoding="utf-8"))
+    phrases = sorted(
+        ((w.lower(), kind) for kind, words in data["actor_types"].items() for w in words),
+        key=lambda p: -len(p[0]),
+    )
+    endings = sorted(
+        ((w.lower(), kind) for kind, words in data["actor_type_endings"].items() for w in words),
+        key=lambda p: -len(p[0]),
+    )
+    alts = "|".join(sorted((re.escape(w.lower()) for w in data["no_comments"]), key=len, reverse=True))
+    return (
+        tuple((re.compile(rf"(?<![\w-]){re.escape(w)}(?![\w-])"), kind) for w, kind in phrases),
+        tuple(endings),
+        re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])"),
+    )
+
+
+def asked_actor_types(question: str) -> frozenset[str]:
+    """The kinds of sender (ActorType values) a question names: "Hvilken kommune ...", "Which union ..."."""
+    phrases, endings, _ = _kind_cues()
+    text = question.lower()
+    found: set[str] = set()
+    for pattern, kind in phrases:
+        if pattern.search(text):
+            found.add(kind)
+            text = pattern.sub(" ", text)  # "county governor" is not also a "county"
+    for word in _WORD.findall(text):
+        ending_kind = next((k for ending, k in endings if word.endswith(ending)), None)
+        if ending_kind is not None:
+            found.add(ending_kind)
+    return frozenset(found)
+
+
+def asks_no_comments(question: str) -> bool:
+    """Does the question ask who answered without comments ("Hvem har ingen merknader ...")?"""
+    return bool(_kind_cues()[2].search(question.lower()))
+
+
+def graph_without_comments(store: GraphStore) -> frozenset[str]:
+    """IRIs of the responses the graph records as «uten merknad» (no comments)."""
+    rows = store.select(
+        PREFIXES
+        + "SELECT DISTINCT ?d WHERE { ?d a pkg:ConsultationResponse ; pkg:responseType pkg:WithoutComments }"
+    )
+    return frozenset(str(r["d"]) for r in rows)
 
 
 _MAX_SUFFIX = 3  # "Kystbys", "Kystbyen": a name word may be inflected by a short ending
@@ -93,10 +153,13 @@ class QuestionReader:
         senders: Iterable[tuple[str, str]] = (),
         reference: ReferenceData | None = None,
         positions: Callable[[str], Iterable[tuple[str, str]]] | None = None,
+        without_comments: Iterable[str] = (),
     ) -> None:
         """``senders``: (actor id, name) of every letter's sender in the index; ``positions``:
-        a proposal id -> (document IRI, stance) of every response's position on it (the graph)."""
+        a proposal id -> (document IRI, stance) of every response's position on it (the graph);
+        ``without_comments``: IRIs of the responses the graph has as «uten merknad»."""
         self.positions = positions
+        self.without_comments = frozenset(without_comments)
         named: dict[str, set[str]] = {}
         for actor_id, name in senders:
             named.setdefault(actor_id, set()).update(w for w in _words(name) if w not in STOP_WORDS)
@@ -135,4 +198,12 @@ class QuestionReader:
         actors = {a for a, ws in self._distinctive.items() if ws and all(said(w) for w in ws)}
         # Only senders of indexed letters matter for ranking; other linked actors are kept for "why".
         actors |= self._linked(question) & self._known
-        return QuestionSignals(actors=frozenset(actors), stance=asked_stance(question))
+        no_comments = asks_no_comments(question)
+        return QuestionSignals(
+            actors=frozenset(actors),
+            stance=asked_stance(question),
+            question=question,
+            actor_types=asked_actor_types(question),
+            no_comments=no_comments,
+            without_comments=self.without_comments if no_comments else frozenset(),
+        )

@@ -157,12 +157,13 @@ class Candidates:
     lexical: dict[bool, Ranked]  # by "query stop words dropped"
     signals: QuestionSignals = field(default_factory=QuestionSignals)
     embed_ms: float = 0.0
+    graph: Ranked = field(default_factory=list)  # passages the graph brought (no-comments letters)
     _merged: dict[bool, list[Candidate]] = field(default_factory=dict, repr=False)
 
     def merged(self, stop_words: bool) -> list[Candidate]:
         """The union of the two lists as candidates (kept: a fit fuses them under many constants)."""
         if stop_words not in self._merged:
-            self._merged[stop_words] = merge_lists(self.dense, self.lexical.get(stop_words, []))
+            self._merged[stop_words] = merge_lists(self.dense, self.lexical.get(stop_words, []), self.graph)
         return self._merged[stop_words]
 
 
@@ -261,7 +262,23 @@ class HybridSearcher:
                     with_payload=["entity_id"],
                 )
             )
+        # "Hvem har ingen merknader ...": the letters the graph has as «uten merknad» are candidates.
+        want_graph = mode == "hybrid" and signals.no_comments and bool(signals.without_comments)
+        if want_graph:
+            by_graph = qm.Filter(
+                must=[
+                    *(flt.must or []),
+                    qm.FieldCondition(
+                        key="document_iri", match=qm.MatchAny(any=sorted(signals.without_comments))
+                    ),
+                ],
+                must_not=flt.must_not,
+            )
+            requests.append(
+                qm.QueryRequest(query=dense, using=DENSE, filter=by_graph, limit=limit, with_payload=True)
+            )
         lists = self.index.search_batch(requests)
+        graph_list = lists.pop() if want_graph else []
         proposals = lists.pop() if want_proposals else []
         dense_list = lists.pop(0) if mode in ("hybrid", "dense") else []
         closest = tuple((str(pl["entity_id"]), sc) for _, pl, sc in proposals if pl.get("entity_id"))
@@ -270,7 +287,9 @@ class HybridSearcher:
         if closest and signals.stance and self.reader is not None and self.reader.positions is not None:
             held = tuple(self.reader.positions(closest[0][0]))
         signals = replace(signals, proposals=closest, positions=held)
-        return Candidates(question, dense_list, dict(zip(variants, lists, strict=True)), signals, embed_ms)
+        return Candidates(
+            question, dense_list, dict(zip(variants, lists, strict=True)), signals, embed_ms, graph_list
+        )
 
     def rank(
         self, cands: Candidates, *, mode: str = "hybrid", top_k: int = 10, params: FusionParams | None = None

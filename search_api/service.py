@@ -381,14 +381,24 @@ class PolicyKG:
     def searcher(self) -> HybridSearcher:
         """The searcher for ``ask``, with a question reader that knows this graph's senders (cached)."""
         if self._searcher is None:
-            from search_api.question import QuestionReader, graph_positions, graph_senders
+            from search_api.question import (
+                QuestionReader,
+                graph_positions,
+                graph_senders,
+                graph_without_comments,
+            )
             from search_api.search import HybridSearcher
 
             try:
                 reference: ReferenceData | None = self.reference
             except ReferenceDataError:
                 reference = None
-            reader = QuestionReader(graph_senders(self.store), reference, graph_positions(self.store))
+            reader = QuestionReader(
+                graph_senders(self.store),
+                reference,
+                graph_positions(self.store),
+                graph_without_comments(self.store),
+            )
             self._searcher = HybridSearcher(self.index, self.embedder, reader=reader)
         return self._searcher
 

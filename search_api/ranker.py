@@ -1,0 +1,227 @@
+"""A learned ranker over the fused candidates: logistic regression on per-candidate features.
+
+Fusion by constants (weighted RRF) only sees the two ranks. Most answers the dense model misses
+in its top 5 are in its top 50 among near ties (cosines within a few hundredths), so ranking
+them needs more than the ranks: how far a candidate's cosine lies from the best, how much of
+the question's words it holds, whether its letter has other strong passages, and what the graph
+says about it (its sender is named; its sender is of the kind the question asks about,
+"Hvilken kommune ..."; its letter answered "no comments" and the question asks who did).
+
+:class:`LearnedRanker` is a linear model over standardised features; scoring is a few numpy
+products (no scikit-learn at query time), so it costs about what RRF does. The probability it
+gives replaces the RRF score in :func:`search_api.fusion.fuse_candidates`, whose per-letter
+decay and campaign-copy grouping still apply. Weights, feature set, regularisation and decay
+are fitted from gold questions by :mod:`search_api.evaluate_ranker` (regularisation, feature set
+and decay by an inner leave-one-hearing-out over the training hearings only).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ingest.lexical import analyze
+
+if TYPE_CHECKING:
+    from search_api.fusion import Candidate, QuestionSignals
+
+__all__ = ["FEATURES", "FEATURE_SETS", "LearnedRanker", "candidate_features", "question_terms"]
+
+# A list this deep is what search fetches (search.PREFETCH_LIMIT); an absent rank counts as beyond it.
+_ABSENT_RANK = 60
+_RRF_K = 2.0
+
+# Every feature the ranker can use, in a fixed order (see candidate_features).
+FEATURES: tuple[str, ...] = (
+    "rrf",  # 1/(2 + dense rank) + 1/(2 + lexical rank): the fused score RRF ranks by
+    "inv_dense_rank",  # 1/(1 + dense rank), 0 when absent
+    "inv_lexical_rank",
+    "log_dense_rank",  # log(rank), absent = beyond the list
+    "log_lexical_rank",
+    "no_lexical",  # 1 when the lexical list did not bring it
+    "cosine_gap",  # (best cosine - its cosine) x 100: how far from the top
+    "cosine_z",  # its cosine as a z-score among the dense candidates
+    "lexical_share",  # its BM25 score over the best one
+    "sender",  # its sender is named in the question (the question reader)
+    "proposal",  # the graph holds a position of its letter on the proposal the question is about
+    "position",  # ... with the stance the question asks for ("Hvem støtter ...")
+    "log_length",  # log(characters)
+    "coverage",  # share of the question's analysed terms found in it
+    "letter_best",  # 1/(best dense rank of any passage of its letter)
+    "letter_top",  # 1 when it is its letter's best dense passage
+    "letter_n10",  # passages of its letter in the dense top 10
+    "actor_type",  # its sender is of a kind the question asks about ("Hvilken kommune ...")
+    "actor_type_other",  # the question asks about a kind of sender and its sender is not one
+    "no_comments",  # the question asks who had no comments and its letter is one without
+)
+_BASE = FEATURES[:17]
+FEATURE_SETS: dict[str, tuple[str, ...]] = {
+    "ranks+text": _BASE,
+    "ranks+text+graph": FEATURES,
+}
+
+
+# Which stances of the graph answer a question asking for one ("Hvem støtter" includes conditional support).
+STANCE_MATCH: dict[str, tuple[str, ...]] = {
+    "supports": ("supports", "qualified"),
+    "qualified": ("qualified",),
+    "opposes": ("opposes",),
+}
+
+
+def sender_id(payload: dict[str, Any]) -> str | None:
+    """The actor id of an index point's sender (the last segment of its IRI)."""
+    iri = payload.get("sender_iri")
+    return str(iri).rsplit("/", 1)[-1] if iri else None
+
+
+@lru_cache(maxsize=65536)
+def question_terms(text: str) -> frozenset[str]:
+    """Analysed terms of a text (cached: a passage's text is analysed once per process)."""
+    return frozenset(analyze(text))
+
+
+def candidate_features(
+    cands: Sequence[Candidate], signals: QuestionSignals | None, margin: float = 0.02
+) -> np.ndarray:
+    """One row of :data:`FEATURES` per candidate (``margin``: see ``FusionParams.proposal_margin``)."""
+    n = len(cands)
+    out = np.zeros((n, len(FEATURES)), dtype=np.float64)
+    if not n:
+        return out
+    dense = np.array([c.dense for c in cands if c.dense is not None], dtype=np.float64)
+    top_d = float(dense.max()) if len(dense) else 0.0
+    low_d = float(dense.min()) if len(dense) else 0.0
+    mu = float(dense.mean()) if len(dense) else 0.0
+    sd = float(dense.std()) if len(dense) else 0.0
+    sd = sd or 1.0
+    top_l = max((c.lexical for c in cands if c.lexical is not None), default=0.0) or 1.0
+    qterms = question_terms(signals.question) if signals is not None and signals.question else frozenset()
+    asked = signals.actors if signals else frozenset()
+    proposal = signals.proposal(margin) if signals else None
+    wanted = STANCE_MATCH.get(signals.stance or "", ()) if signals and proposal else ()
+    holds = {doc for doc, st in signals.positions if st in wanted} if signals else set()
+    types = signals.actor_types if signals else frozenset()
+    without = signals.without_comments if signals and signals.no_comments else frozenset()
+    best: dict[str, int] = {}
+    n10: dict[str, int] = {}
+    for c in cands:
+        if c.dense_rank:
+            best[c.doc] = min(best.get(c.doc, _ABSENT_RANK), c.dense_rank)
+            if c.dense_rank <= 10:
+                n10[c.doc] = n10.get(c.doc, 0) + 1
+    for i, c in enumerate(cands):
+        dr, lr = c.dense_rank, c.lexical_rank
+        d = c.dense if c.dense is not None else low_d - 0.01
+        text = str(c.payload.get("text", ""))
+        in_proposal = bool(proposal and proposal in (c.payload.get("recommendations") or ()))
+        actor_type = c.payload.get("actor_type")
+        out[i] = (
+            (1.0 / (_RRF_K + dr) if dr else 0.0) + (1.0 / (_RRF_K + lr) if lr else 0.0),
+            1.0 / (1 + dr) if dr else 0.0,
+            1.0 / (1 + lr) if lr else 0.0,
+            math.log(dr or _ABSENT_RANK),
+            math.log(lr or _ABSENT_RANK),
+            0.0 if lr else 1.0,
+            (top_d - d) * 100.0,
+            (d - mu) / sd,
+            (c.lexical or 0.0) / top_l,
+            1.0 if asked and sender_id(c.payload) in asked else 0.0,
+            1.0 if in_proposal else 0.0,
+            1.0 if in_proposal and c.payload.get("document_iri") in holds else 0.0,
+            math.log(10 + len(text)),
+            len(qterms & question_terms(text)) / len(qterms) if qterms else 0.0,
+            1.0 / best.get(c.doc, _ABSENT_RANK),
+            1.0 if dr and best.get(c.doc) == dr else 0.0,
+            float(n10.get(c.doc, 0)),
+            1.0 if types and actor_type in types else 0.0,
+            1.0 if types and actor_type not in types else 0.0,
+            1.0 if without and c.payload.get("document_iri") in without else 0.0,
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedRanker:
+    """A fitted logistic regression: P(answer) = sigmoid(((x - mean) / scale) . coef + intercept)."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    c: float  # the inverse regularisation strength it was fitted with
+
+    def __post_init__(self) -> None:
+        unknown = set(self.features) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"unknown ranker features {sorted(unknown)}; known: {list(FEATURES)}")
+        if not len(self.features) == len(self.mean) == len(self.scale) == len(self.coef):
+            raise ValueError("ranker: features, mean, scale and coef must have the same length")
+
+    def columns(self) -> list[int]:
+        return [FEATURES.index(f) for f in self.features]
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """P(answer) per row of a full :data:`FEATURES` matrix."""
+        if not len(x):
+            return np.zeros(0)
+        z = ((x[:, self.columns()] - np.asarray(self.mean)) / np.asarray(self.scale)) @ np.asarray(self.coef)
+        return 1.0 / (1.0 + np.exp(-(z + self.intercept)))
+
+    def score(
+        self, cands: Sequence[Candidate], signals: QuestionSignals | None, margin: float = 0.02
+    ) -> list[float]:
+        return [float(v) for v in self.probabilities(candidate_features(cands, signals, margin))]
+
+    @classmethod
+    def fit(cls, x: np.ndarray, y: np.ndarray, features: Sequence[str], c: float) -> LearnedRanker:
+        """Logistic regression (lbfgs, deterministic) on standardised columns ``features`` of ``x``."""
+        from sklearn.linear_model import LogisticRegression
+
+        cols = [FEATURES.index(f) for f in features]
+        sub = x[:, cols]
+        mean = sub.mean(axis=0)
+        scale = sub.std(axis=0)
+        scale = np.where(scale > 1e-9, scale, 1.0)
+        if len(set(y.tolist())) < 2:
+            raise ValueError("fitting the ranker needs answering and non-answering candidates")
+        model = LogisticRegression(C=c, max_iter=5000)
+        model.fit((sub - mean) / scale, y)
+        return cls(
+            features=tuple(features),
+            mean=tuple(round(float(v), 8) for v in mean),
+            scale=tuple(round(float(v), 8) for v in scale),
+            coef=tuple(round(float(v), 8) for v in model.coef_[0]),
+            intercept=round(float(model.intercept_[0]), 8),
+            c=float(c),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+            "c": self.c,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LearnedRanker:
+        try:
+            return cls(
+                features=tuple(str(f) for f in data["features"]),
+                mean=tuple(float(v) for v in data["mean"]),
+                scale=tuple(float(v) for v in data["scale"]),
+                coef=tuple(float(v) for v in data["coef"]),
+                intercept=float(data["intercept"]),
+                c=float(data["c"]),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"ranker needs features, mean, scale, coef, intercept and c: {exc}") from exc

@@ -1,0 +1,185 @@
+"""The learned ranker: features, fitting, shipped constants, nested leave-one-hearing-out, question kinds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from search_api import evaluate_ranker
+from search_api.evaluate_ranker import RankerConfig, leave_one_hearing_out_learned, select_and_fit
+from search_api.evaluate_search import GoldQuestion, HearingRun
+from search_api.fusion import (
+    Candidate,
+    FusionParams,
+    QuestionSignals,
+    fuse_candidates,
+    load_params,
+    merge_lists,
+    save_params,
+)
+from search_api.question import QuestionReader, asked_actor_types, asks_no_comments
+from search_api.ranker import FEATURES, LearnedRanker, candidate_features
+from search_api.search import Candidates
+
+
+def _payload(pid: str, doc: str, text: str, actor_type: str = "municipality") -> dict[str, object]:
+    return {"kind": "passage", "document_iri": doc, "file_name": doc, "text": text, "actor_type": actor_type}
+
+
+def _typed_run(name: str, n: int = 6) -> HearingRun:
+    """Questions asking "Hvilken organisasjon ..." whose answer is the one organisation's passage,
+    ranked 4th by both lists behind three municipalities' passages."""
+    gold, cands = [], []
+    for q in range(n):
+        question = f"Hvilken organisasjon skriver om tema {q} i {name}?"
+        answer = f"{name}-org-{q}.txt"
+        text = f"Organisasjonen skriver om tema {q} og mye annet i {name}."
+        gold.append(GoldQuestion(question, ((answer, text),)))
+        noise = [
+            (
+                f"{name}-{q}-n{i}",
+                _payload(f"n{i}", f"{name}-{q}-m{i}", f"Kommunen skriver om noe {i}."),
+                0.9 - i / 100,
+            )
+            for i in range(3)
+        ]
+        good = (f"{name}-{q}-a", _payload("a", answer, text, "interest-organisation"), 0.86)
+        ranked = [*noise, good]
+        signals = QuestionSignals(question=question, actor_types=asked_actor_types(question))
+        cands.append(Candidates(question, ranked, {False: ranked, True: ranked}, signals))
+    return HearingRun(name, gold, cands)
+
+
+def test_candidate_features_read_ranks_scores_and_the_graph() -> None:
+    a = Candidate("1", _payload("1", "d1", "Kommunen støtter forslaget om tilskudd."), 0.9, 1, 5.0, 2)
+    b = Candidate("2", _payload("2", "d2", "Annet", "union"), 0.8, 2, None, None)
+    signals = QuestionSignals(
+        question="Hvilken kommune støtter tilskudd?",
+        actor_types=frozenset({"municipality"}),
+        no_comments=True,
+        without_comments=frozenset({"d2"}),
+    )
+    x = candidate_features([a, b], signals)
+    col = {f: x[:, i] for i, f in enumerate(FEATURES)}
+    assert col["rrf"][0] == pytest.approx(1 / 3 + 1 / 4)
+    assert col["cosine_gap"].tolist() == pytest.approx([0.0, 10.0])
+    assert col["no_lexical"].tolist() == [0.0, 1.0]
+    assert col["actor_type"].tolist() == [1.0, 0.0] and col["actor_type_other"].tolist() == [0.0, 1.0]
+    assert col["no_comments"].tolist() == [0.0, 1.0]
+    assert col["coverage"][0] > 0.5 and col["coverage"][1] == 0.0
+    assert col["letter_top"].tolist() == [1.0, 1.0]
+
+
+def test_ranker_learns_the_kind_of_sender_asked_for_and_round_trips(tmp_path: Path) -> None:
+    run = _typed_run("a")
+    params, config, _ = select_and_fit([run], [RankerConfig("ranks+text+graph", 1.0, 1.0)])
+    assert params.method == "learned" and params.ranker is not None
+    first = params.ranker.features.index("actor_type")
+    assert params.ranker.coef[first] > 0
+    cands = run.candidates[0]
+    fused = fuse_candidates(cands.merged(False), params, cands.signals, limit=4)
+    assert fused[0][0].payload["actor_type"] == "interest-organisation"
+    # Saved and loaded: the same constants, and the same bytes when written twice.
+    path = tmp_path / "params.json"
+    save_params(params, path, fitted_on=["a"], selection=config.describe())
+    first_bytes = path.read_bytes()
+    assert load_params(path) == params
+    save_params(load_params(path), path, fitted_on=["a"], selection=config.describe())
+    assert path.read_bytes() == first_bytes
+    data = json.loads(first_bytes)
+    data["ranker"]["features"][0] = "no-such-feature"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="no-such-feature"):
+        load_params(path)
+
+
+def test_learned_method_needs_a_ranker() -> None:
+    with pytest.raises(ValueError):
+        FusionParams(method="learned")
+    ranker = LearnedRanker(("rrf",), (0.0,), (1.0,), (1.0,), 0.0, 1.0)
+    assert FusionParams(method="learned", ranker=ranker).ranker is ranker
+    with pytest.raises(ValueError):
+        LearnedRanker(("rrf", "sender"), (0.0,), (1.0,), (1.0,), 0.0, 1.0)
+
+
+def test_nested_loho_never_fits_on_the_held_out_hearing(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = [_typed_run("a"), _typed_run("b"), _typed_run("c")]
+    configs = [RankerConfig("ranks+text", 0.1, 1.0), RankerConfig("ranks+text+graph", 1.0, 1.0)]
+    calls: list[list[str]] = []
+    original = evaluate_ranker._Replay.fit
+
+    def spy(self, fit_runs, config):  # type: ignore[no-untyped-def]
+        calls.append(sorted(r.name for r in fit_runs))
+        return original(self, fit_runs, config)
+
+    monkeypatch.setattr(evaluate_ranker._Replay, "fit", spy)
+    scores, chosen = leave_one_hearing_out_learned(runs, configs)
+    # Per fold: 2 configurations x 2 inner hearings, then the chosen one on both training hearings.
+    per_fold = len(configs) * 2 + 1
+    assert len(calls) == per_fold * len(runs)
+    for i, run in enumerate(runs):
+        fold = calls[i * per_fold : (i + 1) * per_fold]
+        assert all(run.name not in names for names in fold), (run.name, fold)
+        assert all(len(names) == 1 for names in fold[:-1]) and len(fold[-1]) == 2
+    assert [s.name for s in scores] == ["a", "b", "c"] and len(chosen) == 3
+    # The held-out hearing's own questions cannot move its ranker: replace them, same constants.
+    monkeypatch.setattr(evaluate_ranker._Replay, "fit", original)
+    again, _ = leave_one_hearing_out_learned([_typed_run("a", n=2), *runs[1:]], configs)
+    assert again[0].params == scores[0].params
+    assert scores[0].modes["hybrid"].recall_at_5 == 1.0
+
+
+def test_merge_lists_adds_the_graphs_passages_without_ranks() -> None:
+    d = [("1", _payload("1", "d1", "x"), 0.9)]
+    g = [("1", _payload("1", "d1", "x"), 0.9), ("2", _payload("2", "d2", "y"), 0.5)]
+    merged = merge_lists(d, [], g)
+    assert [(c.pid, c.dense_rank, c.dense) for c in merged] == [("1", 1, 0.9), ("2", None, 0.5)]
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("Hvilket direktorat åtvarar mot fristen?", {"state-agency"}),
+        ("Kva meiner fylkeskommunen om vegane?", {"county"}),
+        ("Which trade union warns against the deadline?", {"union"}),
+        ("Kva seier fagforeininga om turnus?", {"union"}),
+        ("Hva skriver statsforvalteren om fristen?", {"county-governor"}),
+        ("Hvilken fjellkommune vil ha lengre frist?", {"municipality"}),
+        ("Hvor mange av de minste kommunene har planer?", set()),
+        ("Hvilke høringsinstanser vil ha lengre frist?", set()),
+        ("What does the county governor say about roads?", {"county-governor"}),
+    ],
+)
+def test_question_names_the_kind_of_sender(question: str, kinds: set[str]) -> None:
+    assert asked_actor_types(question) == kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Kven har ingen merknader til framlegget?", True),
+        ("Hvem svarte uten merknad?", True),
+        ("Hvilke instanser har ikke noe å bemerke til forslaget?", True),
+        ("Who said they had no comments on the proposal?", True),
+        ("Hvem har merknader til fristen?", False),
+    ],
+)
+def test_question_asks_who_had_no_comments(question: str, asks: bool) -> None:
+    assert asks_no_comments(question) is asks
+
+
+def test_reader_passes_the_graphs_no_comment_letters_only_when_asked() -> None:
+    reader = QuestionReader([("lia", "Lia kommune")], without_comments=["urn:doc:1"])
+    assert reader.read("Hvem har ingen merknader?").without_comments == frozenset({"urn:doc:1"})
+    asked = reader.read("Hva mener Lia om fristen?")
+    assert asked.without_comments == frozenset() and asked.question == "Hva mener Lia om fristen?"
+
+
+def test_features_of_no_candidates() -> None:
+    assert candidate_features([], None).shape == (0, len(FEATURES))
+    assert np.all(
+        LearnedRanker(("rrf",), (0.0,), (1.0,), (1.0,), 0.0, 1.0).probabilities(np.zeros((0, 20))) == 0
+    )
