@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from graph.iris import PKG
-from graph.queries import PositionRow, positions
+from graph.queries import positions
+from graph.records import TargetPosition
 from graph.sparql import PREFIXES, Clause, eq, has, iri, lit, named, values
 from graph.store import GraphStore, Row
 from ingest.model import STANCES
@@ -48,6 +49,11 @@ def _natural(value: str) -> tuple[str, int, str]:
     # R2 before R10: ids sort by their letters, then by their number.
     m = re.fullmatch(r"(\D*)(\d+)(.*)", value)
     return (m.group(1), int(m.group(2)), m.group(3)) if m else (value, -1, "")
+
+
+def _fields_of(record: Any) -> dict[str, Any]:
+    """A dataclass's fields by name, to build a subclass record from it."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 def _pick(row: Row, names: str) -> dict[str, Any]:
@@ -160,13 +166,14 @@ class EntityLink:
     documents: tuple[str, ...] = ()  # the actor's responses that mention it
 
 
-@dataclass(frozen=True, slots=True)
-class ActorDetail:
-    summary: ActorSummary
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActorDetail(ActorSummary):
+    """An actor (its summary's fields) with its responses, positions and links (``GET /actors/{id}``)."""
+
     aliases: list[str]
     org_number: str | None
-    responses: list[DocumentSummary]
-    positions: list[PositionRow]
+    response_documents: list[DocumentSummary]
+    positions: list[TargetPosition]  # PositionRow instances; their JSON is a TargetPosition's
     pilots: list[EntityLink]
     grant_schemes: list[EntityLink]
     mentioned_in: list[str]  # file names of responses whose passages name this actor
@@ -202,11 +209,11 @@ def actor(store: GraphStore, actor_id: str) -> ActorDetail | None:
     extra = store.select(named("actor-extra", bound))
     mentioned = store.select(named("actor-mentioned-in", bound))
     return ActorDetail(
-        summary=summary,
+        **_fields_of(summary),
         aliases=sorted({str(r["alias"]) for r in extra if r["alias"]}),
         org_number=next((str(r["org"]) for r in extra if r["org"]), None),
-        responses=documents(store, sender_iri=actor_iri),
-        positions=positions(store, actor_iri=actor_iri),
+        response_documents=documents(store, sender_iri=actor_iri),
+        positions=[*positions(store, actor_iri=actor_iri)],
         pilots=_links(store, actor_iri, PKG.Pilot, PKG.participant, "participant"),
         grant_schemes=_links(store, actor_iri, PKG.GrantScheme, PKG.administeredBy, "administers"),
         mentioned_in=[str(r["file"]) for r in mentioned],
@@ -330,17 +337,18 @@ class PassageInfo:
     mentions: list[MentionInfo] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentDetail:
-    summary: DocumentSummary
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentDetail(DocumentSummary):
+    """A response (its summary's fields) with its text, passages and positions (``GET /documents/{file}``)."""
+
     format: str | None
     content_hash: str | None
     our_reference: str | None
     their_reference: str | None
     addressee: str | None
-    text: str
+    text: str  # the normalised text every offset points into
     passages: list[PassageInfo]
-    positions: list[PositionRow]
+    positions: list[TargetPosition]  # PositionRow instances; their JSON is a TargetPosition's
 
 
 def document(store: GraphStore, file_name: str) -> DocumentDetail | None:
@@ -366,9 +374,9 @@ def document(store: GraphStore, file_name: str) -> DocumentDetail | None:
             p_iri, PassageInfo(**_pick(r, "iri kind text heading"), **numbers, mentions=mentions[p_iri])
         )
     return DocumentDetail(
-        summary=summary,
+        **_fields_of(summary),
         **_pick(meta[0], "format content_hash our_reference their_reference addressee"),
         text=str(meta[0]["text"] or ""),
         passages=sorted(passages.values(), key=lambda p: p.index),
-        positions=positions(store, document_iri=d),
+        positions=[*positions(store, document_iri=d)],
     )

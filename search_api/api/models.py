@@ -7,29 +7,21 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from graph.curation import CURATION_STANCES
-from graph.records import Position, TargetPosition
+from graph.records import Position
 from ingest.model import STANCES, ActorType
 from search_api.records import ByReferencePosition, TextCounts
 
 __all__ = [
-    "ActorDetailOut",
-    "ActorOut",
     "AskRequest",
     "CurationOut",
     "CurationRequest",
-    "DocumentDetailOut",
-    "DocumentOut",
-    "EntityLinkOut",
     "ErrorOut",
     "GrantSchemeOut",
     "HealthOut",
     "IngestFailureOut",
     "IngestOut",
-    "MentionOut",
-    "PassageOut",
     "PilotOut",
     "RecommendationDetailOut",
-    "RecommendationOut",
     "SparqlHealthOut",
     "StanceCounts",
 ]
@@ -108,17 +100,6 @@ class AskRequest(BaseModel):
 
 
 # -- recommendations and positions -----------------------------------------------------------------------
-class RecommendationOut(BaseModel):
-    id: str
-    iri: str
-    kind: Literal["recommendation", "assessment"]
-    title: str
-    text: str | None
-    chapter: str | None
-    stance_counts: StanceCounts
-    total_positions: int
-
-
 class RecommendationDetailOut(BaseModel):
     target: str
     title: str
@@ -131,48 +112,6 @@ class RecommendationDetailOut(BaseModel):
 
 
 # -- documents ---------------------------------------------------------------------------------------
-class DocumentOut(BaseModel):
-    file_name: str
-    iri: str
-    title: str | None
-    date: str | None
-    language: str | None
-    response_type: str | None
-    sender_id: str | None
-    sender_name: str | None
-    sender_type: str | None
-
-
-class MentionOut(BaseModel):
-    kind: str
-    entity_id: str
-    surface: str
-    start: int
-    end: int
-
-
-class PassageOut(BaseModel):
-    index: int
-    iri: str
-    kind: str | None
-    start: int = Field(description="Character offset into the document's text.")
-    end: int
-    text: str
-    heading: str | None
-    mentions: list[MentionOut]
-
-
-class DocumentDetailOut(DocumentOut):
-    format: str | None
-    content_hash: str | None
-    our_reference: str | None
-    their_reference: str | None
-    addressee: str | None
-    text: str = Field(description="The normalised text every offset points into.")
-    passages: list[PassageOut]
-    positions: list[TargetPosition]
-
-
 class IngestFailureOut(BaseModel):
     file: str
     reason: str
@@ -188,33 +127,6 @@ class IngestOut(BaseModel):
 
 
 # -- actors, pilots, grant schemes ---------------------------------------------------------------------
-class ActorOut(BaseModel):
-    id: str
-    iri: str
-    name: str
-    type: str
-    known: bool = Field(description="In the reference data (false: found in a letter).")
-    responses: int = Field(description="Number of responses it sent.")
-
-
-class EntityLinkOut(BaseModel):
-    id: str
-    iri: str
-    name: str
-    relations: list[str] = Field(description="participant | administers | mentioned")
-    documents: list[str] = Field(description="The actor's responses that mention it.")
-
-
-class ActorDetailOut(ActorOut):
-    aliases: list[str]
-    org_number: str | None
-    response_documents: list[DocumentOut]
-    positions: list[TargetPosition]
-    pilots: list[EntityLinkOut]
-    grant_schemes: list[EntityLinkOut]
-    mentioned_in: list[str]
-
-
 class ActorRefOut(BaseModel):
     id: str
     name: str

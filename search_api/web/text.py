@@ -15,7 +15,7 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from graph.entities import MentionInfo, PassageInfo
-from graph.queries import PositionRow
+from graph.records import TargetPosition
 from ingest.lexical import analyze
 
 __all__ = [
@@ -103,7 +103,7 @@ class LetterPassage:
     start: int
     kind: str | None
     html: Markup
-    positions: list[PositionRow]
+    positions: list[TargetPosition]
     is_target: bool
 
 
@@ -151,7 +151,7 @@ def _segments(
 def letter_passages(
     text: str,
     passages: Sequence[PassageInfo],
-    positions: Sequence[PositionRow],
+    positions: Sequence[TargetPosition],
     target: tuple[int, int] | None = None,
 ) -> list[LetterPassage]:
     """The letter's passages with entity links and the quotes of its positions marked by their offsets.

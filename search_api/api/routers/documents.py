@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Response, UploadFile
 from fastapi import Path as PathParam
 
-from graph.entities import document, documents
+from graph.entities import DocumentDetail, DocumentSummary, document, documents
 from search_api.api.deps import KG, State, require_writer
 from search_api.api.errors import ApiError, error_responses
-from search_api.api.models import (
-    DocumentDetailOut,
-    DocumentOut,
-    MentionOut,
-    PassageOut,
-)
 from search_api.api.routers.jobs import JobOut, Jobs
 from search_api.jobs import QueueFullError
 
@@ -26,18 +19,16 @@ __all__ = ["router"]
 router = APIRouter(tags=["documents"])
 
 
-@router.get("/documents", response_model=list[DocumentOut], responses=error_responses(503))
-def list_documents(kg: KG) -> list[DocumentOut]:
+@router.get("/documents", response_model=list[DocumentSummary], responses=error_responses(503))
+def list_documents(kg: KG) -> list[DocumentSummary]:
     """Every ingested response: file name, sender, date, language, response type."""
-    return [DocumentOut(**asdict(d)) for d in documents(kg.store)]
+    return documents(kg.store)
 
 
-@router.get(
-    "/documents/{file_name}", response_model=DocumentDetailOut, responses=error_responses(404, 422, 503)
-)
+@router.get("/documents/{file_name}", response_model=DocumentDetail, responses=error_responses(404, 422, 503))
 def get_document(
     kg: KG, file_name: Annotated[str, PathParam(max_length=255, description="The response's file name.")]
-) -> DocumentDetailOut:
+) -> DocumentDetail:
     """A response's normalised text, its passages with character offsets (and mentions), sender, metadata, positions."""
     found = document(kg.store, file_name)
     if found is None:
@@ -46,20 +37,7 @@ def get_document(
             f"no ingested response named '{file_name}'; GET /documents lists them",
             {"file_name": file_name},
         )
-    return DocumentDetailOut(
-        **asdict(found.summary),
-        format=found.format,
-        content_hash=found.content_hash,
-        our_reference=found.our_reference,
-        their_reference=found.their_reference,
-        addressee=found.addressee,
-        text=found.text,
-        passages=[
-            PassageOut(**{**asdict(p), "mentions": [MentionOut(**asdict(m)) for m in p.mentions]})
-            for p in found.passages
-        ],
-        positions=list(found.positions),
-    )
+    return found
 
 
 def _safe_name(raw: str | None) -> str:

@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from graph.entities import recommendations
+from graph.entities import RecommendationSummary, recommendations
 from ingest.model import STANCES
 from search_api.api.deps import KG
 from search_api.api.errors import ApiError, error_responses
-from search_api.api.models import RecommendationDetailOut, RecommendationOut
+from search_api.api.models import RecommendationDetailOut
 from search_api.trace import trace_target
 
 __all__ = ["router"]
@@ -19,22 +19,10 @@ __all__ = ["router"]
 router = APIRouter(tags=["recommendations"])
 
 
-@router.get("/recommendations", response_model=list[RecommendationOut], responses=error_responses(503))
-def list_recommendations(kg: KG) -> list[RecommendationOut]:
+@router.get("/recommendations", response_model=list[RecommendationSummary], responses=error_responses(503))
+def list_recommendations(kg: KG) -> list[RecommendationSummary]:
     """Every recommendation and assessment, with how many responses support, qualify, oppose or mention it."""
-    return [
-        RecommendationOut(
-            id=r.id,
-            iri=r.iri,
-            kind=r.kind,  # type: ignore[arg-type]
-            title=r.title,
-            text=r.text,
-            chapter=r.chapter,
-            stance_counts=r.stance_counts,
-            total_positions=r.total_positions,
-        )
-        for r in recommendations(kg.store)
-    ]
+    return recommendations(kg.store)
 
 
 @router.get(
