@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from qdrant_client import models as qm
 
+from graph.records import IndexItem
 from ingest.embedding import Embedder
 from ingest.lexical import analyze, query_sparse_vector, term_id
 from search_api.errors import SearchQueryError
@@ -81,30 +82,11 @@ class SearchFilters:
         return [qm.FieldCondition(key=k, match=qm.MatchValue(value=v)) for k, v in pairs if v]
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One search result with what the index knows about it."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hit(IndexItem):
+    """One search result: the index item (its payload read back) with its score and why it was found."""
 
-    iri: str
-    kind: str
     score: float
-    text: str
-    file_name: str | None = None
-    document_iri: str | None = None
-    sender_name: str | None = None
-    sender_iri: str | None = None
-    actor_type: str | None = None
-    date: str | None = None
-    language: str | None = None
-    passage_index: int | None = None
-    start: int | None = None
-    end: int | None = None
-    recommendations: tuple[str, ...] = ()
-    pilots: tuple[str, ...] = ()
-    grant_schemes: tuple[str, ...] = ()
-    entity_id: str | None = None
-    label: str | None = None
-    headings: tuple[str, ...] = field(default=())
     passage_iri: str | None = None  # the graph's passage (a sentence window's iri is its own)
     why: tuple[str, ...] = ()  # what found it: "text" (dense), "words" (lexical), "actor", ...
 
@@ -114,30 +96,19 @@ class Hit:
 
     @classmethod
     def from_payload(cls, p: dict[str, Any], score: float, why: Sequence[str] = ()) -> Hit:
-        return cls(
-            iri=str(p.get("iri", "")),
-            kind=str(p.get("kind", "")),
-            score=score,
-            text=str(p.get("text", "")),
-            file_name=p.get("file_name"),
-            document_iri=p.get("document_iri"),
-            sender_name=p.get("sender_name"),
-            sender_iri=p.get("sender_iri"),
-            actor_type=p.get("actor_type"),
-            date=p.get("date"),
-            language=p.get("language"),
-            passage_index=p.get("passage_index"),
-            start=p.get("start"),
-            end=p.get("end"),
-            recommendations=tuple(p.get("recommendations") or ()),
-            pilots=tuple(p.get("pilots") or ()),
-            grant_schemes=tuple(p.get("grant_schemes") or ()),
-            entity_id=p.get("entity_id"),
-            label=p.get("label"),
-            headings=tuple(p.get("headings") or ()),
-            passage_iri=p.get("passage_iri") or p.get("iri"),
-            why=tuple(why),
-        )
+        """The hit of a point's payload (``index._payload`` wrote every IndexItem field; lists back to tuples)."""
+        item: dict[str, Any] = {}
+        for name in _ITEM_FIELDS:
+            value = p.get(name)
+            item[name] = tuple(value or ()) if name in _TUPLE_FIELDS else value
+        for name in _REQUIRED_TEXT:
+            item[name] = str(item[name] or "")
+        return cls(**item, score=score, passage_iri=p.get("passage_iri") or p.get("iri"), why=tuple(why))
+
+
+_ITEM_FIELDS = tuple(f.name for f in fields(IndexItem))
+_TUPLE_FIELDS = frozenset(f.name for f in fields(IndexItem) if str(f.type).startswith("tuple"))
+_REQUIRED_TEXT = ("iri", "kind", "text", "graph_iri")  # the str fields without a default
 
 
 def lexical_query(question: str, *, stop_words: bool) -> tuple[list[int], list[float]]:

@@ -312,7 +312,7 @@ def test_window_inside_a_quote_answers_only_when_it_covers_half_of_it() -> None:
     gold = GoldQuestion("q", (("a.txt", quote),))
 
     def hit(text: str) -> Hit:
-        return Hit(iri="x", kind="passage", score=1.0, text=text, file_name="a.txt")
+        return Hit(iri="x", kind="passage", graph_iri="g", score=1.0, text=text, file_name="a.txt")
 
     assert score_hits(gold, [hit("Den vil likevel ha en overgangsordning på fem år.")]).recall == 1.0
     assert score_hits(gold, [hit("Kommunen støtter forslaget.")]).recall == 0.0
