@@ -15,7 +15,7 @@ from typing import Any
 
 from graph.iris import PKG
 from graph.queries import positions
-from graph.records import TargetPosition
+from graph.records import Proposal, TargetPosition
 from graph.sparql import PREFIXES, Clause, eq, has, iri, lit, named, values
 from graph.store import GraphStore, Row
 from ingest.model import STANCES
@@ -61,14 +61,10 @@ def _pick(row: Row, names: str) -> dict[str, Any]:
     return {n: row[n] for n in names.split()}
 
 
-@dataclass(frozen=True, slots=True)
-class RecommendationSummary:
-    id: str
-    iri: str
-    kind: str  # recommendation | assessment
-    title: str
-    text: str | None
-    chapter: str | None
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecommendationSummary(Proposal):
+    """A proposal with its positions counted per stance (``GET /recommendations``)."""
+
     stance_counts: dict[str, int]  # every stance in STANCES, effective positions (curated win)
     total_positions: int
 

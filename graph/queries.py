@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from graph.iris import IriMinter
-from graph.records import GraphStats, IndexItem, PositionRow
+from graph.records import GraphStats, IndexItem, PositionRow, Proposal
 from graph.sparql import PREFIXES, Clause, eq, iri, lit, named, ne, values
 from graph.store import GraphStore, Row
 from ingest.model import REJECTED
@@ -276,10 +276,20 @@ def rows_to_table(rows: list[Row]) -> tuple[list[str], list[list[str]]]:
     return cols, [["" if r.get(c) is None else str(r[c]) for c in cols] for r in rows]
 
 
-def proposal(store: GraphStore, target_id: str) -> dict[str, str | None] | None:
-    """A recommendation or assessment by id: title, text, kind, chapter; None when unknown."""
+def proposal(store: GraphStore, target_id: str) -> Proposal | None:
+    """A recommendation or assessment by id; None when unknown."""
     rows = store.select(named("proposal", values("id", [lit(target_id)])))
-    return rows[0] if rows else None
+    if not rows:
+        return None
+    r = rows[0]
+    return Proposal(
+        id=target_id,
+        iri=str(r["iri"]),
+        kind=str(r["kind"]),
+        title=str(r["title"]),
+        text=r["text"],
+        chapter=r["chapter"],
+    )
 
 
 def proposal_ids(store: GraphStore) -> list[str]:

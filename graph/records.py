@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["GraphStats", "IndexItem", "Position", "PositionRow", "TargetPosition"]
+__all__ = ["GraphStats", "IndexItem", "Position", "PositionRow", "Proposal", "TargetPosition"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,18 @@ class IndexItem:
     # Entities only: their reference id ("R2", "husbanken") and label.
     entity_id: str | None = None
     label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A recommendation or assessment the hearing asks about."""
+
+    id: str
+    iri: str
+    kind: str  # recommendation | assessment
+    title: str
+    text: str | None
+    chapter: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,9 +33,9 @@ def trace_target(store: GraphStore, target_id: str) -> Trace | None:
         )
     return Trace(
         target=target_id,
-        title=str(prop["title"]),
-        kind=str(prop["kind"]),
-        text=prop["text"],
+        title=prop.title,
+        kind=prop.kind,
+        text=prop.text,
         # The rows themselves (a PositionRow is a Position); their JSON is the Position fields.
         positions=[replace(r, campaign=group_of.get(r.document, r.document)) for r in rows],
         by_reference=_by_reference(store, rows),
