@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from graph.iris import IriMinter
 from graph.records import GraphStats, IndexItem, PositionRow, Proposal
-from graph.sparql import PREFIXES, Clause, eq, iri, lit, named, ne, values
+from graph.sparql import PREFIXES, Clause, eq, has, iri, lit, named, ne, values
 from graph.store import GraphStore, Row
 from ingest.model import REJECTED
 
@@ -90,17 +90,18 @@ WHERE { { ?r a pkg:Proposal } UNION { ?a a pkg:Actor } UNION { ?g a pkg:GrantSch
     )
 
 
-def _scoped(query: str, target_id: str | None) -> str:
-    """positions.rq with its ``#scope-*`` lines filled for one proposal (left as comments otherwise)."""
+def _scopes(target_id: str | None) -> dict[str, list[Clause]]:
+    """For one proposal, patterns the outer query already implies, put inside positions.rq's OPTIONALs
+    (its ``#bind:scope-*`` lines) so they read that proposal's evidence only (Oxigraph evaluates an
+    OPTIONAL's pattern on its own and joins after)."""
     if not target_id:
-        return query
-    on_target = f"?pos pkg:onProposal/pkg:identifier {lit(target_id)} ."
-    scopes = {
-        "#scope-pos": on_target,
-        "#scope-t": f"{on_target} ?pos pkg:evidence/oa:hasTarget ?t .",
-        "#scope-prop": f"?prop pkg:identifier {lit(target_id)} .",
+        return {}
+    on_target = has("pos", "pkg:onProposal/pkg:identifier", lit(target_id))
+    return {
+        "scope-pos": [on_target],
+        "scope-t": [on_target, has("pos", "pkg:evidence/oa:hasTarget", "t")],
+        "scope-prop": [has("prop", "pkg:identifier", lit(target_id))],
     }
-    return "\n".join(scopes.get(line.strip(), line) for line in query.split("\n"))
 
 
 def positions(
@@ -121,7 +122,7 @@ def positions(
         clauses.append(eq("doc", iri(document_iri)))
     if not include_rejected:
         clauses.append(ne("stance", lit(REJECTED)))
-    rows = store.select(_scoped(named("positions", *clauses), target_id))
+    rows = store.select(named("positions", *clauses, slots=_scopes(target_id)))
     out: dict[tuple[str, str], PositionRow] = {}
     for r in rows:
         key = (str(r["target"]), str(r["doc"]))

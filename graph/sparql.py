@@ -6,14 +6,15 @@
   end its term and change the query.
 - The long named queries live in ``graph/rq/NAME.rq`` (package data). Each has one ``#bind``
   comment line where :func:`named` puts clauses made by :func:`eq`, :func:`ne`, :func:`values` and
-  :func:`has`; unbound, the line is a comment and the file runs as it is
+  :func:`has`, and may have named ``#bind:SLOT`` lines (inside an OPTIONAL, say) for clauses that
+  only narrow what that part reads; unbound, they are comments and the file runs as it is
   (``policykg sparql -f graph/rq/positions.rq``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import NewType
@@ -36,6 +37,7 @@ __all__ = [
     "named_text",
     "ne",
     "query_names",
+    "slot_names",
     "values",
 ]
 
@@ -48,6 +50,7 @@ Clause = NewType("Clause", str)
 
 _VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PNAME = re.compile(r"([a-z]+):[A-Za-z][A-Za-z0-9_]*")
+_SLOT_NAME = re.compile(r"[a-z][a-z0-9-]*")
 _NAME = re.compile(r"[a-z][a-z0-9-]*")
 
 
@@ -84,12 +87,14 @@ def values(var: str, terms: Iterable[Term]) -> Clause:
     return Clause(f"VALUES {_var(var)} {{ {' '.join(str(t) for t in terms)} }}")
 
 
-def has(var: str, predicate: str, term: Term) -> Clause:
-    """The triple pattern ``?var predicate term .``; ``predicate`` a prefixed name such as ``pkg:sender``."""
-    m = _PNAME.fullmatch(predicate)
-    if m is None or m.group(1) not in NAMESPACES:
-        raise ValueError(f"not a known prefixed name: {predicate!r}")
-    return Clause(f"{_var(var)} {predicate} {term} .")
+def has(var: str, path: str, obj: Term | str) -> Clause:
+    """The triple pattern ``?var path obj .``: ``path`` prefixed names joined by ``/`` (``pkg:sender``,
+    ``pkg:onProposal/pkg:identifier``), ``obj`` a term or the name of a variable."""
+    for step in path.split("/"):
+        m = _PNAME.fullmatch(step)
+        if m is None or m.group(1) not in NAMESPACES:
+            raise ValueError(f"not a known prefixed name: {step!r}")
+    return Clause(f"{_var(var)} {path} {_var(obj) if isinstance(obj, str) else obj} .")
 
 
 def query_names() -> list[str]:
@@ -114,10 +119,35 @@ def named_text(name: str) -> str:
     return text
 
 
-def named(name: str, *clauses: Clause) -> str:
-    """The named query with :data:`PREFIXES` and the clauses on its ``#bind`` line, ready to run."""
-    lines = named_text(name).splitlines()
-    i = next(n for n, line in enumerate(lines) if line.strip() == SLOT)
-    indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
-    lines[i : i + 1] = [indent + c for c in clauses]
-    return PREFIXES + "\n".join(lines) + "\n"
+def named(name: str, *clauses: Clause, slots: Mapping[str, Sequence[Clause]] | None = None) -> str:
+    """The named query with :data:`PREFIXES`, the clauses on its ``#bind`` line and each of ``slots``
+    on its ``#bind:SLOT`` lines (a slot not given stays a comment), ready to run."""
+    text = named_text(name)
+    wanted = dict(slots or {})
+    unknown = set(wanted) - slot_names(text)
+    if unknown:
+        raise ValueError(f"graph/rq/{name}.rq has no slot {', '.join(sorted(unknown))}")
+    out: list[str] = []
+    for line in text.splitlines():
+        key = line.strip()
+        indent = line[: len(line) - len(line.lstrip())]
+        if key == SLOT:
+            out += [indent + c for c in clauses]
+        elif key.startswith(SLOT + ":") and key[len(SLOT) + 1 :] in wanted:
+            out += [indent + c for c in wanted[key[len(SLOT) + 1 :]]]
+        else:
+            out.append(line)
+    return PREFIXES + "\n".join(out) + "\n"
+
+
+def slot_names(text: str) -> set[str]:
+    """The names of a query's ``#bind:SLOT`` lines."""
+    names = set()
+    for line in text.splitlines():
+        key = line.strip()
+        if key.startswith(SLOT + ":"):
+            slot = key[len(SLOT) + 1 :]
+            if not _SLOT_NAME.fullmatch(slot):
+                raise ValueError(f"not a slot name: {slot!r}")
+            names.add(slot)
+    return names

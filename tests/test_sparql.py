@@ -60,6 +60,14 @@ def test_clauses() -> None:
         has("x", "evil:p", iri("urn:a"))
     with pytest.raises(ValueError, match="prefixed name"):
         has("x", "<urn:p>", iri("urn:a"))
+    assert (
+        has("pos", "pkg:onProposal/pkg:identifier", lit("R2")) == '?pos pkg:onProposal/pkg:identifier "R2" .'
+    )
+    assert has("pos", "pkg:evidence/oa:hasTarget", "t") == "?pos pkg:evidence/oa:hasTarget ?t ."
+    with pytest.raises(ValueError, match="prefixed name"):
+        has("x", "pkg:a/<urn:p>", "t")
+    with pytest.raises(ValueError, match="variable"):
+        has("x", "pkg:a", "t }")
 
 
 def test_named_queries_have_one_slot_and_run_unbound() -> None:
@@ -79,6 +87,13 @@ def test_named_puts_clauses_on_the_slot_line() -> None:
     assert text.startswith(PREFIXES)
     assert all(line.strip() != SLOT for line in text.splitlines())
     assert '  FILTER (?target = "R2")\n  FILTER (?stance != "rejected")\n}' in text
+    scoped = named("positions", slots={"scope-prop": [has("prop", "pkg:identifier", lit("R2"))]})
+    assert '    ?prop pkg:identifier "R2" .\n' in scoped
+    assert (
+        "#bind:scope-prop" not in scoped and "#bind:scope-pos" in scoped
+    )  # a slot not given stays a comment
+    with pytest.raises(ValueError, match="no slot scope-x"):
+        named("positions", slots={"scope-x": []})
     with pytest.raises(ValueError, match="no named query 'nope'"):
         named("nope")
     with pytest.raises(ValueError, match="not a query name"):
