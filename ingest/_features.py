@@ -176,9 +176,16 @@ def _rank_margin(values: npt.NDArray[np.float64], j: int) -> tuple[float, float]
 
 
 def pair_features(
-    ev: LetterEvidence, rules: dict[str, Position], target_ids: list[str]
+    ev: LetterEvidence,
+    rules: dict[str, Position],
+    target_ids: list[str],
+    removal: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[Matrix, list[int]]:
-    """One row per target, columns :data:`FEATURE_NAMES`; and per target its best evidence sentence (-1: none)."""
+    """One row per target, columns :data:`FEATURE_NAMES`; and per target its best evidence sentence (-1: none).
+
+    ``removal``: the targets that remove, merge or loosen something; "X må videreføres" (a retain cue)
+    is evidence against those only, as in the rules (keeping a scheme says nothing against simplifying it).
+    """
     n, k = ev.relevance.shape if ev.relevance.size else (len(ev.sentences), len(target_ids))
     out = np.zeros((len(target_ids), len(FEATURE_NAMES)), dtype=np.float32)
     best_of = [-1] * len(target_ids)
@@ -224,9 +231,12 @@ def pair_features(
         f[col["ratio"]] = float(per_target[j] / per_target.max()) if per_target.max() > 0 else 0.0
         crank, cmargin = _rank_margin(per_cos, j)
         f[col["cosine_rank"]], f[col["cosine_margin"]] = min(crank, 5.0), cmargin * 10
+        retain_counts = tid in removal
         for i in range(n):
             cue = ev.cues[i]
             if cue is None or cue.stance is None or ev.commission[i]:
+                continue
+            if cue.kind == "retain" and not retain_counts:
                 continue
             if argmax[i] == j:
                 key = col[f"near_{cue.stance.value}"]
@@ -234,7 +244,11 @@ def pair_features(
             if cos_argmax[i] == j:
                 key = col[f"cosine_top_{cue.stance.value}"]
                 f[key] = max(f[key], float(cos[i, j]) * 10)
-        evidence = [i for i in range(n) if has_cue[i] and in_scope[i, j]]
+        evidence = [
+            i
+            for i in range(n)
+            if has_cue[i] and in_scope[i, j] and (retain_counts or ev.cues[i].kind != "retain")  # type: ignore[union-attr]
+        ]
         f[col["evidence_count"]] = math.log1p(len(evidence))
         best, best_score = -1, 0.0
         for i in evidence:

@@ -200,7 +200,7 @@ class StanceClassifier:
         """Evidence, the rules' positions and the pair feature rows (one per proposal, in target order)."""
         ev = self.evidence(doc, sender_id)
         rules = self.rule_positions(ev)
-        rows, _ = pair_features(ev, rules, [t.id for t in self.targets])
+        rows, _ = pair_features(ev, rules, [t.id for t in self.targets], self.index.removal)
         return ev, rules, rows
 
     def classify(self, doc: ResponseDocument, sender_id: str | None = None) -> list[Position]:

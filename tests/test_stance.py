@@ -631,3 +631,28 @@ def test_two_opposite_verdicts_in_one_sentence_are_two_clauses(
         assert sentence[c.start - 100 : c.end - 100] == c.text and c.heading == "Hamner"
     stances = [detect_cue(c.text).stance for c in clauses]  # type: ignore[union-attr]
     assert set(stances) == {Stance.SUPPORTS, Stance.OPPOSES}
+
+
+def test_keeping_a_scheme_counts_only_against_a_proposal_that_removes_it(
+    tmp_path: Path, linker: EntityLinker, classifier: StanceClassifier
+) -> None:
+    from ingest._features import FEATURE_NAMES, pair_features
+
+    letter = (
+        "Fjellbygd kommune\n\nHøringssvar\n\n"
+        "Investeringstilskuddet til omsorgsboliger og sykehjem må videreføres som en egen øremerket ordning.\n"
+    )
+    path = tmp_path / "brev.txt"
+    path.write_text(letter, encoding="utf-8")
+    doc = read_response(path)
+    doc.mentions = linker.link(doc)
+    ev = classifier.evidence(doc)
+    ids = [t.id for t in classifier.targets]
+    removal = classifier.index.removal
+    assert "R1" in removal and "R2" not in removal  # innlemme (merges) vs forenkle (simplifies)
+    rows, best = pair_features(ev, {}, ids, removal)
+    col = FEATURE_NAMES.index("sum_kind_retain")
+    assert rows[ids.index("R2"), col] == 0 and best[ids.index("R2")] == -1
+    # Without knowing which proposals remove, the same sentence counted against both.
+    rows_all, _ = pair_features(ev, {}, ids, set(ids))
+    assert rows_all[ids.index("R2"), col] > 0
