@@ -19,12 +19,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations
-from typing import Any
 
 import networkx as nx
 
 from graph.networks import STANCE_SIGNS, effective_positions, participation_network, stance_network
 from graph.queries import PositionRow
+from graph.records import (
+    Agreement,
+    Bridge,
+    Centrality,
+    CentralityNode,
+    Coalition,
+    CoalitionMember,
+    Coalitions,
+    SharedStance,
+    TypePair,
+)
 from graph.store import GraphStore
 
 __all__ = ["COALITION_SEED", "agreement", "centrality", "coalitions"]
@@ -42,7 +52,7 @@ def _signed(g: nx.Graph) -> dict[str, dict[str, float]]:
     return out
 
 
-def coalitions(store: GraphStore, *, seed: int = COALITION_SEED, resolution: float = 1.0) -> dict[str, Any]:
+def coalitions(store: GraphStore, *, seed: int = COALITION_SEED, resolution: float = 1.0) -> Coalitions:
     """Groups of actors whose positions agree, by Louvain community detection (seeded)."""
     g_stance = stance_network(store)
     signs = _signed(g_stance)
@@ -66,30 +76,24 @@ def coalitions(store: GraphStore, *, seed: int = COALITION_SEED, resolution: flo
         inner = [similarity[a][b]["weight"] for a, b in combinations(members, 2) if similarity.has_edge(a, b)]
         pairs = len(members) * (len(members) - 1) // 2
         out.append(
-            {
-                "id": i,
-                "members": [
-                    {
-                        "actor": g_stance.nodes[m]["label"],
-                        "actor_iri": m,
-                        "actor_type": g_stance.nodes[m]["actor_type"],
-                    }
+            Coalition(
+                id=i,
+                members=[
+                    CoalitionMember(g_stance.nodes[m]["label"], m, g_stance.nodes[m]["actor_type"])
                     for m in members
                 ],
-                # Stances held by at least two members (or by the only member).
-                "shared": [
-                    {"proposal": p, "stance": s, "members": n}
+                shared=[
+                    SharedStance(p, s, n)
                     for (p, s), n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
                     if n >= min(2, len(members))
                 ],
-                # Share of member pairs that agree on balance (1.0: every pair is linked).
-                "cohesion": round(len(inner) / pairs, 3) if pairs else 1.0,
-            }
+                cohesion=round(len(inner) / pairs, 3) if pairs else 1.0,
+            )
         )
-    return {"method": "louvain", "seed": seed, "resolution": resolution, "coalitions": out}
+    return Coalitions(method="louvain", seed=seed, resolution=resolution, coalitions=out)
 
 
-def centrality(store: GraphStore) -> dict[str, Any]:
+def centrality(store: GraphStore) -> Centrality:
     """Degree and betweenness centrality, bridges and articulation points of the participation network."""
     g = participation_network(store)
     degree = nx.degree_centrality(g) if g.number_of_nodes() > 1 else dict.fromkeys(g.nodes, 0.0)
@@ -105,31 +109,31 @@ def centrality(store: GraphStore) -> dict[str, Any]:
             }
         )
         nodes.append(
-            {
-                "id": n,
-                "label": attrs["label"],
-                "type": attrs["type"],
-                "actor_type": attrs.get("actor_type"),
-                "degree": g.degree(n),
-                "degree_centrality": round(degree[n], 4),
-                "betweenness": round(between[n], 4),
-                "articulation_point": n in cut_nodes,
-                "regions": regions if attrs["type"] == "actor" else [],
-            }
+            CentralityNode(
+                id=n,
+                label=attrs["label"],
+                type=attrs["type"],
+                actor_type=attrs.get("actor_type"),
+                degree=g.degree(n),
+                degree_centrality=round(degree[n], 4),
+                betweenness=round(between[n], 4),
+                articulation_point=n in cut_nodes,
+                regions=regions if attrs["type"] == "actor" else [],
+            )
         )
-    nodes.sort(key=lambda d: (-d["betweenness"], -d["degree"], d["label"]))
+    nodes.sort(key=lambda d: (-d.betweenness, -d.degree, d.label))
     bridges = sorted(tuple(sorted((a, b))) for a, b in nx.bridges(g)) if g.number_of_nodes() else []
     label = {n: g.nodes[n]["label"] for n in g.nodes}
-    return {
-        "network": "participation",
-        "nodes": nodes,
-        "bridges": [{"a": a, "b": b, "a_label": label[a], "b_label": label[b]} for a, b in bridges],
-        "articulation_points": sorted(label[n] for n in cut_nodes),
-        "components": nx.number_connected_components(g) if g.number_of_nodes() else 0,
-    }
+    return Centrality(
+        network="participation",
+        nodes=nodes,
+        bridges=[Bridge(a, b, label[a], label[b]) for a, b in bridges],
+        articulation_points=sorted(label[n] for n in cut_nodes),
+        components=nx.number_connected_components(g) if g.number_of_nodes() else 0,
+    )
 
 
-def agreement(store: GraphStore) -> dict[str, Any]:
+def agreement(store: GraphStore) -> Agreement:
     """How often letters of two actor types take the same side on the same proposal."""
     rows = [p for p in effective_positions(store) if STANCE_SIGNS[p.stance] != 0]
     by_prop: dict[str, list[PositionRow]] = defaultdict(list)
@@ -143,14 +147,7 @@ def agreement(store: GraphStore) -> dict[str, Any]:
             tally[(a, b)][0 if same else 1] += 1
     types = sorted({p.actor_type or "unknown" for p in rows})
     pairs = [
-        {
-            "a": a,
-            "b": b,
-            "agree": agree,
-            "disagree": disagree,
-            "pairs": agree + disagree,
-            "share": round(agree / (agree + disagree), 3),
-        }
+        TypePair(a, b, agree, disagree, agree + disagree, round(agree / (agree + disagree), 3))
         for (a, b), (agree, disagree) in sorted(tally.items())
     ]
-    return {"types": types, "pairs": pairs}
+    return Agreement(types=types, pairs=pairs)

@@ -4,7 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["GraphStats", "IndexItem", "Position", "PositionRow", "Proposal", "TargetPosition"]
+__all__ = [
+    "Agreement",
+    "Bridge",
+    "Centrality",
+    "CentralityNode",
+    "Coalition",
+    "CoalitionMember",
+    "Coalitions",
+    "GraphStats",
+    "IndexItem",
+    "Position",
+    "PositionRow",
+    "Proposal",
+    "SharedStance",
+    "TargetPosition",
+    "TypePair",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,3 +124,84 @@ class GraphStats:
     responses_by_actor_type: dict[str, int]
     positions_by_stance: dict[str, int]
     named_graphs: int
+
+
+# -- analyses (graph.analytics) ---------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CoalitionMember:
+    actor: str
+    actor_iri: str
+    actor_type: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SharedStance:
+    """A stance on a proposal held by ``members`` of a coalition's members."""
+
+    proposal: str
+    stance: str
+    members: int
+
+
+@dataclass(frozen=True, slots=True)
+class Coalition:
+    id: int
+    members: list[CoalitionMember]
+    shared: list[SharedStance]  # stances held by at least two members (or by the only member)
+    cohesion: float  # share of member pairs that agree on balance (1.0: every pair is linked)
+
+
+@dataclass(frozen=True, slots=True)
+class Coalitions:
+    method: str
+    seed: int
+    resolution: float
+    coalitions: list[Coalition]
+
+
+@dataclass(frozen=True, slots=True)
+class CentralityNode:
+    id: str
+    label: str
+    type: str
+    actor_type: str | None
+    degree: int
+    degree_centrality: float
+    betweenness: float
+    articulation_point: bool
+    regions: list[str]  # an actor's pilots' regions
+
+
+@dataclass(frozen=True, slots=True)
+class Bridge:
+    a: str
+    b: str
+    a_label: str
+    b_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Centrality:
+    network: str
+    nodes: list[CentralityNode]
+    bridges: list[Bridge]
+    articulation_points: list[str]
+    components: int
+
+
+@dataclass(frozen=True, slots=True)
+class TypePair:
+    """Letters of actor types ``a`` and ``b`` on the same proposal: how many pairs agree."""
+
+    a: str
+    b: str
+    agree: int
+    disagree: int
+    pairs: int
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    types: list[str]
+    pairs: list[TypePair]

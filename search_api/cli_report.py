@@ -136,34 +136,35 @@ def network(
 
 
 def _analysis(name: str, as_json: bool) -> None:
+    from dataclasses import asdict
+
     from graph import analytics
+    from graph.records import Centrality, Coalitions
 
     with open_kg() as kg:
         result = getattr(analytics, name)(kg.store)
     if as_json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(asdict(result), ensure_ascii=False, indent=2) + "\n")
         return
-    if name == "coalitions":
-        for c in result["coalitions"]:
-            members = ", ".join(m["actor"] for m in c["members"])
-            shared = ", ".join(f"{s['proposal']} {s['stance']} ({s['members']})" for s in c["shared"][:6])
-            console.print(f"[bold]{c['id']}[/bold] {members}\n   shared: {shared or '-'}", highlight=False)
-        console.print(f"Louvain, seed {result['seed']}", highlight=False)
-    elif name == "centrality":
-        for n in result["nodes"][:15]:
-            regions = f"  regions: {'; '.join(n['regions'])}" if n["regions"] else ""
+    if isinstance(result, Coalitions):
+        for c in result.coalitions:
+            members = ", ".join(m.actor for m in c.members)
+            shared = ", ".join(f"{s.proposal} {s.stance} ({s.members})" for s in c.shared[:6])
+            console.print(f"[bold]{c.id}[/bold] {members}\n   shared: {shared or '-'}", highlight=False)
+        console.print(f"Louvain, seed {result.seed}", highlight=False)
+    elif isinstance(result, Centrality):
+        for n in result.nodes[:15]:
+            regions = f"  regions: {'; '.join(n.regions)}" if n.regions else ""
             console.print(
-                f"{n['betweenness']:.3f}  {n['degree']:>2}  {n['type']:<12} {n['label']}{regions}",
+                f"{n.betweenness:.3f}  {n.degree:>2}  {n.type:<12} {n.label}{regions}",
                 highlight=False,
             )
-        console.print(
-            f"articulation points: {', '.join(result['articulation_points']) or '-'}", highlight=False
-        )
-        console.print(f"bridges: {len(result['bridges'])}", highlight=False)
+        console.print(f"articulation points: {', '.join(result.articulation_points) or '-'}", highlight=False)
+        console.print(f"bridges: {len(result.bridges)}", highlight=False)
     else:
-        for p in result["pairs"]:
+        for p in result.pairs:
             console.print(
-                f"{p['a']:<22} {p['b']:<22} {p['agree']}/{p['pairs']} agree ({p['share']:.2f})",
+                f"{p.a:<22} {p.b:<22} {p.agree}/{p.pairs} agree ({p.share:.2f})",
                 highlight=False,
             )
 

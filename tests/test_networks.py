@@ -51,22 +51,22 @@ def test_other_networks_load_back_with_types(kg: PolicyKG, kind: str) -> None:
 def test_coalitions_are_the_same_across_runs_and_partition_the_actors(kg: PolicyKG) -> None:
     first, second = coalitions(kg.store), coalitions(kg.store)
     assert first == second
-    members = [m["actor_iri"] for c in first["coalitions"] for m in c["members"]]
+    members = [m.actor_iri for c in first.coalitions for m in c.members]
     g = build_network(kg.store, "stance")
     assert sorted(members) == sorted(n for n, d in g.nodes(data=True) if d["type"] == "actor")
     # The three councils that sent one resolution stand together.
     campaign = {"Aust-Heia kommune", "Lia kommune", "Sørvik kommune"}
-    assert any(campaign <= {m["actor"] for m in c["members"]} for c in first["coalitions"])
+    assert any(campaign <= {m.actor for m in c.members} for c in first.coalitions)
 
 
 def test_centrality_and_agreement(kg: PolicyKG) -> None:
     c = centrality(kg.store)
     g = build_network(kg.store, "participation")
-    assert len(c["nodes"]) == g.number_of_nodes()
-    assert {(b["a"], b["b"]) for b in c["bridges"]} == {tuple(sorted(e)) for e in nx.bridges(g)}
+    assert len(c.nodes) == g.number_of_nodes()
+    assert {(b.a, b.b) for b in c.bridges} == {tuple(sorted(e)) for e in nx.bridges(g)}
     a = agreement(kg.store)
     rows = [p for p in positions(kg.store) if STANCE_SIGNS.get(p.stance, 0) != 0]
     by_prop: dict[str, int] = {}
     for p in rows:
         by_prop[p.target] = by_prop.get(p.target, 0) + 1
-    assert sum(p["pairs"] for p in a["pairs"]) == sum(n * (n - 1) // 2 for n in by_prop.values())
+    assert sum(p.pairs for p in a.pairs) == sum(n * (n - 1) // 2 for n in by_prop.values())

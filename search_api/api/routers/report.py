@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from graph.records import Agreement, Centrality, Coalitions
 from search_api.api.deps import KG
 from search_api.api.errors import error_responses
 
@@ -185,10 +186,14 @@ def get_network(
     )
 
 
-@router.get("/analyze/{name}", response_model=dict[str, Any], responses=error_responses(422, 503))
-def get_analysis(kg: KG, name: Literal["coalitions", "centrality", "agreement"]) -> dict[str, Any]:
+@router.get(
+    "/analyze/{name}", response_model=Coalitions | Centrality | Agreement, responses=error_responses(422, 503)
+)
+def get_analysis(
+    kg: KG, name: Literal["coalitions", "centrality", "agreement"]
+) -> Coalitions | Centrality | Agreement:
     """Coalitions (seeded Louvain), centrality and bridges, or agreement between actor types."""
     from graph import analytics
 
-    result: dict[str, Any] = getattr(analytics, name)(kg.store)
+    result: Coalitions | Centrality | Agreement = getattr(analytics, name)(kg.store)
     return result
