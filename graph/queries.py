@@ -214,7 +214,11 @@ def index_items(store: GraphStore, iris: IriMinter, graph_iris: list[str] | None
         passage_targets[str(r["passage"])].add(str(r["target"]))
     items: list[IndexItem] = []
     seen: set[str] = set()
-    for r in store.select(named("passages", *clauses)):
+    # One graph (an ingest indexes each letter's graph in turn): the same graph inside each OPTIONAL
+    # (passages.rq's #bind:scope-g lines), or each reads every graph in the store. Rows and their order
+    # are unchanged; with several graphs the engine would order them otherwise, so those stay unscoped.
+    one_graph = {"scope-g": clauses} if graph_iris is not None and len(graph_iris) == 1 else {}
+    for r in store.select(named("passages", *clauses, slots=one_graph)):
         p_iri = str(r["p"])
         if p_iri in seen:
             continue
