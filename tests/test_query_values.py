@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph import entities, queries
+from graph import coverage, entities, queries
 from graph.results import literal
 from graph.store import OxigraphStore
 
@@ -30,3 +30,4 @@ def test_hostile_ids_are_not_found(store: OxigraphStore, value: str) -> None:
     assert entities.actors(store, actor_id=value) == []
     assert entities.document(store, value) is None
     assert entities.pilots(store, pilot_id=value) == []
+    assert coverage.stance_labels(store, value) == {}  # a language tag is bound as a literal too

@@ -9,6 +9,7 @@ per distinct text, and noted.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import asdict
 from typing import Any
 
 from graph.coverage import actor_type_labels, coverage, respondents, stance_labels
@@ -46,15 +47,15 @@ def build_matrix(store: GraphStore, review_below: float = DEFAULT_REVIEW_BELOW) 
     rows = effective_positions(store)
     group_of = {f: g[0] for g in campaign_groups(store) for f in g}
     labels = actor_type_labels(store)
-    letters = {r["document"]: r for r in respondents(store)}
+    letters = {r.document: r for r in respondents(store)}
     out_rows: dict[str, dict[str, Any]] = {}
     for doc, r in letters.items():
         out_rows[doc] = {
             "document": doc,
-            "actor": r["actor"] or doc,
-            "actor_iri": r["actor_iri"],
-            "actor_type": r["actor_type"],
-            "actor_type_label": labels.get(r["actor_type"], r["actor_type"]),
+            "actor": r.actor or doc,
+            "actor_iri": r.actor_iri,
+            "actor_type": r.actor_type,
+            "actor_type_label": labels.get(r.actor_type, r.actor_type),
             "campaign": group_of.get(doc, doc),
             "curated": 0,
             "cells": {},
@@ -186,7 +187,7 @@ def build_summary(store: GraphStore, review_below: float = DEFAULT_REVIEW_BELOW)
     return {
         "hearing": {"id": h.get("id"), "title": h.get("title"), "report_title": h.get("report")},
         "respondents": len(letters),
-        "distinct_texts": len({group_of.get(r["document"], r["document"]) for r in letters}),
+        "distinct_texts": len({group_of.get(r.document, r.document) for r in letters}),
         "campaigns": groups,
         "review_below": review_below,
         "to_review": sum(_review(p, review_below) for p in rows),
@@ -204,5 +205,5 @@ def build_summary(store: GraphStore, review_below: float = DEFAULT_REVIEW_BELOW)
         "stance_labels": {s: s_labels.get(s, s) for s in STANCES},
         "actor_type_labels": type_labels,
         "proposals": proposals,
-        "coverage": coverage(store),
+        "coverage": asdict(coverage(store)),  # the summary is a JSON document
     }
