@@ -216,6 +216,14 @@ def actor(store: GraphStore, actor_id: str) -> ActorDetail | None:
     )
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class ActorName:
+    """An actor by id and name: a pilot's participant, a grant scheme's administrator."""
+
+    id: str
+    name: str
+
+
 @dataclass(frozen=True, slots=True)
 class PilotInfo:
     id: str
@@ -224,7 +232,7 @@ class PilotInfo:
     kind: str | None
     region: str | None
     aliases: list[str]
-    participants: list[tuple[str, str]]  # (actor id, actor name)
+    participants: list[ActorName]
     mentioned_in: list[str]  # file names
 
 
@@ -235,7 +243,7 @@ class GrantSchemeInfo:
     name: str
     earmarked: bool | None
     aliases: list[str]
-    administered_by: tuple[str, str] | None  # (actor id, actor name)
+    administered_by: ActorName | None
     recommendations: list[str]  # ids of proposals concerning the scheme
     mentioned_in: list[str]
 
@@ -284,7 +292,9 @@ def pilots(store: GraphStore, *, pilot_id: str | None = None) -> list[PilotInfo]
         PilotInfo(
             **_pick(r, "id iri name kind region"),
             aliases=aliases.get(str(r["iri"]), []),
-            participants=sorted({(str(p["aid"]), str(p["aname"])) for p in parts.get(str(r["iri"]), [])}),
+            participants=sorted(
+                {ActorName(str(p["aid"]), str(p["aname"])) for p in parts.get(str(r["iri"]), [])}
+            ),
             mentioned_in=sorted(mentioned.get(str(r["iri"]), set())),
         )
         for r in rows
@@ -304,7 +314,7 @@ def grant_schemes(store: GraphStore, *, scheme_id: str | None = None) -> list[Gr
             **_pick(r, "id iri name"),
             earmarked=None if r["earmarked"] is None else str(r["earmarked"]).lower() == "true",
             aliases=aliases.get(str(r["iri"]), []),
-            administered_by=(str(r["aid"]), str(r["aname"])) if r["aid"] else None,
+            administered_by=ActorName(str(r["aid"]), str(r["aname"])) if r["aid"] else None,
             recommendations=sorted({str(p["pid"]) for p in recs.get(str(r["iri"]), [])}, key=_natural),
             mentioned_in=sorted(mentioned.get(str(r["iri"]), set())),
         )

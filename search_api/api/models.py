@@ -16,11 +16,9 @@ __all__ = [
     "CurationOut",
     "CurationRequest",
     "ErrorOut",
-    "GrantSchemeOut",
     "HealthOut",
     "IngestFailureOut",
     "IngestOut",
-    "PilotOut",
     "RecommendationDetailOut",
     "SparqlHealthOut",
     "StanceCounts",
@@ -124,34 +122,6 @@ class IngestOut(BaseModel):
     reference_changed: bool
     embedded: int
     indexed: int
-
-
-# -- actors, pilots, grant schemes ---------------------------------------------------------------------
-class ActorRefOut(BaseModel):
-    id: str
-    name: str
-
-
-class PilotOut(BaseModel):
-    id: str
-    iri: str
-    name: str
-    kind: str | None
-    region: str | None
-    aliases: list[str]
-    participants: list[ActorRefOut]
-    mentioned_in: list[str]
-
-
-class GrantSchemeOut(BaseModel):
-    id: str
-    iri: str
-    name: str
-    earmarked: bool | None
-    aliases: list[str]
-    administered_by: ActorRefOut | None
-    recommendations: list[str]
-    mentioned_in: list[str]
 
 
 # -- curation ---------------------------------------------------------------------------------------

@@ -132,14 +132,13 @@ def network(store: GraphStore, kind: str) -> dict[str, Any]:
         types = _actor_types(store)
         for pilot in pilots(store):
             nodes["pi:" + pilot.id] = {"id": "pi:" + pilot.id, "label": pilot.name, "group": "pilot"}
-            for actor_id, name in pilot.participants:
-                source = actor_node(actor_id, name, types.get(actor_id, "other"))
+            for who in pilot.participants:
+                source = actor_node(who.id, who.name, types.get(who.id, "other"))
                 edges.append({"id": f"e{len(edges)}", "source": source, "target": "pi:" + pilot.id})
         for scheme in grant_schemes(store):
             nodes["g:" + scheme.id] = {"id": "g:" + scheme.id, "label": scheme.name, "group": "grant-scheme"}
-            if scheme.administered_by:
-                actor_id, name = scheme.administered_by
-                source = actor_node(actor_id, name, types.get(actor_id, "other"))
+            if (adm := scheme.administered_by) is not None:
+                source = actor_node(adm.id, adm.name, types.get(adm.id, "other"))
                 edges.append({"id": f"e{len(edges)}", "source": source, "target": "g:" + scheme.id})
     degree = Counter([e["source"] for e in edges] + [e["target"] for e in edges])
     for node_id, node in nodes.items():
