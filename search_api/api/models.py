@@ -17,8 +17,6 @@ __all__ = [
     "CurationRequest",
     "ErrorOut",
     "HealthOut",
-    "IngestFailureOut",
-    "IngestOut",
     "RecommendationDetailOut",
     "SparqlHealthOut",
     "StanceCounts",
@@ -110,20 +108,6 @@ class RecommendationDetailOut(BaseModel):
 
 
 # -- documents ---------------------------------------------------------------------------------------
-class IngestFailureOut(BaseModel):
-    file: str
-    reason: str
-
-
-class IngestOut(BaseModel):
-    ingested: list[str]
-    unchanged: list[str]
-    failed: list[IngestFailureOut]
-    reference_changed: bool
-    embedded: int
-    indexed: int
-
-
 # -- curation ---------------------------------------------------------------------------------------
 class CurationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
