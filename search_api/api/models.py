@@ -107,7 +107,6 @@ class RecommendationDetailOut(BaseModel):
     by_reference: list[ByReferencePosition] = []
 
 
-# -- documents ---------------------------------------------------------------------------------------
 # -- curation ---------------------------------------------------------------------------------------
 class CurationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
