@@ -39,7 +39,7 @@ from ingest.segment import sentence_spans
 from search_api.errors import EmbedderMismatchError, IndexConfigError, IndexUnavailableError, SearchError
 from search_api.items import passage_iri
 from search_api.memory_view import MemoryView, Ranked, supported
-from search_api.qdrant_local import use_write_ahead_log
+from search_api.qdrant_local import GraphPoints, use_write_ahead_log
 
 __all__ = [
     "DENSE",
@@ -165,6 +165,7 @@ class PassageIndex:
         self._generation = 0
         self._view: tuple[int, MemoryView] | None = None
         self._view_lock = threading.Lock()
+        self._graph_points = GraphPoints()  # local mode: each graph's points, kept with the writes
 
     # -- collection and embedder record ---------------------------------------------------
     def _exists(self) -> bool:
@@ -256,6 +257,19 @@ class PassageIndex:
             elif old != payload:
                 # Same text, new links (e.g. a curated stance): keep the vectors, refresh the payload.
                 payload_only.append((pid, payload))
+        try:
+            self._write(to_embed, payload_only, embedder)
+        except Exception:
+            self._graph_points.forget()  # which points a failed write left is unknown: list them again
+            raise
+        return len(to_embed)
+
+    def _write(
+        self,
+        to_embed: list[tuple[str, IndexItem]],
+        payload_only: list[tuple[str, dict[str, Any]]],
+        embedder: Embedder,
+    ) -> None:
         for chunk in _chunks(to_embed, _BATCH):
             # One embedding call per batch: each item's whole text, then its sentences.
             groups = [[embed_text(it, self.context), *sentences(it.text)] for _, it in chunk]
@@ -275,14 +289,21 @@ class PassageIndex:
                 )
             self.client.upsert(self.collection, points, wait=True)
             self._generation += 1
+            for pid, item in chunk:
+                self._graph_points.put(pid, item.graph_iri)
         for pid, payload in payload_only:
             self.client.overwrite_payload(self.collection, payload=payload, points=[pid], wait=True)
             self._generation += 1
-        return len(to_embed)
+            self._graph_points.put(pid, payload.get("graph_iri"))
 
     def _graph_ids(self, graph_iri: str) -> set[str]:
-        flt = qm.Filter(must=[qm.FieldCondition(key="graph_iri", match=qm.MatchValue(value=graph_iri))])
-        return {pid for pid, _ in self._scroll(flt, payload=False)}
+        if self._is_server:  # a server filters by its payload index
+            flt = qm.Filter(must=[qm.FieldCondition(key="graph_iri", match=qm.MatchValue(value=graph_iri))])
+            return {pid for pid, _ in self._scroll(flt, payload=False)}
+        if not self._graph_points.loaded:  # local mode reads every point per filter: once, then kept
+            pairs = self._scroll(None, payload=["graph_iri"])
+            self._graph_points.load((pid, str(pl["graph_iri"])) for pid, pl in pairs if pl.get("graph_iri"))
+        return self._graph_points.ids(graph_iri)
 
     def delete_graph(self, graph_iri: str) -> int:
         """Remove every point of a named graph (a response document). Returns how many."""
@@ -294,8 +315,13 @@ class PassageIndex:
 
     def _delete(self, ids: Iterable[str]) -> None:
         for chunk in _chunks(sorted(ids), 512):
-            self.client.delete(self.collection, points_selector=qm.PointIdsList(points=chunk), wait=True)
+            try:
+                self.client.delete(self.collection, points_selector=qm.PointIdsList(points=chunk), wait=True)
+            except Exception:
+                self._graph_points.forget()
+                raise
             self._generation += 1
+            self._graph_points.drop(chunk)
 
     def replace_graph(self, graph_iri: str, items: list[IndexItem], embedder: Embedder) -> int:
         """Make the graph's points exactly ``items``: delete the gone ones, upsert the rest (incremental)."""
@@ -313,6 +339,7 @@ class PassageIndex:
         if self._exists():
             self.client.delete_collection(self.collection)
         self._generation += 1
+        self._graph_points.forget()
         self._meta = None
         self._create(embedder)
         return self.upsert(items, embedder)

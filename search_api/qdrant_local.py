@@ -15,9 +15,10 @@ otherwise, or the client talks to a server, nothing is changed.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["use_write_ahead_log"]
+__all__ = ["GraphPoints", "use_write_ahead_log"]
 
 
 def use_write_ahead_log(client: Any) -> int:
@@ -38,3 +39,50 @@ def use_write_ahead_log(client: Any) -> int:
         except sqlite3.Error:  # another thread's connection, or a read-only file: leave it as it is
             continue
     return switched
+
+
+class GraphPoints:
+    """Which points each named graph has, kept in step with the writes of one local-mode index.
+
+    Qdrant's local mode has no payload index: listing a graph's points with a filter reads every
+    point, once per letter when a hearing is indexed letter by letter. The single process that
+    holds a local index sees every write to it, so it can keep the listing instead: loaded by one
+    scan on first use, updated by each write, and forgotten (loaded again) after a write that failed.
+    """
+
+    def __init__(self) -> None:
+        self._graph_of: dict[str, str] | None = None  # point id -> graph IRI
+        self._points: dict[str, set[str]] = {}  # graph IRI -> point ids
+
+    @property
+    def loaded(self) -> bool:
+        return self._graph_of is not None
+
+    def load(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """(point id, graph IRI) of every point that belongs to a graph."""
+        self._graph_of, self._points = {}, {}
+        for pid, graph in pairs:
+            self.put(pid, graph)
+
+    def ids(self, graph: str) -> set[str]:
+        return set(self._points.get(graph, ()))
+
+    def put(self, pid: str, graph: str | None) -> None:
+        """Point ``pid`` was written with ``graph`` (None: belongs to no graph)."""
+        if self._graph_of is None:
+            return
+        self.drop([pid])
+        if graph:
+            self._graph_of[pid] = graph
+            self._points.setdefault(graph, set()).add(pid)
+
+    def drop(self, pids: Iterable[str]) -> None:
+        if self._graph_of is None:
+            return
+        for pid in pids:
+            graph = self._graph_of.pop(pid, None)
+            if graph is not None:
+                self._points[graph].discard(pid)
+
+    def forget(self) -> None:
+        self._graph_of, self._points = None, {}
