@@ -80,6 +80,11 @@ CASES: list[tuple[str, Stance | None, str]] = [
     # keeping what exists
     ("Leseordningen må videreføres slik den er i dag.", OPP, "retain"),
     ("Leseordninga må vidareførast slik ho er i dag.", OPP, "retain"),
+    # sceptical of a proposal: opposition; sceptical whether something works: a doubt
+    ("Havnestyret er skeptisk til at kaiavgiften skal dobles.", OPP, "explicit"),
+    ("Hamnestyret er skeptisk til at kaiavgifta skal doblast.", OPP, "explicit"),
+    ("Vi er skeptiske til om gjestebryggene blir brukt nok.", None, "reservation"),
+    ("Me er skeptiske til om gjestebryggene blir brukte nok.", None, "reservation"),
     # a concern on its own
     ("Vi er bekymret for kostnadene ved de nye kaiene.", None, "reservation"),
     ("Vi er uroa over kostnadene ved dei nye kaiane.", None, "reservation"),
