@@ -103,8 +103,8 @@ _OPPOSITE = {Stance.SUPPORTS: Stance.OPPOSES, Stance.OPPOSES: Stance.SUPPORTS}
 
 
 def _contrast_clauses(s: Sentence, others: list[str]) -> list[Sentence]:
-    """ "Vi støtter X, men går imot Y": two verdicts, each about its own clause's topic, so the sentence is
-    read as two. Only when both clauses state an explicit stance and the stances are opposite; a
+    """A sentence with two verdicts ("Vi støtter X, men går imot Y"), each about its own clause's topic,
+    read as two clauses. Only when both clauses state an explicit stance and the stances are opposite; a
     reservation after "men" ("..., men fristen er for kort") stays one qualified sentence."""
     m = _CONTRAST.search(s.text)
     if m is None:

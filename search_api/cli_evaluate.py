@@ -172,6 +172,8 @@ def evaluate_stance_cmd(
             f"\n== {pred.hearing}: macro-F1 {report.macro_f1:.3f} (rules {base:.3f})", highlight=False
         )
         console.print(report.format(errors=errors), highlight=False, markup=False)
+        if errors:
+            _print_gold_quotes(report.errors, csvs[pred.hearing])
     if len(reports) > 1:
         mean = sum(r.macro_f1 for r in reports) / len(reports)
         console.print("\n== per hearing", highlight=False)
@@ -186,6 +188,20 @@ def evaluate_stance_cmd(
     ]
     console.print("\n== reliability of the confidences (predicted positions)", highlight=False)
     console.print(format_reliability(reliability(conf, right)), highlight=False, markup=False)
+
+
+def _print_gold_quotes(disagreements: list[tuple[str, str, str, str]], gold_csv: Path) -> None:
+    """The gold quote of each disagreement that has one, so that the cause can be read off the letter."""
+    import csv
+
+    with gold_csv.open(encoding="utf-8", newline="") as fh:
+        quotes = {(r["file"], r["target_id"]): r.get("quote") or "" for r in csv.DictReader(fh)}
+    lines = [
+        f"  {f} {t} ({g} -> {p}): «{quotes[(f, t)]}»" for f, t, g, p in disagreements if quotes.get((f, t))
+    ]
+    if lines:
+        console.print("gold quotes of the disagreements", highlight=False)
+        console.print("\n".join(lines), highlight=False, markup=False)
 
 
 def rule_predictions_for(hearings: list[Any], name: str) -> list[tuple[str, str, str]]:

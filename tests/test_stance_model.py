@@ -194,3 +194,22 @@ def test_unseen_check_refuses_a_hearing_it_would_fit_on(tmp_path: Path) -> None:
     )
     assert result.exit_code != 0
     assert "nou-2026-1: given both to fit on and as --unseen" in result.output
+
+
+def test_errors_show_the_gold_quote_of_each_disagreement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from search_api.cli_evaluate import _print_gold_quotes
+
+    gold = tmp_path / "stances.csv"
+    gold.write_text(
+        "file,actor_id,target_id,stance,quote\nbrev.txt,lag,R1,opposes,Vi går imot nye bompenger.\n"
+        "brev.txt,lag,R2,supports,\n",
+        encoding="utf-8",
+    )
+    _print_gold_quotes(
+        [("brev.txt", "R1", "opposes", "mentions"), ("brev.txt", "R2", "supports", "none")], gold
+    )
+    out = capsys.readouterr().out
+    assert "brev.txt R1 (opposes -> mentions): «Vi går imot nye bompenger.»" in out
+    assert "R2" not in out  # no quote in the gold: nothing to show
