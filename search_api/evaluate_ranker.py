@@ -5,7 +5,7 @@ Every choice is made without the hearing being scored:
 - **outer** loop: each hearing is held out in turn; its questions are ranked by a ranker fitted
   on the other hearings;
 - **inner** loop, on those other hearings only: each configuration of :func:`default_configs`
-  (feature set x regularisation C x per-letter decay) is scored leave-one-hearing-out among them
+  (feature set x class weighting x regularisation C x per-letter decay) is scored leave-one-hearing-out among them
   (fit on all but one training hearing, score that one), and the configuration with the best mean
   objective (mean over hearings of (Recall@5 + MRR@10) / 2, ties to the first) is then fitted on
   all of them.
@@ -49,21 +49,24 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class RankerConfig:
-    """What the inner loop chooses: a feature set, the regularisation and the per-letter decay."""
+    """What the inner loop chooses: a feature set, the regularisation, class weighting and the per-letter decay."""
 
     feature_set: str
     c: float
     decay: float
+    balanced: bool = False
 
     def describe(self) -> str:
-        return f"features {self.feature_set}, C={self.c:g}, per-letter decay={self.decay:g}"
+        weights = ", classes balanced" if self.balanced else ""
+        return f"features {self.feature_set}, C={self.c:g}{weights}, per-letter decay={self.decay:g}"
 
 
 def default_configs() -> list[RankerConfig]:
     """The configurations the inner loop chooses from, in a fixed order (ties go to the first)."""
     return [
-        RankerConfig(fs, c, decay)
+        RankerConfig(fs, c, decay, balanced)
         for fs in FEATURE_SETS
+        for balanced in (False, True)
         for c in (0.01, 0.1, 1.0)  # strongest shrinkage first
         for decay in (1.0, 0.8, 0.6)
     ]
@@ -110,7 +113,7 @@ class _Replay:
             raise InputError("fitting the ranker needs at least one hearing with gold questions")
         x = np.vstack([q.x for q in qs])
         y = np.concatenate([q.y for q in qs])
-        return LearnedRanker.fit(x, y, FEATURE_SETS[config.feature_set], config.c)
+        return LearnedRanker.fit(x, y, FEATURE_SETS[config.feature_set], config.c, balanced=config.balanced)
 
     def score(self, run: HearingRun, params: FusionParams) -> ModeResult:
         """Hybrid Recall@5 / MRR@10 of one hearing under a learned ranker (features replayed)."""

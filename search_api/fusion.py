@@ -242,6 +242,8 @@ def fuse_candidates(
     for c, s in zip(cands, base, strict=True):
         order[c.pid] = len(order)
         c.why = [w for w, r in (("text", c.dense_rank), ("words", c.lexical_rank)) if r]
+        if signals and signals.actor_types and c.payload.get("actor_type") in signals.actor_types:
+            c.why.append("actor type")
         if signals and signals.no_comments and c.payload.get("document_iri") in signals.without_comments:
             c.why.append("no comments")
         if asked and _sender_id(c.payload) in asked:

@@ -5,7 +5,8 @@ in its top 5 are in its top 50 among near ties (cosines within a few hundredths)
 them needs more than the ranks: how far a candidate's cosine lies from the best, how much of
 the question's words it holds, whether its letter has other strong passages, and what the graph
 says about it (its sender is named; its sender is of the kind the question asks about,
-"Hvilken kommune ..."; its letter answered "no comments" and the question asks who did).
+"Hvilken kommune ..."; its letter answered "no comments", and this passage says so, when the
+question asks who did).
 
 :class:`LearnedRanker` is a linear model over standardised features; scoring is a few numpy
 products (no scikit-learn at query time), so it costs about what RRF does. The probability it
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ingest.lexical import analyze
+from ingest.lexicon import no_comments_pattern
 
 if TYPE_CHECKING:
     from search_api.fusion import Candidate, QuestionSignals
@@ -58,6 +60,7 @@ FEATURES: tuple[str, ...] = (
     "actor_type",  # its sender is of a kind the question asks about ("Hvilken kommune ...")
     "actor_type_other",  # the question asks about a kind of sender and its sender is not one
     "no_comments",  # the question asks who had no comments and its letter is one without
+    "no_comments_said",  # ... and this passage says so ("Vi har ingen merknader", the lexicon's pattern)
 )
 _BASE = FEATURES[:17]
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
@@ -142,6 +145,9 @@ def candidate_features(
             1.0 if types and actor_type in types else 0.0,
             1.0 if types and actor_type not in types else 0.0,
             1.0 if without and c.payload.get("document_iri") in without else 0.0,
+            1.0
+            if without and c.payload.get("document_iri") in without and no_comments_pattern().search(text)
+            else 0.0,
         )
     return out
 
@@ -156,6 +162,7 @@ class LearnedRanker:
     coef: tuple[float, ...]
     intercept: float
     c: float  # the inverse regularisation strength it was fitted with
+    balanced: bool = False  # fitted with the two classes weighing the same (answers are rare)
 
     def __post_init__(self) -> None:
         unknown = set(self.features) - set(FEATURES)
@@ -180,8 +187,11 @@ class LearnedRanker:
         return [float(v) for v in self.probabilities(candidate_features(cands, signals, margin))]
 
     @classmethod
-    def fit(cls, x: np.ndarray, y: np.ndarray, features: Sequence[str], c: float) -> LearnedRanker:
-        """Logistic regression (lbfgs, deterministic) on standardised columns ``features`` of ``x``."""
+    def fit(
+        cls, x: np.ndarray, y: np.ndarray, features: Sequence[str], c: float, *, balanced: bool = False
+    ) -> LearnedRanker:
+        """Logistic regression (lbfgs, deterministic) on standardised columns ``features`` of ``x``;
+        ``balanced`` weighs answering and other candidates the same in total."""
         from sklearn.linear_model import LogisticRegression
 
         cols = [FEATURES.index(f) for f in features]
@@ -191,7 +201,7 @@ class LearnedRanker:
         scale = np.where(scale > 1e-9, scale, 1.0)
         if len(set(y.tolist())) < 2:
             raise ValueError("fitting the ranker needs answering and non-answering candidates")
-        model = LogisticRegression(C=c, max_iter=5000)
+        model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced" if balanced else None)
         model.fit((sub - mean) / scale, y)
         return cls(
             features=tuple(features),
@@ -200,6 +210,7 @@ class LearnedRanker:
             coef=tuple(round(float(v), 8) for v in model.coef_[0]),
             intercept=round(float(model.intercept_[0]), 8),
             c=float(c),
+            balanced=balanced,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -210,6 +221,7 @@ class LearnedRanker:
             "coef": list(self.coef),
             "intercept": self.intercept,
             "c": self.c,
+            "balanced": self.balanced,
         }
 
     @classmethod
@@ -222,6 +234,7 @@ class LearnedRanker:
                 coef=tuple(float(v) for v in data["coef"]),
                 intercept=float(data["intercept"]),
                 c=float(data["c"]),
+                balanced=bool(data.get("balanced", False)),
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"ranker needs features, mean, scale, coef, intercept and c: {exc}") from exc

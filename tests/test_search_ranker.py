@@ -55,7 +55,7 @@ def _typed_run(name: str, n: int = 6) -> HearingRun:
 
 def test_candidate_features_read_ranks_scores_and_the_graph() -> None:
     a = Candidate("1", _payload("1", "d1", "Kommunen støtter forslaget om tilskudd."), 0.9, 1, 5.0, 2)
-    b = Candidate("2", _payload("2", "d2", "Annet", "union"), 0.8, 2, None, None)
+    b = Candidate("2", _payload("2", "d2", "Vi har ingen merknader.", "union"), 0.8, 2, None, None)
     signals = QuestionSignals(
         question="Hvilken kommune støtter tilskudd?",
         actor_types=frozenset({"municipality"}),
@@ -68,7 +68,7 @@ def test_candidate_features_read_ranks_scores_and_the_graph() -> None:
     assert col["cosine_gap"].tolist() == pytest.approx([0.0, 10.0])
     assert col["no_lexical"].tolist() == [0.0, 1.0]
     assert col["actor_type"].tolist() == [1.0, 0.0] and col["actor_type_other"].tolist() == [0.0, 1.0]
-    assert col["no_comments"].tolist() == [0.0, 1.0]
+    assert col["no_comments"].tolist() == [0.0, 1.0] and col["no_comments_said"].tolist() == [0.0, 1.0]
     assert col["coverage"][0] > 0.5 and col["coverage"][1] == 0.0
     assert col["letter_top"].tolist() == [1.0, 1.0]
 
@@ -107,7 +107,10 @@ def test_learned_method_needs_a_ranker() -> None:
 
 def test_nested_loho_never_fits_on_the_held_out_hearing(monkeypatch: pytest.MonkeyPatch) -> None:
     runs = [_typed_run("a"), _typed_run("b"), _typed_run("c")]
-    configs = [RankerConfig("ranks+text", 0.1, 1.0), RankerConfig("ranks+text+graph", 1.0, 1.0)]
+    configs = [
+        RankerConfig("ranks+text", 0.1, 1.0),
+        RankerConfig("ranks+text+graph", 1.0, 1.0, balanced=True),
+    ]
     calls: list[list[str]] = []
     original = evaluate_ranker._Replay.fit
 
@@ -181,5 +184,6 @@ def test_reader_passes_the_graphs_no_comment_letters_only_when_asked() -> None:
 def test_features_of_no_candidates() -> None:
     assert candidate_features([], None).shape == (0, len(FEATURES))
     assert np.all(
-        LearnedRanker(("rrf",), (0.0,), (1.0,), (1.0,), 0.0, 1.0).probabilities(np.zeros((0, 20))) == 0
+        LearnedRanker(("rrf",), (0.0,), (1.0,), (1.0,), 0.0, 1.0).probabilities(np.zeros((0, len(FEATURES))))
+        == 0
     )
