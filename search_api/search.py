@@ -218,9 +218,14 @@ class HybridSearcher:
                     )
         signals = self.reader.read(question) if self.reader is not None else QuestionSignals()
         p = self.params
-        # Only when something uses them: a boost, a stance question's positions, or a fit (variants).
+        # Only when something uses them: a boost, the learned ranker's features, a stance question's
+        # positions, or a fit (variants).
         want_proposals = mode == "hybrid" and bool(
-            p.proposal_boost or p.position_boost or signals.stance or stop_word_variants
+            p.method == "learned"
+            or p.proposal_boost
+            or p.position_boost
+            or signals.stance
+            or stop_word_variants
         )
         if want_proposals:
             # The proposals closest to the question (their text is in the index as entities).

@@ -341,3 +341,23 @@ def test_question_reader_finds_senders_by_their_distinctive_words() -> None:
     # "kommune" is shared by two senders' names: it names neither.
     assert reader.read("Hvilken kommune vil beholde tilskuddet?").actors == frozenset()
     assert reader.read("Hva mener Fjordlaget?").actors == {"fjordlaget"}
+
+
+def test_live_search_ranks_like_the_evaluation_replay(searcher: HybridSearcher) -> None:
+    """The shipped (learned) constants rank a live question exactly like `evaluate search` replays it:
+    the live path fetches everything the ranker's features read (the closest proposals too)."""
+    from search_api.search import rank
+
+    assert searcher.params.method == "learned"
+    for q in (
+        "fjerne bemanningsnormene",
+        "Hva mener kommunene om rammetilskudd?",
+        "Which municipality objects?",
+    ):
+        live = searcher.search(q, top_k=10)
+        cands = searcher.candidates(q, stop_word_variants=(False, True), limit=searcher.prefetch_limit)
+        assert cands.signals.proposals  # the proposal features need the closest proposals
+        replay = rank(cands, mode="hybrid", top_k=10, params=searcher.params)
+        assert [h.iri for h in live] == [h.iri for h in replay]
+        live_cands = searcher.candidates(q)
+        assert live_cands.signals.proposals == cands.signals.proposals
