@@ -113,7 +113,13 @@ class _Replay:
             raise InputError("fitting the ranker needs at least one hearing with gold questions")
         x = np.vstack([q.x for q in qs])
         y = np.concatenate([q.y for q in qs])
-        return LearnedRanker.fit(x, y, FEATURE_SETS[config.feature_set], config.c, balanced=config.balanced)
+        try:
+            return LearnedRanker.fit(
+                x, y, FEATURE_SETS[config.feature_set], config.c, balanced=config.balanced
+            )
+        except ValueError as exc:  # e.g. no candidate of these hearings answers any gold question
+            names = ", ".join(r.name for r in runs)
+            raise InputError(f"cannot fit the search ranker on {names}: {exc}") from exc
 
     def score(self, run: HearingRun, params: FusionParams) -> ModeResult:
         """Hybrid Recall@5 / MRR@10 of one hearing under a learned ranker (features replayed)."""

@@ -187,3 +187,12 @@ def test_features_of_no_candidates() -> None:
         LearnedRanker(("rrf",), (0.0,), (1.0,), (1.0,), 0.0, 1.0).probabilities(np.zeros((0, len(FEATURES))))
         == 0
     )
+
+
+def test_fitting_on_questions_no_candidate_answers_is_a_clear_error() -> None:
+    from ingest.errors import InputError
+
+    run = _typed_run("a")
+    run.gold = [GoldQuestion(g.question, (("elsewhere.txt", "not in any candidate"),)) for g in run.gold]
+    with pytest.raises(InputError, match="cannot fit the search ranker on a"):
+        select_and_fit([run], [RankerConfig("ranks+text", 0.1, 1.0)])
