@@ -196,3 +196,21 @@ def test_fitting_on_questions_no_candidate_answers_is_a_clear_error() -> None:
     run.gold = [GoldQuestion(g.question, (("elsewhere.txt", "not in any candidate"),)) for g in run.gold]
     with pytest.raises(InputError, match="cannot fit the search ranker on a"):
         select_and_fit([run], [RankerConfig("ranks+text", 0.1, 1.0)])
+
+
+def test_evaluate_search_command_with_one_and_with_several_hearings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's own logic on replayed runs (the ingest is replaced): one hearing scores the shipped
+    constants, several run the nested leave-one-hearing-out and the RRF comparison."""
+    from typer.testing import CliRunner
+
+    from search_api import cli_evaluate
+
+    runs = {name: _typed_run(name) for name in ("a", "b", "c")}
+    monkeypatch.setattr(cli_evaluate, "_collect_hearing", lambda gold: runs[Path(gold).name])
+    runner = CliRunner()
+    one = runner.invoke(cli_evaluate.app, ["search", "a"])
+    assert one.exit_code == 0, one.output
+    assert "the shipped ones" in one.output and "inner loop" not in one.output
+    several = runner.invoke(cli_evaluate.app, ["search", "a", "b", "c"])
+    assert several.exit_code == 0, several.output
+    assert several.output.count("the inner loop chose") == 3 and "weighted RRF" in several.output
