@@ -23,21 +23,77 @@ import shutil
 import sqlite3
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+from pydantic import TypeAdapter, ValidationError
 
 from ingest.errors import InputError
 
 if TYPE_CHECKING:
     from search_api.service import LockFactory, PolicyKG
 
-__all__ = ["MANIFEST", "import_dataset", "restore", "write_backup"]
+__all__ = [
+    "MANIFEST",
+    "BackupManifest",
+    "Imported",
+    "Restored",
+    "SavedBackup",
+    "import_dataset",
+    "read_manifest",
+    "restore",
+    "write_backup",
+]
 
 MANIFEST = "policykg-backup.json"
 _FORMAT = 1
 _FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BackupManifest:
+    """What a backup holds (``policykg-backup.json``), with the graph file's checksum."""
+
+    format: int
+    created: str  # UTC, ISO 8601
+    base_iri: str
+    embedder: str
+    quads: int
+    named_graphs: int
+    curated_quads: int
+    graph_sha256: str
+    reference: bool  # the folder has the reference data
+    embedding_cache: bool  # the folder has the embedding cache
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SavedBackup(BackupManifest):
+    """A backup the server wrote (``POST /backup``'s job result): the manifest and the folder."""
+
+    path: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Imported:
+    """What an import replaced: named graphs and quads loaded, graphs dropped (``--replace-all``)."""
+
+    graphs: int
+    quads: int
+    dropped: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Restored(Imported):
+    """A finished restore: the import's counts, the index's work, and when the backup was written."""
+
+    indexed: int  # items written for the re-indexed graphs
+    reindexed: int  # graphs re-indexed
+    created: str
+
+
+_MANIFEST_ADAPTER: TypeAdapter[BackupManifest] = TypeAdapter(BackupManifest)
 
 
 def _sha256(path: Path) -> str:
@@ -59,7 +115,7 @@ def _copy_sqlite(src: Path, dst: Path) -> None:
         source.close()
 
 
-def write_backup(kg: PolicyKG, target: Path) -> dict[str, Any]:
+def write_backup(kg: PolicyKG, target: Path) -> BackupManifest:
     """Write a backup of ``kg``'s data into the new folder ``target``; returns the manifest."""
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -78,19 +134,20 @@ def write_backup(kg: PolicyKG, target: Path) -> dict[str, Any]:
         if cache.is_file():
             _copy_sqlite(cache, partial / "embedding-cache.sqlite")
         lines = data.splitlines()
-        manifest: dict[str, Any] = {
-            "format": _FORMAT,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "base_iri": kg.settings.base_iri,
-            "embedder": kg.settings.embedder,
-            "quads": len(lines),
-            "named_graphs": len({line.rsplit(b" ", 2)[-2] for line in lines if line}),
-            "curated_quads": sum(1 for line in lines if line.endswith(f"{curation} .".encode())),
-            "graph_sha256": hashlib.sha256(data).hexdigest(),
-            "reference": (partial / "reference").is_dir(),
-            "embedding_cache": (partial / "embedding-cache.sqlite").is_file(),
-        }
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        manifest = BackupManifest(
+            format=_FORMAT,
+            created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            base_iri=kg.settings.base_iri,
+            embedder=kg.settings.embedder,
+            quads=len(lines),
+            named_graphs=len({line.rsplit(b" ", 2)[-2] for line in lines if line}),
+            curated_quads=sum(1 for line in lines if line.endswith(f"{curation} .".encode())),
+            graph_sha256=hashlib.sha256(data).hexdigest(),
+            reference=(partial / "reference").is_dir(),
+            embedding_cache=(partial / "embedding-cache.sqlite").is_file(),
+        )
+        text = json.dumps(_MANIFEST_ADAPTER.dump_python(manifest, mode="json"), indent=2)
+        (partial / MANIFEST).write_text(text + "\n", encoding="utf-8")
         if target.exists():
             target.rmdir()
         partial.rename(target)
@@ -100,7 +157,7 @@ def write_backup(kg: PolicyKG, target: Path) -> dict[str, Any]:
     return manifest
 
 
-def read_manifest(source: Path) -> dict[str, Any]:
+def read_manifest(source: Path) -> BackupManifest:
     """The backup's manifest, after checking the graph file against its checksum."""
     path = Path(source) / MANIFEST
     if not path.is_file():
@@ -108,13 +165,19 @@ def read_manifest(source: Path) -> dict[str, Any]:
             f"{source}: not a policykg backup (no {MANIFEST}); give the folder `policykg backup` wrote"
         )
     try:
-        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: unreadable manifest ({exc})") from exc
-    if manifest.get("format") != _FORMAT:
-        raise InputError(f"{path}: backup format {manifest.get('format')!r}, this policykg reads {_FORMAT}")
+    found = raw.get("format") if isinstance(raw, dict) else None
+    if found != _FORMAT:
+        raise InputError(f"{path}: backup format {found!r}, this policykg reads {_FORMAT}")
+    try:
+        manifest = _MANIFEST_ADAPTER.validate_python(raw)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise InputError(f"{path}: not a policykg backup manifest ({problems})") from None
     graph = Path(source) / "graph.nq"
-    if not graph.is_file() or _sha256(graph) != manifest.get("graph_sha256"):
+    if not graph.is_file() or _sha256(graph) != manifest.graph_sha256:
         raise InputError(f"{graph}: missing or changed since the backup was written (checksum differs)")
     return manifest
 
@@ -139,7 +202,7 @@ def _graphs_from(data: bytes, fmt: ox.RdfFormat, origin: str) -> dict[str, list[
     return graphs
 
 
-def import_dataset(kg: PolicyKG, path: Path, *, replace_all: bool = False) -> dict[str, int]:
+def import_dataset(kg: PolicyKG, path: Path, *, replace_all: bool = False) -> Imported:
     """Load an N-Quads or TriG export: each named graph in the file replaces the store's graph of that name.
 
     With ``replace_all`` graphs not in the file are dropped too (a restore). The index is
@@ -164,10 +227,10 @@ def import_dataset(kg: PolicyKG, path: Path, *, replace_all: bool = False) -> di
                 dropped += 1
     for g, lines in sorted(graphs.items()):
         kg.store.replace_graph(g, "\n".join(lines) + "\n")
-    return {"graphs": len(graphs), "quads": sum(len(v) for v in graphs.values()), "dropped": dropped}
+    return Imported(graphs=len(graphs), quads=sum(len(v) for v in graphs.values()), dropped=dropped)
 
 
-def restore(kg: PolicyKG, source: Path, *, lock: LockFactory | None = None) -> dict[str, Any]:
+def restore(kg: PolicyKG, source: Path, *, lock: LockFactory | None = None) -> Restored:
     """Replace ``kg``'s graph with the backup's, put back its reference data and cache, reconcile the index.
 
     Each named graph is replaced in one transaction; the index then follows graph by graph
@@ -176,9 +239,9 @@ def restore(kg: PolicyKG, source: Path, *, lock: LockFactory | None = None) -> d
     """
     source = Path(source)
     manifest = read_manifest(source)
-    if manifest.get("base_iri") != kg.settings.base_iri:
+    if manifest.base_iri != kg.settings.base_iri:
         raise InputError(
-            f"{source}: the backup's base IRI is {manifest.get('base_iri')}, this data dir uses "
+            f"{source}: the backup's base IRI is {manifest.base_iri}, this data dir uses "
             f"{kg.settings.base_iri}; set POLICYKG_BASE_IRI to match"
         )
     counts = import_dataset(kg, source / "graph.nq", replace_all=True)
@@ -191,12 +254,14 @@ def restore(kg: PolicyKG, source: Path, *, lock: LockFactory | None = None) -> d
     if cache.is_file():
         _merge_cache(cache, kg.settings.embedding_cache_path)
     sync = kg.reconcile(lock=lock)
-    return {
-        **counts,
-        "indexed": sync.items,
-        "reindexed": len(sync.reindexed),
-        "created": manifest.get("created"),
-    }
+    return Restored(
+        graphs=counts.graphs,
+        quads=counts.quads,
+        dropped=counts.dropped,
+        indexed=sync.items,
+        reindexed=len(sync.reindexed),
+        created=manifest.created,
+    )
 
 
 def _merge_cache(src: Path, dst: Path) -> None:

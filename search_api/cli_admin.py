@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -21,16 +21,22 @@ from ingest.errors import InputError
 from search_api.cli_common import console, friendly_errors, open_kg, settings
 from search_api.errors import IndexUnavailableError
 
+if TYPE_CHECKING:
+    from search_api.backup import BackupManifest, Restored, SavedBackup
+
 __all__ = ["app"]
+
+_R = TypeVar("_R")
 
 app = typer.Typer()  # merged into the top-level commands by search_api.cli
 
 
 def _server_job(
-    server: str, route: str, body: dict[str, Any] | None, timeout_s: float = 3600.0
-) -> dict[str, Any]:
-    """POST to a running server's job route and wait for the job; its result."""
+    server: str, route: str, body: dict[str, Any] | None, result: type[_R], timeout_s: float = 3600.0
+) -> _R:
+    """POST to a running server's job route and wait for the job; its result, read as ``result``."""
     import httpx
+    from pydantic import TypeAdapter, ValidationError
 
     token = settings().api_token
     if not token:
@@ -49,7 +55,12 @@ def _server_job(
                 if job["state"] == "failed":
                     raise InputError(f"the server's {route.strip('/')} failed: {job['message']}")
                 if job["state"] == "done":
-                    return dict(job["result"] or {})
+                    try:
+                        return TypeAdapter(result).validate_python(job["result"])
+                    except ValidationError as exc:
+                        raise InputError(
+                            f"the server's {route.strip('/')} answered a result this policykg cannot read: {exc}"
+                        ) from None
                 if time.monotonic() > deadline:
                     raise InputError(f"the server's job {job_id} did not finish in {timeout_s:.0f} s")
                 time.sleep(0.5)
@@ -57,9 +68,11 @@ def _server_job(
         raise InputError(f"cannot reach the server at {base}: {exc}") from exc
 
 
-def _through_server(server: str, target: Path) -> dict[str, Any]:
-    result = _server_job(server, "/backup", None)
-    written = Path(result["path"])
+def _through_server(server: str, target: Path) -> SavedBackup:
+    from search_api.backup import SavedBackup
+
+    result = _server_job(server, "/backup", None, SavedBackup)
+    written = Path(result.path)
     if not written.is_dir():
         raise InputError(
             f"the server wrote its backup to {written}, which this machine cannot see; copy it from there"
@@ -88,6 +101,7 @@ def backup(
 
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise InputError(f"{directory}: the backup folder exists and is not empty; name a new folder")
+    manifest: BackupManifest
     if server:
         manifest = _through_server(server, directory)
     else:
@@ -100,9 +114,9 @@ def backup(
                 "policykg backup DIR --server http://127.0.0.1:8000 (with POLICYKG_API_TOKEN set)"
             ) from exc
     console.print(
-        f"backed up {manifest['quads']} quads in {manifest['named_graphs']} named graphs "
-        f"({manifest['curated_quads']} curated), reference data: {'yes' if manifest['reference'] else 'no'}, "
-        f"embedding cache: {'yes' if manifest['embedding_cache'] else 'no'} -> {directory}",
+        f"backed up {manifest.quads} quads in {manifest.named_graphs} named graphs "
+        f"({manifest.curated_quads} curated), reference data: {'yes' if manifest.reference else 'no'}, "
+        f"embedding cache: {'yes' if manifest.embedding_cache else 'no'} -> {directory}",
         highlight=False,
     )
 
@@ -118,7 +132,7 @@ def restore(
     While `policykg serve` runs, pass --server: the backup is copied into the data dir's backups/
     folder and the server restores it (searches go on meanwhile).
     """
-    from search_api.backup import read_manifest
+    from search_api.backup import Restored, read_manifest
     from search_api.backup import restore as run_restore
 
     read_manifest(directory)  # refuse a broken backup before anything is replaced
@@ -129,14 +143,14 @@ def restore(
         else:
             name = f"restore-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}"
             shutil.copytree(directory, backups / name)
-        got = _server_job(server, "/restore", {"backup": name})
+        got: Restored = _server_job(server, "/restore", {"backup": name}, Restored)
     else:
         with open_kg() as kg:
             got = run_restore(kg, directory)
     console.print(
-        f"restored {got['quads']} quads in {got['graphs']} named graphs (backup of {got['created']}); "
-        f"dropped {got['dropped']} graphs not in the backup; re-indexed {got['reindexed']} graphs "
-        f"({got['indexed']} items)",
+        f"restored {got.quads} quads in {got.graphs} named graphs (backup of {got.created}); "
+        f"dropped {got.dropped} graphs not in the backup; re-indexed {got.reindexed} graphs "
+        f"({got.indexed} items)",
         highlight=False,
     )
 
@@ -158,7 +172,7 @@ def import_cmd(
         got = import_dataset(kg, file, replace_all=replace_all)
         sync = kg.reconcile()
     console.print(
-        f"imported {got['quads']} quads in {got['graphs']} named graphs (dropped {got['dropped']}); "
+        f"imported {got.quads} quads in {got.graphs} named graphs (dropped {got.dropped}); "
         f"index: {len(sync.reindexed)} graphs re-indexed, {len(sync.removed)} removed",
         highlight=False,
     )

@@ -28,16 +28,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ingest.errors import InputError, PolicykgError
+from search_api.backup import Restored, SavedBackup
 from search_api.errors import QueueFullError
 
 if TYPE_CHECKING:
     from search_api.service import LockFactory, PolicyKG
     from search_api.settings import Settings
 
-__all__ = ["Job", "JobCancelled", "JobRunner", "JobState", "QueueFullError"]
+__all__ = [
+    "Job",
+    "JobCancelled",
+    "JobKind",
+    "JobResult",
+    "JobRunner",
+    "JobState",
+    "QueueFullError",
+    "ReconcileResult",
+    "UploadFailure",
+    "UploadResult",
+]
 
 log = logging.getLogger("policykg.jobs")
 
@@ -60,32 +72,52 @@ class JobCancelled(BaseException):
     """
 
 
+@dataclass(frozen=True, slots=True)
+class UploadFailure:
+    """Why an uploaded file was not ingested (paths on the server replaced by the file's name)."""
+
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UploadResult:
+    """An upload's ingest: the file ingested, unchanged or failed, and the work it took."""
+
+    ingested: list[str]
+    unchanged: list[str]
+    failed: list[UploadFailure]
+    reference_changed: bool
+    embedded: int  # texts sent to the embedding model
+    indexed: int  # points written to the index
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReconcileResult:
+    """A reconcile: graphs re-indexed, graphs whose points were removed, items written."""
+
+    reindexed: int
+    removed: int
+    indexed: int
+
+
+JobKind = Literal["upload", "reconcile", "backup", "restore"]
+JobResult = UploadResult | ReconcileResult | SavedBackup | Restored
+
+
 @dataclass(slots=True)
 class Job:
     id: str
-    kind: str  # "upload" | "reconcile"
+    kind: JobKind
     file_name: str | None
     state: JobState = JobState.queued
     message: str | None = None
-    result: dict[str, Any] = field(default_factory=dict)
+    result: JobResult | None = None
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
     path: Path | None = None  # the stored upload, removed when the job ends
-    call: Callable[[], dict[str, Any]] | None = None  # the work of a job that is not an upload
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "file_name": self.file_name,
-            "state": self.state.value,
-            "message": self.message,
-            "result": self.result or None,
-            "created": self.created,
-            "started": self.started,
-            "finished": self.finished,
-        }
+    call: Callable[[], JobResult] | None = None  # the work of a job that is not an upload
 
 
 def _child_build(conn: multiprocessing.connection.Connection, spec: dict[str, Any]) -> None:
@@ -194,8 +226,8 @@ class JobRunner:
     def submit_reconcile(self) -> Job:
         return self._submit(Job(id=uuid.uuid4().hex, kind="reconcile", file_name=None))
 
-    def submit_call(self, kind: str, call: Callable[[], dict[str, Any]]) -> Job:
-        """Queue any other work (a backup): it runs in turn with the uploads, its dict becomes the result."""
+    def submit_call(self, kind: JobKind, call: Callable[[], JobResult]) -> Job:
+        """Queue any other work (a backup): it runs in turn with the uploads, what it returns is the result."""
         return self._submit(Job(id=uuid.uuid4().hex, kind=kind, file_name=None, call=call))
 
     def _submit(self, job: Job) -> Job:
@@ -258,29 +290,29 @@ class JobRunner:
 
     def _run_reconcile(self, job: Job) -> None:
         sync = self.kg.reconcile(lock=self.lock, stop=self._stop.is_set)
-        job.result = {"reindexed": len(sync.reindexed), "removed": len(sync.removed), "indexed": sync.items}
+        job.result = ReconcileResult(
+            reindexed=len(sync.reindexed), removed=len(sync.removed), indexed=sync.items
+        )
         self._finish(job, JobState.done, None)
 
     def _run_upload(self, job: Job) -> None:
         assert job.path is not None
         path, name = job.path, job.path.name
         report = self.kg.ingest([path], lock=self.lock, build=self._build_in_child, stop=self._stop.is_set)
-        job.result = {
-            "ingested": report.ingested,
-            "unchanged": report.unchanged,
-            "failed": [
-                {
-                    "file": name,
-                    "reason": f.reason.replace(str(path), name).replace(str(path.parent), "upload"),
-                }
+        result = UploadResult(
+            ingested=list(report.ingested),
+            unchanged=list(report.unchanged),
+            failed=[
+                UploadFailure(name, f.reason.replace(str(path), name).replace(str(path.parent), "upload"))
                 for f in report.failed
             ],
-            "reference_changed": report.reference_changed,
-            "embedded": report.embedded,
-            "indexed": report.indexed,
-        }
-        if job.result["failed"]:
-            reasons = "; ".join(f["reason"] for f in job.result["failed"])
+            reference_changed=report.reference_changed,
+            embedded=report.embedded,
+            indexed=report.indexed,
+        )
+        job.result = result
+        if result.failed:
+            reasons = "; ".join(f.reason for f in result.failed)
             self._finish(job, JobState.failed, f"could not ingest {name}: {reasons}")
         elif not (report.ingested or report.unchanged):
             self._finish(job, JobState.failed, f"{name} is not a response file policykg can read")

@@ -27,7 +27,7 @@ from search_api.items import build_items, items_version
 if TYPE_CHECKING:
     from search_api.index import PassageIndex
 
-__all__ = ["IndexStatus", "SyncReport", "graph_keys", "index_status", "rebuild", "reconcile"]
+__all__ = ["IndexHealth", "IndexStatus", "SyncReport", "graph_keys", "index_status", "rebuild", "reconcile"]
 
 # Part of every marker: when the way index items or their texts are built changes, bump it
 # (with search_api.index's text format) and every graph counts as behind once.
@@ -61,6 +61,17 @@ def graph_keys(store: GraphStore, iris: IriMinter) -> dict[str, str]:
     return keys
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexHealth:
+    """The index against the graph in counts (``GET /health``'s ``index``)."""
+
+    in_step: bool
+    graphs: int
+    behind: int  # named graphs not (fully) indexed
+    gone: int  # removed graphs that still have points
+    message: str | None  # a sentence for people when not in step
+
+
 @dataclass(frozen=True, slots=True)
 class IndexStatus:
     """How far the index is from the graph: graphs not (fully) indexed, and graphs indexed but gone."""
@@ -89,14 +100,14 @@ class IndexStatus:
             "or wait for the server's reconcile job"
         )
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "in_step": self.in_step,
-            "graphs": self.graphs,
-            "behind": len(self.behind),
-            "gone": len(self.gone),
-            "message": self.message(),
-        }
+    def health(self) -> IndexHealth:
+        return IndexHealth(
+            in_step=self.in_step,
+            graphs=self.graphs,
+            behind=len(self.behind),
+            gone=len(self.gone),
+            message=self.message(),
+        )
 
 
 def index_status(store: GraphStore, iris: IriMinter, index: PassageIndex) -> IndexStatus:

@@ -173,7 +173,7 @@ def test_backup_through_the_server_is_a_job(writable: PolicyKG, tmp_path: Path) 
         assert job["state"] == "done" and job["kind"] == "backup", job
     folder = Path(job["result"]["path"])
     assert folder.parent == settings.data_dir / "backups"
-    assert read_manifest(folder)["reference"] is True
+    assert read_manifest(folder).reference is True
 
 
 @pytest.mark.slow

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 from graph.curation import CurationDecision, apply_decisions
 from graph.queries import positions, proposal_ids
 from ingest.errors import InputError
-from search_api.backup import import_dataset, restore, write_backup
+from search_api.backup import MANIFEST, import_dataset, read_manifest, restore, write_backup
 from search_api.cli import app
 from search_api.records import IndexCheck
 from search_api.service import PolicyKG
@@ -37,7 +38,7 @@ def test_backup_wipe_restore_and_export_import_round_trips(tmp_path: Path) -> No
         apply_decisions(kg.store, kg.iris, [decision], known_targets=set(proposal_ids(kg.store)))
         before = kg.store.export("nq")
         manifest = write_backup(kg, saved)
-        assert manifest["curated_quads"] > 0 and manifest["reference"] and manifest["embedding_cache"]
+        assert manifest.curated_quads > 0 and manifest.reference and manifest.embedding_cache
     finally:
         kg.close()
     (tmp_path / "export.nq").write_bytes(before)
@@ -46,7 +47,7 @@ def test_backup_wipe_restore_and_export_import_round_trips(tmp_path: Path) -> No
     kg = _kg(data)
     try:
         got = restore(kg, saved)
-        assert got["indexed"] > 0
+        assert got.indexed > 0
         assert kg.store.export("nq") == before
         rows = positions(kg.store, target_id="R2", document_iri=kg.iris.response("lia-kommune.pdf"))
         assert [(r.stance, r.curated, r.note) for r in rows] == [("opposes", True, "round trip")]
@@ -58,7 +59,7 @@ def test_backup_wipe_restore_and_export_import_round_trips(tmp_path: Path) -> No
     kg = _kg(tmp_path / "imported")
     try:
         counts = import_dataset(kg, tmp_path / "export.nq")
-        assert counts["quads"] == before.count(b"\n") and counts["dropped"] == 0
+        assert counts.quads == before.count(b"\n") and counts.dropped == 0
         sync = kg.reconcile()
         assert sync.reindexed and kg.index_status().in_step
         assert kg.store.export("nq") == before
@@ -102,6 +103,17 @@ def test_bad_backups_and_imports_are_refused_with_the_reason(tmp_path: Path) -> 
             )
         with pytest.raises(InputError, match="checksum"):
             restore(kg, saved)
+        manifest = json.loads((saved / MANIFEST).read_text(encoding="utf-8"))
+        del manifest["base_iri"]
+        manifest["quads"] = "many"
+        (saved / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+        with pytest.raises(
+            InputError, match=r"policykg-backup\.json: not a policykg backup manifest.*base_iri.*quads"
+        ):
+            read_manifest(saved)
+        (saved / MANIFEST).write_text("[1]", encoding="utf-8")
+        with pytest.raises(InputError, match="backup format None"):
+            read_manifest(saved)
     finally:
         kg.close()
 

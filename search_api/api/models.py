@@ -10,6 +10,7 @@ from graph.curation import CURATION_STANCES
 from graph.records import Position
 from ingest.model import STANCES, ActorType
 from search_api.records import ByReferencePosition, TextCounts
+from search_api.sync import IndexHealth
 
 __all__ = [
     "AskRequest",
@@ -72,7 +73,7 @@ class HealthOut(BaseModel):
     named_graphs: int
     writes_enabled: bool
     sparql: SparqlHealthOut
-    index: dict[str, Any] | None = Field(
+    index: IndexHealth | None = Field(
         default=None, description="The index against the graph (in_step, behind, gone); null when unknown."
     )
     problems: list[str] = Field(default_factory=list, description="What is wrong, for people.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from dataclasses import asdict
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,25 +30,25 @@ def backup(state: State, jobs: Jobs, response: Response) -> JobOut:
     """Queue a backup into ``<data-dir>/backups/<UTC time>/`` (graph, curated decisions, reference data,
     embedding cache); ``GET /jobs/{id}`` gives its folder. ``policykg backup DIR --server URL`` uses this.
     """
-    from search_api.backup import write_backup
+    from search_api.backup import SavedBackup, write_backup
 
     kg = state.kg
     target = state.settings.data_dir / "backups" / time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
 
-    def run() -> dict[str, Any]:
+    def run() -> SavedBackup:
         folder = target
         n = 1
         while folder.exists():  # two backups in one second
             n += 1
             folder = target.with_name(f"{target.name}-{n}")
-        return {"path": str(folder), **write_backup(kg, folder)}
+        return SavedBackup(**asdict(write_backup(kg, folder)), path=str(folder))
 
     try:
         job = jobs.submit_call("backup", run)
     except QueueFullError as exc:
         raise ApiError(503, str(exc)) from exc
     response.headers["Location"] = f"/jobs/{job.id}"
-    return JobOut(**job.as_dict())
+    return JobOut.of(job)
 
 
 class RestoreRequest(BaseModel):
@@ -72,7 +72,7 @@ def restore(state: State, jobs: Jobs, req: RestoreRequest, response: Response) -
     """Queue a restore from ``<data-dir>/backups/<backup>``: the graph is replaced graph by graph, the
     index follows while searches go on. ``policykg restore DIR --server URL`` uses this.
     """
-    from search_api.backup import read_manifest
+    from search_api.backup import Restored, read_manifest
     from search_api.backup import restore as run_restore
 
     folder = state.settings.data_dir / "backups" / req.backup
@@ -86,7 +86,7 @@ def restore(state: State, jobs: Jobs, req: RestoreRequest, response: Response) -
         raise ApiError(422, str(exc).replace(str(folder), req.backup), {"backup": req.backup}) from exc
     kg = state.kg
 
-    def run() -> dict[str, Any]:
+    def run() -> Restored:
         return run_restore(kg, folder, lock=lambda: state.lock)
 
     try:
@@ -94,4 +94,4 @@ def restore(state: State, jobs: Jobs, req: RestoreRequest, response: Response) -
     except QueueFullError as exc:
         raise ApiError(503, str(exc)) from exc
     response.headers["Location"] = f"/jobs/{job.id}"
-    return JobOut(**job.as_dict())
+    return JobOut.of(job)

@@ -92,4 +92,4 @@ def upload_document(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     response.headers["Location"] = f"/jobs/{job.id}"
-    return JobOut(**job.as_dict())
+    return JobOut.of(job)

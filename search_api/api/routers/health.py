@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from search_api.api.deps import ApiState, State
 from search_api.api.errors import ApiError, error_responses
 from search_api.api.models import HealthOut, SparqlHealthOut
+from search_api.sync import IndexHealth
 
 __all__ = ["router"]
 
@@ -66,7 +67,7 @@ def _sparql(state: ApiState) -> SparqlHealthOut:
     )
 
 
-def _index(state: ApiState) -> tuple[dict[str, Any] | None, list[str]]:
+def _index(state: ApiState) -> tuple[IndexHealth | None, list[str]]:
     """The service's ``index_status()`` (when it has one), read under the index lock."""
     index_status = getattr(state.kg, "index_status", None)
     if index_status is None:  # a service without an index (e.g. a graph-only test double)
@@ -80,4 +81,4 @@ def _index(state: ApiState) -> tuple[dict[str, Any] | None, list[str]]:
     finally:
         state.lock.release()
     message = status.message()
-    return status.as_dict(), [message] if message else []
+    return status.health(), [message] if message else []

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel
 
 from search_api.api.errors import ApiError, error_responses
-from search_api.jobs import JobRunner
+from search_api.jobs import Job, JobKind, JobResult, JobRunner
 
 __all__ = ["JobOut", "Jobs", "get_jobs", "router"]
 
@@ -18,14 +18,28 @@ router = APIRouter(tags=["jobs"])
 
 class JobOut(BaseModel):
     id: str
-    kind: Literal["upload", "reconcile", "backup", "restore"]
+    kind: JobKind
     file_name: str | None
     state: Literal["queued", "running", "done", "failed"]
     message: str | None = None  # why it failed, in words a person can act on
-    result: dict[str, Any] | None = None  # an upload: ingested, unchanged, failed, embedded, indexed
+    result: JobResult | None = None  # what a finished job did (its kind's record)
     created: float
     started: float | None = None
     finished: float | None = None
+
+    @classmethod
+    def of(cls, job: Job) -> JobOut:
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            file_name=job.file_name,
+            state=job.state.value,
+            message=job.message,
+            result=job.result,
+            created=job.created,
+            started=job.started,
+            finished=job.finished,
+        )
 
 
 def get_jobs(request: Request) -> JobRunner:
@@ -41,7 +55,7 @@ Jobs = Annotated[JobRunner, Depends(get_jobs)]
 @router.get("/jobs", response_model=list[JobOut], responses=error_responses(503))
 def list_jobs(jobs: Jobs) -> list[JobOut]:
     """The most recent jobs, newest first (kept in memory; a restart forgets them)."""
-    return [JobOut(**j.as_dict()) for j in jobs.recent()]
+    return [JobOut.of(j) for j in jobs.recent()]
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, responses=error_responses(404, 422, 503))
@@ -52,4 +66,4 @@ def get_job(jobs: Jobs, job_id: Annotated[str, PathParam(max_length=64)]) -> Job
         raise ApiError(
             404, f"no job '{job_id}' (jobs are forgotten when the server restarts)", {"id": job_id}
         )
-    return JobOut(**job.as_dict())
+    return JobOut.of(job)
