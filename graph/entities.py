@@ -16,7 +16,7 @@ from typing import Any
 from graph.iris import PKG
 from graph.queries import positions
 from graph.records import Proposal, TargetPosition
-from graph.sparql import PREFIXES, Clause, eq, has, iri, lit, named, values
+from graph.sparql import Clause, eq, has, iri, lit, named, values
 from graph.store import GraphStore, Row
 from ingest.model import STANCES
 
@@ -39,10 +39,6 @@ __all__ = [
     "pilots",
     "recommendations",
 ]
-
-
-def _select(store: GraphStore, body: str) -> list[Row]:
-    return store.select(PREFIXES + body)
 
 
 def _natural(value: str) -> tuple[str, int, str]:
@@ -70,13 +66,7 @@ class RecommendationSummary(Proposal):
 
 
 def recommendations(store: GraphStore) -> list[RecommendationSummary]:
-    rows = _select(
-        store,
-        """SELECT ?iri ?id ?title ?text ?chapter ?kind WHERE {
-  ?iri a pkg:Proposal ; pkg:identifier ?id ; dcterms:title ?title .
-  OPTIONAL { ?iri dcterms:description ?text } OPTIONAL { ?iri pkg:chapter ?chapter }
-  BIND(IF(EXISTS { ?iri a pkg:Assessment }, "assessment", "recommendation") AS ?kind) }""",
-    )
+    rows = store.select(named("recommendations"))
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STANCES, 0))
     for pos in positions(store):
         if pos.stance in STANCES:
@@ -248,46 +238,36 @@ class GrantSchemeInfo:
     mentioned_in: list[str]
 
 
-def _mentioned_in(store: GraphStore, cls: str) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = defaultdict(set)
-    rows = _select(
-        store,
-        f"""SELECT DISTINCT ?e ?file WHERE {{ ?e a {cls} . ?p a pkg:Passage ; pkg:mentions ?e ; pkg:inDocument ?d .
-  ?d pkg:fileName ?file }}""",
-    )
-    for r in rows:
-        out[str(r["e"])].add(str(r["file"]))
-    return out
-
-
-def _related(store: GraphStore, cls: str, body: str) -> dict[str, list[Row]]:
+def _by_entity(rows: list[Row]) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = defaultdict(list)
-    for r in _select(store, f"SELECT * WHERE {{ ?e a {cls} . {body} }}"):
+    for r in rows:
         out[str(r["e"])].append(r)
     return out
 
 
-def _base(store: GraphStore, cls: str, extra_vars: str, extra: str, entity_id: str | None) -> list[Row]:
-    flt = eq("id", lit(entity_id)) if entity_id is not None else ""
-    rows = _select(
-        store,
-        f"""SELECT ?iri ?id ?name {extra_vars} WHERE {{ ?iri a {cls} ; pkg:identifier ?id ; rdfs:label ?name .
-  {extra} {flt} }}""",
-    )
-    unique = {str(r["iri"]): r for r in rows}
-    return sorted(unique.values(), key=lambda r: str(r["id"]))
+def _mentioned_in(store: GraphStore, cls: str) -> dict[str, set[str]]:
+    """File names of the responses mentioning each entity of class ``cls`` (an IRI)."""
+    rows = store.select(named("entity-mentioned-in", values("class", [iri(cls)])))
+    return {e: {str(r["file"]) for r in found} for e, found in _by_entity(rows).items()}
 
 
 def _aliases(store: GraphStore, cls: str) -> dict[str, list[str]]:
-    found = _related(store, cls, "?e skos:altLabel ?alias")
-    return {e: sorted({str(a["alias"]) for a in rows}) for e, rows in found.items()}
+    """Other names of each entity of class ``cls`` (an IRI), sorted."""
+    rows = store.select(named("entity-aliases", values("class", [iri(cls)])))
+    return {e: sorted({str(r["alias"]) for r in found}) for e, found in _by_entity(rows).items()}
+
+
+def _base(store: GraphStore, query: str, entity_id: str | None) -> list[Row]:
+    """The rows of a named entity query (one per entity, by id), narrowed to ``entity_id`` if given."""
+    bound = [eq("id", lit(entity_id))] if entity_id is not None else []
+    unique = {str(r["iri"]): r for r in store.select(named(query, *bound))}
+    return sorted(unique.values(), key=lambda r: str(r["id"]))
 
 
 def pilots(store: GraphStore, *, pilot_id: str | None = None) -> list[PilotInfo]:
-    optional = "OPTIONAL { ?iri pkg:pilotKind ?kind } OPTIONAL { ?iri pkg:region ?region }"
-    rows = _base(store, "pkg:Pilot", "?kind ?region", optional, pilot_id)
-    aliases, mentioned = _aliases(store, "pkg:Pilot"), _mentioned_in(store, "pkg:Pilot")
-    parts = _related(store, "pkg:Pilot", "?e pkg:participant ?a . ?a pkg:identifier ?aid ; foaf:name ?aname")
+    rows = _base(store, "pilots", pilot_id)
+    aliases, mentioned = _aliases(store, PKG.Pilot), _mentioned_in(store, PKG.Pilot)
+    parts = _by_entity(store.select(named("pilot-participants")))
     return [
         PilotInfo(
             **_pick(r, "id iri name kind region"),
@@ -302,13 +282,9 @@ def pilots(store: GraphStore, *, pilot_id: str | None = None) -> list[PilotInfo]
 
 
 def grant_schemes(store: GraphStore, *, scheme_id: str | None = None) -> list[GrantSchemeInfo]:
-    optional = (
-        "OPTIONAL { ?iri pkg:earmarked ?earmarked } "
-        "OPTIONAL { ?iri pkg:administeredBy ?adm . ?adm pkg:identifier ?aid ; foaf:name ?aname }"
-    )
-    rows = _base(store, "pkg:GrantScheme", "?earmarked ?aid ?aname", optional, scheme_id)
-    aliases, mentioned = _aliases(store, "pkg:GrantScheme"), _mentioned_in(store, "pkg:GrantScheme")
-    recs = _related(store, "pkg:GrantScheme", "?prop pkg:concernsGrantScheme ?e ; pkg:identifier ?pid")
+    rows = _base(store, "grant-schemes", scheme_id)
+    aliases, mentioned = _aliases(store, PKG.GrantScheme), _mentioned_in(store, PKG.GrantScheme)
+    recs = _by_entity(store.select(named("grant-scheme-proposals")))
     return [
         GrantSchemeInfo(
             **_pick(r, "id iri name"),
