@@ -3,9 +3,10 @@
 Derived data: everything here can be rebuilt from the graph (``policykg reindex``).
 Embedded local Qdrant in a folder by default, or a Qdrant server/cluster by URL.
 
-Each point carries a named dense vector ``dense`` (cosine) and a named sparse vector
-``lexical`` (BM25 term-frequency weights from :mod:`ingest.lexical`; Qdrant applies
-IDF through ``Modifier.IDF``). Point ids are UUID5 of the item IRI, so re-ingesting a
+What one item becomes in the index (its point id, the text the model sees, its sentences and
+payload) is :mod:`search_api.points`. Each point carries a named dense vector ``dense``
+(cosine) and a named sparse vector ``lexical`` (BM25 term-frequency weights from
+:mod:`ingest.lexical`; Qdrant applies IDF through ``Modifier.IDF``). Point ids are UUID5 of the item IRI, so re-ingesting a
 letter overwrites its points instead of duplicating them.
 
 ``dense`` is a multivector compared by MaxSim: the whole passage plus each of its sentences.
@@ -21,11 +22,9 @@ another embedder is refused, since vectors of two models are not comparable.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -35,88 +34,20 @@ from qdrant_client import models as qm
 from graph.records import IndexItem
 from ingest.embedding import Embedder
 from ingest.lexical import sparse_vector
-from ingest.segment import sentence_spans
 from search_api.errors import EmbedderMismatchError, IndexConfigError, IndexUnavailableError, SearchError
-from search_api.items import passage_iri
 from search_api.memory_view import MemoryView, Ranked, supported
+from search_api.points import embed_text, item_payload, point_id, sentences
 from search_api.qdrant_local import GraphPoints, use_write_ahead_log
 
-__all__ = [
-    "DENSE",
-    "LEXICAL",
-    "META_KIND",
-    "PassageIndex",
-    "embed_text",
-    "point_id",
-    "sentences",
-]
+__all__ = ["DENSE", "LEXICAL", "META_KIND", "PassageIndex"]
 
 DENSE = "dense"
 LEXICAL = "lexical"
 META_KIND = "_meta"
 _META_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "urn:policykg:index-meta"))
-# Bump when embed_text, sentences() or the lexical analysis change: stored hashes then differ
-# and the next upsert re-embeds everything, so an upgrade never leaves stale vectors.
-_TEXT_FORMAT = "v3"
 _BATCH = 128
 
 _KEYWORD_INDEXES = ("kind", "actor_type", "language", "recommendations", "graph_iri", "file_name", "iri")
-
-
-def point_id(iri: str) -> str:
-    """Deterministic point id of an item."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, iri))
-
-
-def embed_text(item: IndexItem, context: bool | None = None) -> str:
-    """What the dense model sees (and the lexical vector is built from).
-
-    With ``context`` (default: ``heading_context`` of :func:`search_api.items.current_options`)
-    a passage is prefixed by the heading it stands under ("Om øremerking: ..."), so a section's
-    title helps find the statements under it. Sender names are never prefixed: a shared
-    "sender — heading" prefix pulls a letter's passages together and drowns the sentence that
-    answers (measured: README "Evaluation"). Entities are their label and description either way.
-    """
-    if context is None:
-        from search_api.items import current_options
-
-        context = current_options().heading_context
-    if item.kind != "passage" or not context or not item.headings:
-        return item.text
-    return f"{item.headings[-1]}: {item.text}"
-
-
-_MAX_SEGMENTS = 32
-
-
-def sentences(text: str) -> list[str]:
-    """The sentences of a passage worth a vector of their own; [] for a one-sentence passage.
-
-    The same split as stance extraction uses (``ingest.segment.sentence_spans``), so the
-    embedding cache serves both.
-    """
-    out = [text[s:e] for s, e in sentence_spans(text)]
-    return out[:_MAX_SEGMENTS] if len(out) > 1 else []
-
-
-def _item_hash(item: IndexItem, context: bool | None) -> str:
-    return hashlib.sha256(f"{_TEXT_FORMAT}\n{embed_text(item, context)}".encode()).hexdigest()
-
-
-_ITEM_FIELDS = tuple(f.name for f in fields(IndexItem))
-
-
-def _payload(item: IndexItem, embedder_name: str, context: bool | None = None) -> dict[str, Any]:
-    """A point's payload: every field of the item (tuples as lists), the graph passage it stands for,
-    and the embedder and text hash that tell whether its vectors are current."""
-    payload: dict[str, Any] = {}
-    for name in _ITEM_FIELDS:
-        value = getattr(item, name)
-        payload[name] = list(value) if isinstance(value, tuple) else value
-    payload["passage_iri"] = passage_iri(item.iri) if item.kind == "passage" else None
-    payload["embedder"] = embedder_name
-    payload["text_hash"] = _item_hash(item, context)
-    return payload
 
 
 def _chunks(seq: list[Any], n: int) -> Iterator[list[Any]]:
@@ -246,7 +177,7 @@ class PassageIndex:
         to_embed: list[tuple[str, IndexItem]] = []
         payload_only: list[tuple[str, dict[str, Any]]] = []
         for pid, item in by_id.items():
-            payload = _payload(item, embedder.name, self.context)
+            payload = item_payload(item, embedder.name, self.context)
             old = stored.get(pid)
             if (
                 old is None
@@ -284,7 +215,7 @@ class PassageIndex:
                     qm.PointStruct(
                         id=pid,
                         vector={DENSE: multi, LEXICAL: qm.SparseVector(indices=idx, values=val)},
-                        payload=_payload(item, embedder.name, self.context),
+                        payload=item_payload(item, embedder.name, self.context),
                     )
                 )
             self.client.upsert(self.collection, points, wait=True)

