@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing.connection
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -245,3 +246,38 @@ def test_sigterm_to_policykg_serve_with_an_upload_in_flight(tmp_path: Path) -> N
             server.kill()
     assert took < 10.0, f"SIGTERM took {took:.1f} s"
     assert not any((data / "uploads").iterdir())
+
+
+@pytest.mark.slow
+def test_cli_backup_and_restore_through_the_server_read_the_job_results(
+    writable: PolicyKG, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`backup DIR --server` and `restore DIR --server`: the CLI reads the job's result as a record and prints it."""
+    import httpx
+    from typer.testing import CliRunner
+
+    from search_api.cli import app
+
+    settings = Settings(data_dir=writable.settings.data_dir, api_token=TOKEN)
+    env = {"POLICYKG_API_TOKEN": TOKEN, "POLICYKG_DATA_DIR": str(settings.data_dir)}
+    with TestClient(create_app(settings, kg=writable)) as c:
+
+        class Client:  # the CLI's httpx.Client, talking to this app (no server process)
+            def __init__(self, **_: object) -> None:
+                pass
+
+            def __enter__(self) -> TestClient:
+                return c
+
+            def __exit__(self, *_: object) -> None:
+                return None
+
+        monkeypatch.setattr(httpx, "Client", Client)
+        saved = tmp_path / "saved"
+        got = CliRunner().invoke(app, ["backup", str(saved), "--server", "http://testserver"], env=env)
+        assert got.exit_code == 0, got.output
+        assert "reference data: yes" in got.output and (saved / "graph.nq").is_file()
+        assert not list((settings.data_dir / "backups").iterdir())  # moved to DIR
+        got = CliRunner().invoke(app, ["restore", str(saved), "--server", "http://testserver"], env=env)
+        assert got.exit_code == 0, got.output
+        assert re.search(r"restored \d+ quads in \d+ named graphs \(backup of \d{4}-", got.output), got.output
