@@ -8,6 +8,7 @@ from importlib.resources import files
 from pyshacl import validate
 from rdflib import Graph
 
+from graph._shapes_check import ShapeChecker, compile_shapes
 from graph.errors import ValidationError
 
 __all__ = ["ontology_graph", "shapes_graph", "validate_document_graph"]
@@ -25,8 +26,20 @@ def ontology_graph() -> Graph:
     )
 
 
+@lru_cache(maxsize=1)
+def _checker() -> ShapeChecker | None:
+    return compile_shapes(shapes_graph())
+
+
 def validate_document_graph(graph: Graph, subject: str) -> None:
-    """Raise :class:`ValidationError` (naming ``subject``) unless ``graph`` conforms to the shapes."""
+    """Raise :class:`ValidationError` (naming ``subject``) unless ``graph`` conforms to the shapes.
+
+    A graph the compiled shapes accept is done (the check is at least as strict as pySHACL's); any
+    other graph goes to pySHACL, which decides and writes the report (:mod:`graph._shapes_check`).
+    """
+    checker = _checker()
+    if checker is not None and checker.conforms(graph):
+        return
     conforms, _report_graph, report_text = validate(
         graph, shacl_graph=shapes_graph(), inference="none", advanced=False, allow_warnings=True
     )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -40,6 +41,20 @@ __all__ = ["EntityLinker", "SenderActor", "actor_type_for_name", "new_actor_id"]
 FUZZY_MIN = 88.0  # rapidfuzz ratio for a misspelt long word to count
 FUZZY_MIN_LEN = 8  # shorter words must match by stem: too many near neighbours otherwise
 TYPO_MIN = 94.0  # one letter dropped from a definite name of 9+ letters ("Husbanke" for "Husbanken")
+
+
+@lru_cache(maxsize=65_536)
+def _stem(word: str) -> str:
+    """:func:`stem`, remembered: a letter's words are compared with many aliases (pure function)."""
+    return stem(word)
+
+
+@lru_cache(maxsize=262_144)
+def _fuzzy(tok_stem: str, alias_stem: str) -> float:
+    """Similarity (0-100) of two stems, as spelt and with spelling variants folded (remembered)."""
+    return max(
+        fuzz.ratio(tok_stem, alias_stem), fuzz.ratio(fold_spelling(tok_stem), fold_spelling(alias_stem))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,20 +220,17 @@ class EntityLinker:
             return 0.95 if low == alias_low + "s" else 0.0
         if last and alias.kind is not EntityKind.ACTOR and low.startswith(alias_low + "-"):
             return 0.9  # "Klimasats-rammen", "leie-til-eie-avtaler": the scheme or pilot named in a compound
-        tok_stem = stem(word)
+        tok_stem = _stem(word)
         if tok_stem == alias_stem:
             return 0.95
         if len(alias_word) >= FUZZY_MIN_LEN and len(word) >= FUZZY_MIN_LEN:
-            score = max(
-                fuzz.ratio(tok_stem, alias_stem),
-                fuzz.ratio(fold_spelling(tok_stem), fold_spelling(alias_stem)),
-            )
+            score = _fuzzy(tok_stem, alias_stem)
             if score >= FUZZY_MIN:
                 return score / 100.0
         return 0.0
 
     def _candidates(self, tok: Token) -> list[_Alias]:
-        key = stem(tok.text)[:4]
+        key = _stem(tok.text)[:4]
         found = list(self._by_first.get(key, []))
         if len(tok.text) >= FUZZY_MIN_LEN:  # a typo may be in the first letters too
             found += [
@@ -291,7 +303,7 @@ class EntityLinker:
         rest = list(alias.name_stems[alias.name_stems.index(last) + 1 :])
         k, pos = nxt, end
         while rest and k < len(toks) and re.fullmatch(r"[\s,]*", text[pos : toks[k].start]):
-            word = stem(toks[k].text)
+            word = _stem(toks[k].text)
             if word in ("og", "eller"):
                 pass  # a connector, whichever order the letter lists the name's parts in
             elif word in rest:
