@@ -4,6 +4,11 @@ Plain ``extract_text()`` loses where paragraphs end and which lines are headings
 visitor still sees each run's font and position. Lines are rebuilt from those runs, cut
 into runs of one style without a wide vertical gap, and each run is segmented like plain
 hard-wrapped text. When the visitor gives nothing usable we fall back to plain lines.
+
+Word processors and browsers often draw list bullets as small filled shapes instead of a
+bullet character, so the text alone has no sign of where one item ends and the next
+begins. The operator visitor sees those shapes: a small, roughly square mark just left of
+a line's first character on its baseline opens a list item there (see :func:`_mark_drawn_bullets`).
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ class _Line:
     size: float
     bold: bool
     page: int
+    x: float = 0.0  # where the line's first character starts
+    drawn_bullet: bool = False  # a small shape drawn just left of the line marks it as a list item
 
     @property
     def style(self) -> tuple[float, bool]:
@@ -65,23 +72,93 @@ def _open(raw: bytes, path: Path) -> Any:
     return reader
 
 
+# Operators that paint the current path (fill, or fill and stroke, or stroke); "n" discards it.
+_PAINT = {b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"S", b"s"}
+_Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in page space
+
+
+def _small_shapes(ops: list[tuple[bytes, list[Any], list[float]]]) -> list[_Box]:
+    """Bounding boxes of the painted paths of a page that are small and roughly square.
+
+    ``ops`` are the path operators in content order with the transformation matrix in force.
+    Lines, rules and frames are long in one direction and are left out here; the size limit
+    relative to the text is checked where a shape is matched to a line.
+    """
+    boxes: list[_Box] = []
+    points: list[tuple[float, float]] = []
+    for op, args, cm in ops:
+        try:
+            nums = [float(a) for a in args]
+        except (TypeError, ValueError):
+            points.clear()
+            continue
+        if op == b"re" and len(nums) == 4:
+            x, y, w, h = nums
+            pts = [(x, y), (x + w, y + h)]
+        elif op in (b"m", b"l", b"c", b"v", b"y"):
+            pts = list(zip(nums[0::2], nums[1::2], strict=False))
+        elif op in _PAINT or op == b"n":
+            if points and op != b"n":
+                xs = [x * cm[0] + y * cm[2] + cm[4] for x, y in points]
+                ys = [x * cm[1] + y * cm[3] + cm[5] for x, y in points]
+                w, h = max(xs) - min(xs), max(ys) - min(ys)
+                if 0 < w < 20 and 0 < h < 20 and 0.5 <= w / h <= 2.0:
+                    boxes.append((min(xs), min(ys), max(xs), max(ys)))
+            points.clear()
+            continue
+        else:
+            continue
+        points.extend(pts)
+    return boxes
+
+
+def _mark_drawn_bullets(lines: list[_Line], shapes: list[_Box]) -> None:
+    """Marks each line that has a drawn bullet: a small shape left of its first character.
+
+    The shape must be a dot-sized mark (between an eighth and three quarters of the font
+    size), end at most two font sizes before the text, and sit between the baseline and
+    the top of the letters. Of the lines a shape could belong to, the nearest one to its
+    right takes it, so the right column of a two-column page keeps its own bullets.
+    """
+    for x0, y0, x1, y1 in shapes:
+        mid = (y0 + y1) / 2
+        best: tuple[float, _Line] | None = None
+        for line in lines:
+            size = line.size
+            if not max(1.0, size / 8) <= max(x1 - x0, y1 - y0) <= size * 0.75:
+                continue
+            gap = line.x - x1
+            if not -0.5 <= gap <= 2 * size or not line.y - 0.1 * size <= mid <= line.y + 0.8 * size:
+                continue
+            if best is None or gap < best[0]:
+                best = (gap, line)
+        if best is not None:
+            best[1].drawn_bullet = True
+
+
 def _page_lines(page: Any, number: int) -> list[_Line]:
     """The page's lines with the font size and weight of their first run."""
     lines: list[_Line] = []
     current: list[str] = []
     style: dict[str, Any] = {}
+    path_ops: list[tuple[bytes, list[Any], list[float]]] = []
 
     def end_line() -> None:
         text = "".join(current).strip()
         if text:
-            lines.append(_Line(text, style["y"], style["size"], style["bold"], number))
+            lines.append(_Line(text, style["y"], style["size"], style["bold"], number, style["x"]))
         current.clear()
         style.clear()
+
+    def operator(op: bytes, args: Any, cm: Any, tm: Any) -> None:
+        if op in _PAINT or op in (b"n", b"re", b"m", b"l", b"c", b"v", b"y"):
+            path_ops.append((op, list(args or []), [float(v) for v in cm]))
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
         if not text:
             return
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         scale = abs(tm[3] * cm[3]) or 1.0
         name = str((font or {}).get("/BaseFont", "")) if hasattr(font, "get") else ""
         if style and text.strip() and abs(style["y"] - y) > max(2.0, 0.5 * style["size"]):
@@ -90,14 +167,21 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
         for i, part in enumerate(parts):
             if part.strip() and not style:
                 style.update(
-                    y=y, size=float(size) * scale, bold=bool(re.search(r"bold|black|heavy", name, re.I))
+                    y=y,
+                    x=x,
+                    size=float(size) * scale,
+                    bold=bool(re.search(r"bold|black|heavy", name, re.I)),
                 )
             current.append(part)
             if i < len(parts) - 1:
                 end_line()
 
-    page.extract_text(visitor_text=visit)
+    page.extract_text(visitor_text=visit, visitor_operand_before=operator)
     end_line()
+    _mark_drawn_bullets(lines, _small_shapes(path_ops))
+    for line in lines:
+        if line.drawn_bullet and not is_bullet(line.text):
+            line.text = "• " + line.text  # the segmenter reads an item from its bullet
     return lines
 
 
@@ -124,6 +208,13 @@ def _runs(lines: list[_Line]) -> list[list[_Line]]:
             pending_bullet = None
             continue
         same_run = False
+        if line.drawn_bullet:
+            runs.append([line])
+            continue
+        item_start = runs[-1][0] if runs and runs[-1] else None
+        if item_start is not None and item_start.drawn_bullet and line.x < item_start.x - 0.5 * line.size:
+            runs.append([line])  # back to the left of the item's text: the list has ended
+            continue
         if prev is not None and prev.style == line.style:
             if prev.page == line.page:
                 same_run = 0 < prev.y - line.y <= leading * 1.3
