@@ -227,9 +227,19 @@ def _runs(lines: list[_Line]) -> list[list[_Line]]:
     return runs
 
 
-def _is_heading_run(run: list[_Line], body_style: tuple[float, bool], next_run: list[_Line] | None) -> bool:
-    size, bold = run[0].style
-    styled = size > body_style[0] + 0.9 or (bold and not body_style[1] and size >= body_style[0] - 0.1)
+def _is_styled(style: tuple[float, bool], body_style: tuple[float, bool]) -> bool:
+    """Larger than the body text, or bold where the body is not."""
+    size, bold = style
+    return size > body_style[0] + 0.9 or (bold and not body_style[1] and size >= body_style[0] - 0.1)
+
+
+def _is_heading_run(
+    run: list[_Line],
+    body_style: tuple[float, bool],
+    next_run: list[_Line] | None,
+    after_next: list[_Line] | None = None,
+) -> bool:
+    styled = _is_styled(run[0].style, body_style)
     text = " ".join(ln.text for ln in run)
     if not styled or len(text) > 200 or text.endswith((".", ",", ";")) or len(run) > 3:
         return False
@@ -237,7 +247,15 @@ def _is_heading_run(run: list[_Line], body_style: tuple[float, bool], next_run: 
     if next_run is None:
         return False
     first = next_run[0].text
-    return is_bare_bullet(first) or is_bullet(first) or len(first) >= 40
+    if is_bare_bullet(first) or is_bullet(first) or len(first) >= 40:
+        return True
+    # "Sammendrag" / "Kommunen:" / bullets: a one-line lead-in between the heading and its list.
+    return (
+        len(next_run) == 1
+        and after_next is not None
+        and not _is_styled(next_run[0].style, body_style)
+        and (is_bare_bullet(after_next[0].text) or is_bullet(after_next[0].text))
+    )
 
 
 def _page_text_lines(pages: list[Any], path: Path, limits: ReadLimits, deadline: Deadline) -> list[_Line]:
@@ -257,6 +275,10 @@ def _page_text_lines(pages: list[Any], path: Path, limits: ReadLimits, deadline:
             )
         lines.extend(page_lines)
     return lines
+
+
+def _next_two(runs: list[list[_Line]], i: int) -> tuple[list[_Line] | None, list[_Line] | None]:
+    return (runs[i + 1] if i + 1 < len(runs) else None, runs[i + 2] if i + 2 < len(runs) else None)
 
 
 def pdf_blocks(
@@ -298,14 +320,13 @@ def pdf_blocks(
         {
             run[0].style
             for i, run in enumerate(runs)
-            if _is_heading_run(run, body_style, runs[i + 1] if i + 1 < len(runs) else None)
+            if _is_heading_run(run, body_style, *_next_two(runs, i))
         },
         reverse=True,
     )
     blocks: list[Block] = []
     for i, run in enumerate(runs):
-        nxt = runs[i + 1] if i + 1 < len(runs) else None
-        if _is_heading_run(run, body_style, nxt):
+        if _is_heading_run(run, body_style, *_next_two(runs, i)):
             level = heading_sizes.index(run[0].style) + 1
             blocks.append(Block(PassageKind.HEADING, " ".join(ln.text for ln in run), level))
         else:

@@ -117,3 +117,21 @@ def test_other_small_shapes_are_no_bullets(tmp_path: Path) -> None:
 
     blocks = _blocks(_pdf(draw), tmp_path)
     assert blocks == [(P, " ".join(lines))]
+
+
+def test_larger_title_over_a_lead_in_line_and_a_list_is_a_heading(tmp_path: Path) -> None:
+    def draw(pdf: object) -> None:
+        pdf.set_font("Helvetica", size=15)  # type: ignore[attr-defined]
+        _text(pdf, 60, 80, "Hovudpunkt")
+        pdf.set_font("Helvetica", size=SIZE)  # type: ignore[attr-defined]
+        _text(pdf, 60, 100, "Fjellvik heradsstyre")
+        y = 100 + LEADING
+        for item in ITEMS:
+            _dot(pdf, 80, y, "circle")
+            for line in item:
+                _text(pdf, 90, y, line)
+                y += LEADING
+
+    blocks = _blocks(_pdf(draw), tmp_path)
+    assert blocks[:2] == [(PassageKind.HEADING, "Hovudpunkt"), (P, "Fjellvik heradsstyre")]
+    assert [text for kind, text in blocks if kind is L] == [" ".join(item) for item in ITEMS]
