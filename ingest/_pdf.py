@@ -317,11 +317,7 @@ def pdf_blocks(
     width = max((len(ln.text) for ln in lines if ln.style == body_style), default=60)
     runs = _runs(lines)
     heading_sizes = sorted(
-        {
-            run[0].style
-            for i, run in enumerate(runs)
-            if _is_heading_run(run, body_style, *_next_two(runs, i))
-        },
+        {run[0].style for i, run in enumerate(runs) if _is_heading_run(run, body_style, *_next_two(runs, i))},
         reverse=True,
     )
     blocks: list[Block] = []
