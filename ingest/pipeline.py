@@ -29,7 +29,8 @@ __all__ = ["PIPELINE_VERSION", "Analyser", "discover_files", "ingest_key"]
 
 # Bump when the analysis changes in a way that should re-ingest unchanged files.
 # 4: the extractor's method is pkg:extractionMethod (it was pkg:note, now a reviewer's note only).
-PIPELINE_VERSION = "4"
+# 5: PDF bullets drawn as shapes open list items (passages of such PDFs change).
+PIPELINE_VERSION = "5"
 
 _SKIP_NAMES = {"readme.md", "readme.txt", "readme"}
 _SKIP_DIRS = {"reference", "gold", ".git", "__pycache__"}
