@@ -97,10 +97,21 @@ class OxigraphStore:
         self._read_only = read_only
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
+        self._write_lock = threading.Lock()  # replace_graph's look-then-load is one step for this store
 
     # -- writing ---------------------------------------------------------------
     def replace_graph(self, graph_iri: str, ntriples: str) -> None:
         graph = ox.NamedNode(graph_iri)
+        with self._write_lock:
+            if not self._store.contains_named_graph(graph):
+                # A new graph (every letter of a first ingest): Oxigraph parses and loads it in one
+                # transaction, so readers see all of it or none; there is nothing to drop, and the
+                # lock keeps another writer of this store from creating it meanwhile.
+                self._store.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                return
+            self._replace_existing(graph, ntriples)
+
+    def _replace_existing(self, graph: ox.NamedNode, ntriples: str) -> None:
         quads = [
             ox.Quad(t.subject, t.predicate, t.object, graph)
             for t in ox.parse(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
@@ -108,11 +119,12 @@ class OxigraphStore:
         # One SPARQL update is one transaction: readers never see the graph half-replaced,
         # and a crash leaves either the old or the new content.
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        graph = iri(graph_iri)
-        self._store.update(f"DROP SILENT GRAPH {graph} ; INSERT DATA {{ GRAPH {graph} {{ {body} }} }}")
+        name = iri(graph.value)
+        self._store.update(f"DROP SILENT GRAPH {name} ; INSERT DATA {{ GRAPH {name} {{ {body} }} }}")
 
     def drop_graph(self, graph_iri: str) -> None:
-        self._store.update(f"DROP SILENT GRAPH {iri(graph_iri)}")
+        with self._write_lock:
+            self._store.update(f"DROP SILENT GRAPH {iri(graph_iri)}")
 
     # -- reading ---------------------------------------------------------------
     def graph_names(self) -> list[str]:

@@ -44,3 +44,27 @@ def test_open_store_path_gives_embedded_store(tmp_path: Path) -> None:
         assert isinstance(store, OxigraphStore) and isinstance(store, GraphStore)
     finally:
         store.close()
+
+
+def test_a_new_and_a_replaced_graph_hold_the_same_quads_and_bad_input_writes_nothing() -> None:
+    """replace_graph loads a graph the store lacks in one transaction and replaces an existing one
+    with one SPARQL update: both give the same quads, and malformed N-Triples leave the store as it was."""
+    g, other = "https://example.org/g/new", "https://example.org/g/old"
+    data = '<https://example.org/s> <https://example.org/p> "å"@nn .\n<https://example.org/s> <https://example.org/q> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    store = OxigraphStore()
+    store.replace_graph(other, "<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n")
+    store.replace_graph(g, data)  # new: loaded
+    store.replace_graph(other, data)  # existing: replaced
+    q = "SELECT ?g ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?p ?o"
+    rows = store.select(q)
+    assert [(r["p"], r["o"]) for r in rows if r["g"] == g] == [
+        (r["p"], r["o"]) for r in rows if r["g"] == other
+    ]
+    assert len(rows) == 4
+    with pytest.raises(SyntaxError):
+        store.replace_graph("https://example.org/g/bad", data + "<https://example.org/s> <broken\n")
+    with pytest.raises(SyntaxError):
+        store.replace_graph(other, data + "<https://example.org/s> <broken\n")
+    assert store.select(q) == rows
+    assert store.graph_names() == sorted([g, other])
+    store.close()
