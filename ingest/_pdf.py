@@ -13,6 +13,7 @@ a line's first character on its baseline opens a list item there (see :func:`_ma
 
 from __future__ import annotations
 
+import bisect
 import io
 import itertools
 import logging
@@ -82,7 +83,9 @@ def _small_shapes(ops: list[tuple[bytes, list[Any], list[float]]]) -> list[_Box]
 
     ``ops`` are the path operators in content order with the transformation matrix in force.
     Lines, rules and frames are long in one direction and are left out here; the size limit
-    relative to the text is checked where a shape is matched to a line.
+    relative to the text is checked where a shape is matched to a line. A mark with another
+    one close beside it on the same row is part of a dotted rule or pattern, not a bullet
+    (bullets stand one per line, above each other).
     """
     boxes: list[_Box] = []
     points: list[tuple[float, float]] = []
@@ -109,7 +112,19 @@ def _small_shapes(ops: list[tuple[bytes, list[Any], list[float]]]) -> list[_Box]
         else:
             continue
         points.extend(pts)
-    return boxes
+    rows: dict[int, list[_Box]] = {}
+    for box in boxes:
+        rows.setdefault(round(box[1] + box[3]), []).append(box)  # twice the middle, to half a point
+    alone: list[_Box] = []
+    for row in rows.values():
+        row.sort()
+        for i, box in enumerate(row):
+            near = 3 * (box[2] - box[0])
+            left = i > 0 and box[0] - row[i - 1][2] < near
+            right = i + 1 < len(row) and row[i + 1][0] - box[2] < near
+            if not left and not right:
+                alone.append(box)
+    return alone
 
 
 def _mark_drawn_bullets(lines: list[_Line], shapes: list[_Box]) -> None:
@@ -119,11 +134,21 @@ def _mark_drawn_bullets(lines: list[_Line], shapes: list[_Box]) -> None:
     size), end at most two font sizes before the text, and sit between the baseline and
     the top of the letters. Of the lines a shape could belong to, the nearest one to its
     right takes it, so the right column of a two-column page keeps its own bullets.
+    Only the lines whose baseline is near a shape are compared with it (a bisection over
+    the sorted baselines), so a page of many dots and many lines stays cheap to read.
     """
+    if not lines or not shapes:
+        return
+    by_y = sorted(lines, key=lambda ln: ln.y)
+    ys = [ln.y for ln in by_y]
+    largest = max(ln.size for ln in lines)
     for x0, y0, x1, y1 in shapes:
+        if max(x1 - x0, y1 - y0) > largest * 0.75:
+            continue
         mid = (y0 + y1) / 2
         best: tuple[float, _Line] | None = None
-        for line in lines:
+        lo, hi = bisect.bisect_left(ys, mid - 0.8 * largest), bisect.bisect_right(ys, mid + 0.1 * largest)
+        for line in by_y[lo:hi]:
             size = line.size
             if not max(1.0, size / 8) <= max(x1 - x0, y1 - y0) <= size * 0.75:
                 continue

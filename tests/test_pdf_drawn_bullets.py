@@ -112,6 +112,8 @@ def test_other_small_shapes_are_no_bullets(tmp_path: Path) -> None:
         pdf.rect(50, 85, 400, 60, style="D")  # type: ignore[attr-defined]  # a frame round the text
         for k in range(40):  # a dotted rule of tiny dots under the text
             pdf.rect(60 + 4 * k, 150, 0.6, 0.6, style="F")  # type: ignore[attr-defined]
+        for k in range(8):  # a dotted leader of bullet-sized dots running up to the second line
+            pdf.rect(20 + 5 * k, 100 + LEADING - 5.5, 2.0, 2.0, style="F")  # type: ignore[attr-defined]
         pdf.circle(25, 96, 1.5, style="F")  # type: ignore[attr-defined]  # a mark far left of the text
         pdf.circle(300, 200, 1.5, style="F")  # type: ignore[attr-defined]  # a dot with no text beside it
 
