@@ -9,6 +9,7 @@ from pathlib import Path
 
 from docs import make_doc
 
+from graph.entities import actors, documents
 from graph.iris import IriMinter
 from graph.mapping import map_reference, map_response, to_ntriples
 from graph.queries import endorsements, positions
@@ -102,3 +103,20 @@ def test_one_row_per_position_and_endorsement_of_a_sender_with_several_letters(
     assert [h["document"] for h in result["by_reference"]] == [f"saltnes-{i}.txt" for i in range(LETTERS)]
     assert {h["own_stance"] for h in result["by_reference"]} == {"supports"}
     assert result["counts"]["supports"]["responses"] == LETTERS
+
+
+def test_one_row_per_actor_and_document_of_a_sender_with_several_letters(reference: ReferenceData) -> None:
+    store, _ = _store(reference)
+    # The count is right either way; before, the rows behind it grew with a power of the letters per graph.
+    assert len(store.select(named("actors", eq("id", lit("saltnes-lag"))))) == 1
+    [lag] = [a for a in actors(store) if a.id == "saltnes-lag"]
+    assert (lag.name, lag.type, lag.known, lag.responses) == (
+        "Saltnes grendalag",
+        "interest-organisation",
+        False,
+        LETTERS,
+    )
+    assert len(store.select(named("documents"))) == LETTERS + 1
+    docs = documents(store)
+    assert [d.file_name for d in docs] == ["ks.txt", *(f"saltnes-{i}.txt" for i in range(LETTERS))]
+    assert {d.sender_name for d in docs[1:]} == {"Saltnes grendalag"}
