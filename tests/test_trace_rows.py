@@ -120,3 +120,36 @@ def test_one_row_per_actor_and_document_of_a_sender_with_several_letters(referen
     docs = documents(store)
     assert [d.file_name for d in docs] == ["ks.txt", *(f"saltnes-{i}.txt" for i in range(LETTERS))]
     assert {d.sender_name for d in docs[1:]} == {"Saltnes grendalag"}
+
+
+def test_an_actor_page_lists_the_pilots_its_letters_mention_once_per_letter(reference: ReferenceData) -> None:
+    # Each letter of a sender outside the reference data mentions a pilot and the sender itself (so the
+    # sender is described in every letter's graph); the actor's links read the pilot one graph at a time.
+    from graph.entities import actor
+    from ingest.model import EntityKind, Mention
+
+    pilot = next(iter(reference.pilots.values()))
+    lag = ActorRef("saltnes-lag", "Saltnes grendalag", ActorType.INTEREST_ORGANISATION, known=False)
+    iris = IriMinter()
+    store = OxigraphStore()
+    store.replace_graph(iris.ontology_graph(), to_ntriples(ontology_graph()))
+    store.replace_graph(iris.reference_graph(), to_ntriples(map_reference(reference, iris)))
+    for i in range(LETTERS):
+        text = f"Saltnes grendalag har vore med i {pilot.name} i år {i}."
+        doc = _letter(f"saltnes-{i}.txt", lag, text, [], [])
+        at = text.index(pilot.name)
+        mentions = [
+            Mention(0, 0, len(lag.name), lag.name, lag.id, EntityKind.ACTOR, 1.0, lag.type, lag.name),
+            Mention(0, at, at + len(pilot.name), pilot.name, pilot.id, EntityKind.PILOT),
+        ]
+        doc = replace(doc, mentions=mentions)
+        store.replace_graph(
+            iris.response_graph(doc.file_name),
+            to_ntriples(map_response(doc, reference, iris, ingest_key="k")),
+        )
+    found = actor(store, "saltnes-lag")
+    assert found is not None
+    assert [(p.id, p.relations, p.documents) for p in found.pilots] == [
+        (pilot.id, ("mentioned",), tuple(f"saltnes-{i}.txt" for i in range(LETTERS)))
+    ]
+    assert found.grant_schemes == []
