@@ -30,8 +30,8 @@ from search_api.evaluate_search import (
     HearingScore,
     ModeResult,
     _answers,
-    _latency,
     _norm,
+    hearing_score,
     score_hits,
     score_run,
 )
@@ -196,22 +196,9 @@ def leave_one_hearing_out_learned(
     for run in runs:
         others = [r for r in runs if r.name != run.name]
         params, config, _ = select_and_fit(others, configs, fitter=fitter, replay=replay)
-        p50, p95, emb = _latency(run)
         results = {m: score_run(run, m, params) for m in modes if m != "hybrid"}
         if "hybrid" in modes:
             results["hybrid"] = replay.score(run, params)
-        out.append(
-            HearingScore(
-                name=run.name,
-                params=params,
-                modes={m: results[m] for m in modes},
-                n_questions=len(run.gold),
-                n_answers=run.n_answers,
-                answers_outside_index=run.answers_outside_index,
-                ask_p50_ms=p50,
-                ask_p95_ms=p95,
-                embed_ms=emb,
-            )
-        )
+        out.append(hearing_score(run, params, {m: results[m] for m in modes}))
         chosen.append(config)
     return out, chosen

@@ -265,21 +265,24 @@ def leave_one_hearing_out(
     for run in runs:
         others = [r.name for r in runs if r.name != run.name]
         params = fitter(table, others, grid)[0] if others else grid[0]
-        p50, p95, emb = _latency(run)
-        out.append(
-            HearingScore(
-                name=run.name,
-                params=params,
-                modes={m: score_run(run, m, params) for m in modes},
-                n_questions=len(run.gold),
-                n_answers=run.n_answers,
-                answers_outside_index=run.answers_outside_index,
-                ask_p50_ms=p50,
-                ask_p95_ms=p95,
-                embed_ms=emb,
-            )
-        )
+        out.append(hearing_score(run, params, {m: score_run(run, m, params) for m in modes}))
     return out
+
+
+def hearing_score(run: HearingRun, params: FusionParams, modes: dict[str, ModeResult]) -> HearingScore:
+    """One held-out hearing's row: its scores per mode, its question counts and its latency."""
+    p50, p95, emb = _latency(run)
+    return HearingScore(
+        name=run.name,
+        params=params,
+        modes=modes,
+        n_questions=len(run.gold),
+        n_answers=run.n_answers,
+        answers_outside_index=run.answers_outside_index,
+        ask_p50_ms=p50,
+        ask_p95_ms=p95,
+        embed_ms=emb,
+    )
 
 
 def format_scores(scores: Sequence[HearingScore], *, loho: bool) -> str:
