@@ -74,8 +74,13 @@ class _Worker:
     """One worker process and the two pipes to it."""
 
     def __init__(self, stack_mb: int, memory_mb: int) -> None:
+        # The memory cap is on address space (RLIMIT_AS), and glibc reserves 64 MB of it for each thread's
+        # malloc arena: a fresh worker reserved ~850 MB while using ~35 MB, so a trivial query could hit a
+        # 1024 MB cap when its threads happened to allocate at once. Two arenas leave the cap to the query.
+        env = {**os.environ, "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2")}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "graph._query_worker", str(stack_mb), str(memory_mb)],
+            env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             start_new_session=True,  # a Ctrl-C in the server's terminal is the server's to handle

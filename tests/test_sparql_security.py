@@ -261,6 +261,22 @@ def test_what_the_default_limits_let_through_never_crashes_an_8_mb_stack(store: 
         pool.close()
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads /proc (Linux)")
+def test_a_fresh_worker_leaves_most_of_its_memory_cap_to_the_query(store: OxigraphStore) -> None:
+    # The cap is on address space: glibc's per-thread malloc arenas reserved ~850 of a worker's 1024 MB
+    # before it had run anything, and a trivial query on a fresh worker was then killed now and then.
+    assert store.path is not None
+    pool = QueryPool(store._store, store.path, 1, memory_mb=1024)
+    try:
+        assert pool.run(TRIVIAL, "", QueryLimits(timeout_s=30)).body == b'{"head":{},"boolean":true}'
+        [worker] = list(pool._idle)
+        status = Path(f"/proc/{worker.pid}/status").read_text()
+        peak_kb = int(next(line for line in status.splitlines() if line.startswith("VmPeak:")).split()[1])
+        assert peak_kb < 768 * 1024, f"a fresh worker reserved {peak_kb // 1024} MB of its 1024 MB cap"
+    finally:
+        pool.close()
+
+
 def test_a_query_over_the_memory_cap_costs_one_worker(store: OxigraphStore) -> None:
     assert store.path is not None
     pool = QueryPool(store._store, store.path, 1, memory_mb=1024)
