@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -91,6 +91,13 @@ def _single_link(items: dict[str, Any], similar: Callable[[Any, Any], bool]) -> 
     Quadratic in the number of letters, which is fine for a hearing's hundreds.
     """
     names = sorted(items)
+    return _clusters(
+        names, ((a, b) for i, a in enumerate(names) for b in names[i + 1 :] if similar(items[a], items[b]))
+    )
+
+
+def _clusters(names: Sequence[str], linked: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """The connected groups of ``names`` under the ``linked`` pairs (sorted, largest first; singletons included)."""
     parent = {n: n for n in names}
 
     def find(n: str) -> str:
@@ -99,10 +106,8 @@ def _single_link(items: dict[str, Any], similar: Callable[[Any, Any], bool]) -> 
             n = parent[n]
         return n
 
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            if similar(items[a], items[b]):
-                parent[find(a)] = find(b)
+    for a, b in linked:
+        parent[find(a)] = find(b)
     groups: dict[str, list[str]] = {}
     for n in names:
         groups.setdefault(find(n), []).append(n)
@@ -119,14 +124,14 @@ def group_signatures(signatures: dict[str, str], threshold: float = 0.5) -> list
     if threshold <= 0:  # every pair is "similar", even empty signatures: nothing to vectorise
         return _single_link(signatures, lambda a, b: signature_similarity(a, b) >= threshold)
     names = sorted(signatures)
-    parent = list(range(len(names)))
+    return _clusters(names, _similar_signature_pairs(signatures, names, threshold))
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
+def _similar_signature_pairs(
+    signatures: dict[str, str], names: list[str], threshold: float
+) -> Iterator[tuple[str, str]]:
+    """Pairs of names whose signatures agree in at least ``threshold`` of their slots (one array
+    comparison of each signature with all later ones of the same slot count)."""
     # Only signatures of the same slot count can be similar; an empty one is similar to none.
     by_length: dict[int, list[int]] = {}
     split: dict[int, list[str]] = {}
@@ -142,11 +147,7 @@ def group_signatures(signatures: dict[str, str], threshold: float = 0.5) -> list
         for row in range(len(members) - 1):
             equal = (codes[row + 1 :] == codes[row]).sum(axis=1)
             for other in np.nonzero(equal / length >= threshold)[0]:
-                parent[find(members[row])] = find(members[row + 1 + int(other)])
-    groups: dict[int, list[str]] = {}
-    for i, name in enumerate(names):
-        groups.setdefault(find(i), []).append(name)
-    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
+                yield names[members[row]], names[members[row + 1 + int(other)]]
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
