@@ -119,8 +119,7 @@ class OxigraphStore:
         # One SPARQL update is one transaction: readers never see the graph half-replaced,
         # and a crash leaves either the old or the new content.
         body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        name = iri(graph.value)
-        self._store.update(f"DROP SILENT GRAPH {name} ; INSERT DATA {{ GRAPH {name} {{ {body} }} }}")
+        self._store.update(f"DROP SILENT GRAPH {graph} ; INSERT DATA {{ GRAPH {graph} {{ {body} }} }}")
 
     def drop_graph(self, graph_iri: str) -> None:
         with self._write_lock:

@@ -43,12 +43,6 @@ FUZZY_MIN_LEN = 8  # shorter words must match by stem: too many near neighbours 
 TYPO_MIN = 94.0  # one letter dropped from a definite name of 9+ letters ("Husbanke" for "Husbanken")
 
 
-@lru_cache(maxsize=65_536)
-def _stem(word: str) -> str:
-    """:func:`stem`, remembered: a letter's words are compared with many aliases (pure function)."""
-    return stem(word)
-
-
 @lru_cache(maxsize=262_144)
 def _fuzzy(tok_stem: str, alias_stem: str) -> float:
     """Similarity (0-100) of two stems, as spelt and with spelling variants folded (remembered)."""
@@ -220,7 +214,7 @@ class EntityLinker:
             return 0.95 if low == alias_low + "s" else 0.0
         if last and alias.kind is not EntityKind.ACTOR and low.startswith(alias_low + "-"):
             return 0.9  # "Klimasats-rammen", "leie-til-eie-avtaler": the scheme or pilot named in a compound
-        tok_stem = _stem(word)
+        tok_stem = stem(word)
         if tok_stem == alias_stem:
             return 0.95
         if len(alias_word) >= FUZZY_MIN_LEN and len(word) >= FUZZY_MIN_LEN:
@@ -230,7 +224,7 @@ class EntityLinker:
         return 0.0
 
     def _candidates(self, tok: Token) -> list[_Alias]:
-        key = _stem(tok.text)[:4]
+        key = stem(tok.text)[:4]
         found = list(self._by_first.get(key, []))
         if len(tok.text) >= FUZZY_MIN_LEN:  # a typo may be in the first letters too
             found += [
@@ -303,7 +297,7 @@ class EntityLinker:
         rest = list(alias.name_stems[alias.name_stems.index(last) + 1 :])
         k, pos = nxt, end
         while rest and k < len(toks) and re.fullmatch(r"[\s,]*", text[pos : toks[k].start]):
-            word = _stem(toks[k].text)
+            word = stem(toks[k].text)
             if word in ("og", "eller"):
                 pass  # a connector, whichever order the letter lists the name's parts in
             elif word in rest:
