@@ -5,12 +5,14 @@ declared once and serialised one way (:func:`to_json`, pydantic's dataclass seri
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from pydantic import Field, TypeAdapter
+from pydantic import Field, SerializerFunctionWrapHandler, TypeAdapter, WithJsonSchema, model_serializer
 
 from graph.records import Position
+from ingest.model import STANCES
 
 __all__ = [
     "Answer",
@@ -20,7 +22,9 @@ __all__ = [
     "IndexCheck",
     "PositionQuote",
     "PositionsAnswer",
+    "RecommendationDetail",
     "RecommendationLink",
+    "StanceCounts",
     "TextCounts",
     "Trace",
     "to_json",
@@ -82,6 +86,42 @@ class Trace:
     positions: list[Position]
     by_reference: list[ByReferencePosition]
     counts: dict[str, TextCounts]  # per stance; by_reference positions are not counted
+
+
+# Positions per stance: every stance present (0 when none), in ingest.model.STANCES order.
+StanceCounts = Annotated[
+    dict[str, int],
+    WithJsonSchema(
+        {
+            "title": "StanceCounts",
+            "type": "object",
+            "properties": {s: {"type": "integer", "minimum": 0} for s in STANCES},
+            "required": list(STANCES),
+            "additionalProperties": False,
+        }
+    ),
+]
+_DETAIL_KEYS = ("target", "title", "kind", "text", "stance_counts", "counts", "positions", "by_reference")
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendationDetail(Trace):
+    """``GET /recommendations/{id}``: the trace with its positions counted per stance."""
+
+    stance_counts: StanceCounts
+
+    @classmethod
+    def of(cls, trace: Trace) -> RecommendationDetail:
+        counts = Counter(p.stance for p in trace.positions)
+        head = (trace.target, trace.title, trace.kind, trace.text, trace.positions, trace.by_reference)
+        return cls(*head, trace.counts, {s: counts[s] for s in STANCES})
+
+    # No return annotation: pydantic then keeps the fields' schema for the response (with one it
+    # would document the annotation instead). The API has always sent the counts after the text.
+    @model_serializer(mode="wrap")
+    def _in_api_order(self, handler: SerializerFunctionWrapHandler):
+        out = handler(self)
+        return {k: out[k] for k in _DETAIL_KEYS}
 
 
 # -- ask --------------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from graph.errors import StoreUnavailableError
 from search_api.api import create_app
-from search_api.records import to_json
+from search_api.records import RecommendationDetail, to_json
 from search_api.settings import Settings
 from search_api.trace import trace_target
 
@@ -98,6 +98,8 @@ def test_recommendation_detail_is_the_trace(client: TestClient, kg: PolicyKG) ->
     trace = to_json(found)  # what `policykg trace V1 --json` prints
     assert list(trace) == ["target", "title", "kind", "text", "positions", "by_reference", "counts"]
     assert {k: body[k] for k in trace} == trace
+    # The body is the record's one serialisation, key for key and in order.
+    assert list(body.items()) == list(to_json(RecommendationDetail.of(found)).items())
     dss = [p for p in body["positions"] if p["document"] == "distriktssenteret-2026-04-15.txt"]
     assert dss and dss[0]["stance"] == "opposes" and dss[0]["actor"] == "Distriktssenteret"
     assert body["stance_counts"]["opposes"] >= 1

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import fields
 
 from graph.records import Position, PositionRow, TargetPosition
-from search_api.api.models import CurationOut, RecommendationDetailOut
+from search_api.api.models import CurationOut
 from search_api.records import (
     Answer,
     AskHit,
     AskLink,
     PositionQuote,
     PositionsAnswer,
+    RecommendationDetail,
     RecommendationLink,
     TextCounts,
     Trace,
@@ -47,15 +48,20 @@ def test_a_row_serialises_as_the_view_it_is_declared_as() -> None:
     assert list(got) == ["target", "title", "kind", "text", "positions", "by_reference", "counts"]
     assert list(got["positions"][0]) == POSITION_KEYS  # no target, title or document IRI
     assert got["counts"] == {"opposes": {"responses": 1, "distinct_texts": 1}}
-    detail = RecommendationDetailOut(
-        target="R2",
-        title="T",
-        kind="recommendation",
-        text=None,
-        stance_counts={"supports": 0, "qualified": 0, "opposes": 1, "mentions": 0},
-        counts=trace.counts,
-        positions=[ROW],
-    ).model_dump(mode="json")
+    detail = to_json(RecommendationDetail.of(trace))
+    # The API's order (counts after the text), the trace's fields, and one count per stance.
+    assert list(detail) == [
+        "target",
+        "title",
+        "kind",
+        "text",
+        "stance_counts",
+        "counts",
+        "positions",
+        "by_reference",
+    ]
+    assert {k: detail[k] for k in got} == got
+    assert detail["stance_counts"] == {"supports": 0, "qualified": 0, "opposes": 1, "mentions": 0}
     assert list(detail["positions"][0]) == POSITION_KEYS
     assert list(CurationOut(recorded=1, position=ROW).model_dump()["position"]) == POSITION_KEYS
 

@@ -8,8 +8,7 @@ from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field,
 
 from graph.curation import CURATION_STANCES
 from graph.records import Position
-from ingest.model import STANCES, ActorType
-from search_api.records import ByReferencePosition, TextCounts
+from ingest.model import ActorType
 from search_api.sync import IndexHealth
 
 __all__ = [
@@ -18,9 +17,7 @@ __all__ = [
     "CurationRequest",
     "ErrorOut",
     "HealthOut",
-    "RecommendationDetailOut",
     "SparqlHealthOut",
-    "StanceCounts",
 ]
 
 
@@ -33,19 +30,6 @@ def _curation_stance(value: str) -> str:
 # The vocabulary is ingest.model.Stance (and graph.curation's "rejected"); these types only carry it.
 CurationStance = Annotated[
     str, AfterValidator(_curation_stance), WithJsonSchema({"type": "string", "enum": list(CURATION_STANCES)})
-]
-# Positions per stance: every stance present (0 when none), in ingest.model.STANCES order.
-StanceCounts = Annotated[
-    dict[str, int],
-    WithJsonSchema(
-        {
-            "title": "StanceCounts",
-            "type": "object",
-            "properties": {s: {"type": "integer", "minimum": 0} for s in STANCES},
-            "required": list(STANCES),
-            "additionalProperties": False,
-        }
-    ),
 ]
 
 
@@ -94,18 +78,6 @@ class AskRequest(BaseModel):
     recommendation: str | None = Field(default=None, max_length=100, description="e.g. R2")
     language: Literal["nb", "nn"] | None = None
     file_name: str | None = Field(default=None, max_length=255, description="Only this response.")
-
-
-# -- recommendations and positions -----------------------------------------------------------------------
-class RecommendationDetailOut(BaseModel):
-    target: str
-    title: str
-    kind: str
-    text: str | None
-    stance_counts: StanceCounts
-    counts: dict[str, TextCounts]
-    positions: list[Position]
-    by_reference: list[ByReferencePosition] = []
 
 
 # -- curation ---------------------------------------------------------------------------------------
