@@ -6,13 +6,17 @@ declared once and serialised one way (:func:`to_json`, pydantic's dataclass seri
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, SerializerFunctionWrapHandler, TypeAdapter, WithJsonSchema, model_serializer
 
 from graph.records import Position
 from ingest.model import STANCES
+
+if TYPE_CHECKING:  # search pulls in qdrant-client
+    from search_api.search import Hit
 
 __all__ = [
     "Answer",
@@ -144,6 +148,9 @@ class RecommendationLink(AskLink):
 class AskHit:
     """One search hit with what the graph links to it."""
 
+    # The view of a search_api.search.Hit (an index item with its score), built by AskHit.of: its
+    # names are the reader's (document, actor), not the index payload's (file_name, sender_name).
+
     document: Annotated[str | None, Field(description="The response's file name.")]
     document_iri: str | None
     passage_iri: str
@@ -166,6 +173,33 @@ class AskHit:
             "question names)"
         ),
     ] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, hit: Hit, stances: Mapping[str, str | None]) -> AskHit:
+        """The view of ``hit``; ``stances`` holds its letter's stance per proposal id (absent: none)."""
+        links: list[RecommendationLink | AskLink] = [
+            RecommendationLink("recommendation", rec, stances.get(rec)) for rec in hit.recommendations
+        ]
+        links += [AskLink("pilot", p) for p in hit.pilots]
+        links += [AskLink("grant-scheme", g) for g in hit.grant_schemes]
+        return cls(
+            document=hit.file_name,
+            document_iri=hit.document_iri,
+            passage_iri=hit.passage_iri or hit.iri,
+            kind=hit.kind,
+            text=hit.text,
+            score=round(float(hit.score), 6),
+            actor=hit.sender_name,
+            actor_iri=hit.sender_iri,
+            actor_type=hit.actor_type,
+            date=hit.date,
+            language=hit.language,
+            start=hit.start,
+            end=hit.end,
+            entity_id=hit.entity_id,
+            links=links,
+            why=list(hit.why),
+        )
 
 
 @dataclass(frozen=True, slots=True)

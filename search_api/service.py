@@ -33,11 +33,9 @@ from ingest.stance import STANCE_EXTRACTOR_VERSION
 from search_api.records import (
     Answer,
     AskHit,
-    AskLink,
     IndexCheck,
     PositionQuote,
     PositionsAnswer,
-    RecommendationLink,
 )
 from search_api.settings import Settings
 
@@ -321,34 +319,7 @@ class PolicyKG:
             question, top_k=top_k, mode=mode, filters=filters, kinds=kinds
         )
         stances = self._stances_for({h.document_iri for h in hits if h.document_iri and h.recommendations})
-        out = []
-        for h in hits:
-            links: list[RecommendationLink | AskLink] = [
-                RecommendationLink("recommendation", rec, stances.get((h.document_iri or "", rec)))
-                for rec in h.recommendations
-            ]
-            links += [AskLink("pilot", p) for p in h.pilots]
-            links += [AskLink("grant-scheme", g) for g in h.grant_schemes]
-            out.append(
-                AskHit(
-                    document=h.file_name,
-                    document_iri=h.document_iri,
-                    passage_iri=h.passage_iri or h.iri,
-                    kind=h.kind,
-                    text=h.text,
-                    score=round(float(h.score), 6),
-                    actor=h.sender_name,
-                    actor_iri=h.sender_iri,
-                    actor_type=h.actor_type,
-                    date=h.date,
-                    language=h.language,
-                    start=h.start,
-                    end=h.end,
-                    entity_id=h.entity_id,
-                    links=links,
-                    why=list(h.why),
-                )
-            )
+        out = [AskHit.of(h, stances.get(h.document_iri or "", {})) for h in hits]
         # Say so when the index lags the graph (an interrupted ingest, `ingest --no-index`).
         warning = self.index_status(max_age_s=5.0).message()
         answer = self._positions_answer(signals, searcher.params.proposal_margin)
@@ -402,16 +373,16 @@ class PolicyKG:
             self._searcher = HybridSearcher(self.index, self.embedder, reader=reader)
         return self._searcher
 
-    def _stances_for(self, document_iris: set[str]) -> dict[tuple[str, str], str]:
-        """(document IRI, proposal id) -> effective stance (curated winning) for the given documents."""
-        out: dict[tuple[str, str], str] = {}
+    def _stances_for(self, document_iris: set[str]) -> dict[str, dict[str, str]]:
+        """Document IRI -> proposal id -> effective stance (curated winning) for the given documents."""
+        out: dict[str, dict[str, str]] = {}
         if not document_iris:
             return out
         # Only the three columns ask shows, for the hit documents only: the full positions query
         # (quotes, selectors, reviewers of every position) cost ~12 ms of a ~40 ms ask.
         bound = values("doc", map(iri, sorted(document_iris)))
         for row in self.store.select(named("hit-stances", bound)):
-            out[(str(row["doc"]), str(row["target"]))] = str(row["stance"])
+            out.setdefault(str(row["doc"]), {})[str(row["target"])] = str(row["stance"])
         return out
 
     # -- index maintenance -------------------------------------------------------------------

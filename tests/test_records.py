@@ -99,3 +99,36 @@ def test_answer_json_keeps_the_cli_shape() -> None:
             "end": None,
         }
     ]
+
+
+def test_an_ask_hit_is_the_view_of_a_search_hit() -> None:
+    from search_api.search import Hit
+
+    hit = Hit(
+        iri="urn:p#window-1",
+        kind="passage",
+        graph_iri="urn:g",
+        text="Vi støtter R2.",
+        file_name="lia.txt",
+        document_iri="urn:d",
+        sender_name="Lia kommune",
+        sender_iri="urn:a",
+        recommendations=("R2", "R3"),
+        pilots=("P1",),
+        score=0.1234567,
+        passage_iri="urn:p",
+        why=("text", "words"),
+    )
+    got = to_json(AskHit.of(hit, {"R2": "supports"}))
+    assert (got["document"], got["actor"], got["actor_iri"], got["passage_iri"]) == (
+        "lia.txt",
+        "Lia kommune",
+        "urn:a",
+        "urn:p",
+    )
+    assert got["score"] == 0.123457 and got["why"] == ["text", "words"]
+    assert got["links"] == [
+        {"kind": "recommendation", "id": "R2", "stance": "supports"},
+        {"kind": "recommendation", "id": "R3", "stance": None},
+        {"kind": "pilot", "id": "P1"},
+    ]
