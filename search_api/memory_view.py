@@ -51,15 +51,6 @@ def supported(request: qm.QueryRequest) -> bool:
     return all(_condition_ok(c) for c in conds)
 
 
-def _matches(payload: dict[str, Any], cond: qm.FieldCondition) -> bool:
-    value = payload.get(cond.key)
-    values = value if isinstance(value, list) else [value]
-    match = cond.match
-    if isinstance(match, qm.MatchValue):
-        return match.value in values
-    return any(v in values for v in match.any)  # type: ignore[union-attr]
-
-
 class MemoryView:
     """The points of one collection generation: payloads, stacked dense rows, sparse vectors."""
 
@@ -102,17 +93,47 @@ class MemoryView:
                 lst[1].append(float(w))
         self.postings = {t: (np.asarray(p, dtype=np.int64), np.asarray(w)) for t, (p, w) in postings.items()}
         self.n_sparse = n_sparse
+        self._by_value: dict[str, dict[Any, np.ndarray]] = {}
+
+    def _points_with(self, key: str) -> dict[Any, np.ndarray]:
+        """Value -> indices of the points whose payload field ``key`` is or contains it, built on
+        first use and kept for this generation: a filter is then a few array unions instead of a
+        Python test of every payload (0.3 s a query at 7,500 points)."""
+        got = self._by_value.get(key)
+        if got is None:
+            lists: dict[Any, list[int]] = {}
+            for i, payload in enumerate(self.payloads):
+                value = payload.get(key)
+                for v in value if isinstance(value, list) else [value]:
+                    try:
+                        lists.setdefault(v, []).append(i)
+                    except TypeError:  # an unhashable payload value cannot equal a match value
+                        continue
+            got = self._by_value[key] = {v: np.asarray(ix, dtype=np.int64) for v, ix in lists.items()}
+        return got
+
+    def _condition_mask(self, cond: qm.FieldCondition) -> np.ndarray:
+        by_value = self._points_with(cond.key)
+        match = cond.match
+        wanted = [match.value] if isinstance(match, qm.MatchValue) else list(match.any)  # type: ignore[union-attr]
+        mask = np.zeros(len(self.ids), dtype=bool)
+        for v in wanted:
+            try:
+                ix = by_value.get(v)
+            except TypeError:
+                continue
+            if ix is not None:
+                mask[ix] = True
+        return mask
 
     def _mask(self, flt: qm.Filter | None) -> np.ndarray:
         mask = np.ones(len(self.ids), dtype=bool)
         if flt is None:
             return mask
-        for i, payload in enumerate(self.payloads):
-            ok = all(_matches(payload, c) for c in flt.must or []) and not any(  # type: ignore[arg-type]
-                _matches(payload, c)  # type: ignore[arg-type]
-                for c in flt.must_not or []
-            )
-            mask[i] = ok
+        for c in flt.must or []:
+            mask &= self._condition_mask(c)  # type: ignore[arg-type]
+        for c in flt.must_not or []:
+            mask &= ~self._condition_mask(c)  # type: ignore[arg-type]
         return mask
 
     def _top(self, scores: np.ndarray, candidates: np.ndarray, limit: int) -> Ranked:
