@@ -18,9 +18,11 @@ Nothing here reads files: every node and edge comes from the store.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+from typing_extensions import TypedDict
 
 from graph.queries import PositionRow, positions
 from graph.sparql import PREFIXES
@@ -29,6 +31,10 @@ from graph.store import GraphStore
 __all__ = [
     "NETWORK_KINDS",
     "STANCE_SIGNS",
+    "CytoscapeElement",
+    "CytoscapeNetwork",
+    "EntityNode",
+    "ProposalNode",
     "build_network",
     "comention_network",
     "effective_positions",
@@ -42,6 +48,54 @@ __all__ = [
 
 NETWORK_KINDS = ("stance", "participation", "comention")
 STANCE_SIGNS: dict[str, float] = {"supports": 1.0, "qualified": 0.5, "opposes": -1.0, "mentions": 0.0}
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalNode:
+    """A proposal of the hearing as a node of the stance network."""
+
+    id: str
+    title: str
+    kind: str  # recommendation | assessment ("" for a target the reference data does not hold)
+
+    def attrs(self) -> dict[str, Any]:
+        """The node's attributes (``label`` is the id)."""
+        return {"type": "proposal", "label": self.id, "title": self.title, "kind": self.kind}
+
+
+@dataclass(frozen=True, slots=True)
+class EntityNode:
+    """An actor, pilot or grant scheme as a node of the participation and co-mention networks."""
+
+    type: str  # actor | pilot | grant-scheme
+    label: str
+    ref_id: str
+    actor_type: str | None = None  # actors only
+    region: str | None = None  # pilots only ("" when none is given)
+
+    def attrs(self) -> dict[str, Any]:
+        """The node's attributes; ``actor_type`` and ``region`` only where they belong."""
+        out: dict[str, Any] = {"type": self.type, "label": self.label, "ref_id": self.ref_id}
+        if self.actor_type is not None:
+            out["actor_type"] = self.actor_type
+        if self.region is not None:
+            out["region"] = self.region
+        return out
+
+
+class CytoscapeElement(TypedDict):
+    """A Cytoscape.js element: a node ``{data: {id, label, type, ...}}`` or an edge
+    ``{data: {id, source, target, ...}}``; ``data`` holds the network's attributes as they are."""
+
+    data: dict[str, Any]
+
+
+class CytoscapeNetwork(TypedDict):
+    """A network as Cytoscape.js elements (the JSON export format)."""
+
+    kind: str
+    nodes: list[CytoscapeElement]
+    edges: list[CytoscapeElement]
 
 
 def effective_positions(store: GraphStore) -> list[PositionRow]:
@@ -63,20 +117,20 @@ def stance_network(store: GraphStore, rows: list[PositionRow] | None = None) -> 
     return stance_graph(effective_positions(store) if rows is None else rows, proposal_nodes(store))
 
 
-def stance_graph(rows: list[PositionRow], proposals: dict[str, dict[str, Any]]) -> nx.Graph:
+def stance_graph(rows: list[PositionRow], proposals: dict[str, ProposalNode]) -> nx.Graph:
     """The stance network of ``rows``; an actor with several letters keeps its strongest position per proposal
     (curated first, then the highest confidence)."""
     g = nx.Graph(kind="stance")
-    for iri, attrs in sorted(proposals.items()):
-        g.add_node(iri, **attrs)
-    by_id = {attrs["label"]: iri for iri, attrs in proposals.items()}
+    for iri, node in sorted(proposals.items()):
+        g.add_node(iri, **node.attrs())
+    by_id = {node.id: iri for iri, node in proposals.items()}
     best: dict[tuple[str, str], PositionRow] = {}
     for p in sorted(rows, key=lambda r: (r.target, r.document)):
         actor = _sender_node(p)
         g.add_node(actor, type="actor", label=p.actor or p.document, actor_type=p.actor_type or "unknown")
         prop = by_id.get(p.target) or f"proposal:{p.target}"
         if prop not in g:
-            g.add_node(prop, type="proposal", label=p.target, title=p.title, kind="")
+            g.add_node(prop, **ProposalNode(p.target, p.title, "").attrs())
         key = (actor, prop)
         if key not in best or _priority(p) > _priority(best[key]):
             best[key] = p
@@ -99,14 +153,12 @@ _PROPOSALS = """SELECT DISTINCT ?iri ?id ?title ?assessment WHERE {
   BIND(EXISTS { ?iri a pkg:Assessment } AS ?assessment) }"""
 
 
-def proposal_nodes(store: GraphStore) -> dict[str, dict[str, Any]]:
-    """Proposal IRI -> node attributes (every proposal, also those no letter takes a position on)."""
-    out: dict[str, dict[str, Any]] = {}
+def proposal_nodes(store: GraphStore) -> dict[str, ProposalNode]:
+    """Proposal IRI -> its node (every proposal, also those no letter takes a position on)."""
+    out: dict[str, ProposalNode] = {}
     for r in sorted(store.select(PREFIXES + _PROPOSALS), key=lambda r: (str(r["iri"]), str(r["title"]))):
         kind = "assessment" if str(r["assessment"]).lower() == "true" else "recommendation"
-        out.setdefault(
-            str(r["iri"]), {"type": "proposal", "label": str(r["id"]), "title": str(r["title"]), "kind": kind}
-        )
+        out.setdefault(str(r["iri"]), ProposalNode(str(r["id"]), str(r["title"]), kind))
     return out
 
 
@@ -130,9 +182,9 @@ _COMENTION = """SELECT ?p ?e WHERE {
 }"""
 
 
-def _entities(store: GraphStore) -> dict[str, dict[str, Any]]:
-    """IRI -> node attributes for every actor, pilot and grant scheme (one label per node, stable)."""
-    out: dict[str, dict[str, Any]] = {}
+def _entities(store: GraphStore) -> dict[str, EntityNode]:
+    """IRI -> node of every actor, pilot and grant scheme (one label per node, stable)."""
+    out: dict[str, EntityNode] = {}
     rows = sorted(
         store.select(PREFIXES + _ENTITIES),
         key=lambda r: (str(r["e"]), len(str(r["label"])), str(r["label"])),
@@ -141,12 +193,14 @@ def _entities(store: GraphStore) -> dict[str, dict[str, Any]]:
         iri = str(r["e"])
         if iri in out:
             continue
-        attrs: dict[str, Any] = {"type": str(r["kind"]), "label": str(r["label"]), "ref_id": str(r["id"])}
-        if r["kind"] == "actor":
-            attrs["actor_type"] = str(r["actorType"] or "unknown")
-        if r["kind"] == "pilot":
-            attrs["region"] = str(r["region"] or "")
-        out[iri] = attrs
+        kind = str(r["kind"])
+        out[iri] = EntityNode(
+            kind,
+            str(r["label"]),
+            str(r["id"]),
+            actor_type=str(r["actorType"] or "unknown") if kind == "actor" else None,
+            region=str(r["region"] or "") if kind == "pilot" else None,
+        )
     return out
 
 
@@ -160,8 +214,8 @@ def participation_network(store: GraphStore) -> nx.Graph:
     for (actor, entity), rels in sorted(relations.items()):
         if actor not in nodes or entity not in nodes:
             continue
-        g.add_node(actor, **nodes[actor])
-        g.add_node(entity, **nodes[entity])
+        g.add_node(actor, **nodes[actor].attrs())
+        g.add_node(entity, **nodes[entity].attrs())
         g.add_edge(actor, entity, relation=",".join(sorted(rels)), weight=float(len(rels)))
     return g
 
@@ -181,8 +235,8 @@ def comention_network(store: GraphStore) -> nx.Graph:
                 weights[(a, b)] += 1
     g = nx.Graph(kind="comention")
     for (a, b), w in sorted(weights.items()):
-        g.add_node(a, **nodes[a])
-        g.add_node(b, **nodes[b])
+        g.add_node(a, **nodes[a].attrs())
+        g.add_node(b, **nodes[b].attrs())
         g.add_edge(a, b, weight=float(w))
     return g
 
@@ -198,14 +252,14 @@ def build_network(store: GraphStore, kind: str) -> nx.Graph:
     raise ValueError(f"unknown network '{kind}'; use one of: {', '.join(NETWORK_KINDS)}")
 
 
-def to_cytoscape(g: nx.Graph) -> dict[str, Any]:
+def to_cytoscape(g: nx.Graph) -> CytoscapeNetwork:
     """Cytoscape.js elements: ``{"kind", "nodes": [{"data": {...}}], "edges": [{"data": {...}}]}``."""
-    nodes = [{"data": {"id": n, **attrs}} for n, attrs in sorted(g.nodes(data=True))]
-    edges = [
+    nodes: list[CytoscapeElement] = [{"data": {"id": n, **attrs}} for n, attrs in sorted(g.nodes(data=True))]
+    edges: list[CytoscapeElement] = [
         {"data": {"id": f"e{i}", "source": a, "target": b, **attrs}}
         for i, (a, b, attrs) in enumerate(sorted(g.edges(data=True), key=lambda e: (e[0], e[1])))
     ]
-    return {"kind": g.graph.get("kind", ""), "nodes": nodes, "edges": edges}
+    return {"kind": str(g.graph.get("kind", "")), "nodes": nodes, "edges": edges}
 
 
 def write_network(g: nx.Graph, fmt: str) -> bytes:

@@ -21,6 +21,7 @@ from graph.curation import CurationDecision, apply_decisions
 from graph.queries import positions, proposal_ids
 from graph.sparql import PREFIXES
 from search_api.report.norwegian import count_word
+from search_api.report.records import Summary
 from search_api.report.render import render_matrix, render_report
 from search_api.report.summary import build_matrix, build_summary
 
@@ -64,66 +65,66 @@ def curated(kg: PolicyKG) -> Iterator[PolicyKG]:
 
 
 @pytest.fixture(scope="module")
-def summary(curated: PolicyKG) -> dict[str, Any]:
+def summary(curated: PolicyKG) -> Summary:
     return build_summary(curated.store)
 
 
-def test_counts_equal_the_graphs_positions_after_curation(curated: PolicyKG, summary: dict[str, Any]) -> None:
+def test_counts_equal_the_graphs_positions_after_curation(curated: PolicyKG, summary: Summary) -> None:
     rows = positions(curated.store)
-    assert {p["id"] for p in summary["proposals"]} == set(proposal_ids(curated.store))
-    for prop in summary["proposals"]:
-        mine = [r for r in rows if r.target == prop["id"] and r.stance != "rejected"]
-        assert prop["total"] == len(mine)
-        assert prop["stance_totals"] == {s: Counter(r.stance for r in mine)[s] for s in prop["stance_totals"]}
-        for stance, by_type in prop["counts"].items():
+    assert {p.id for p in summary.proposals} == set(proposal_ids(curated.store))
+    for prop in summary.proposals:
+        mine = [r for r in rows if r.target == prop.id and r.stance != "rejected"]
+        assert prop.total == len(mine)
+        assert prop.stance_totals == {s: Counter(r.stance for r in mine)[s] for s in prop.stance_totals}
+        for stance, by_type in prop.counts.items():
             assert by_type == dict(Counter(r.actor_type for r in mine if r.stance == stance))
-            assert sorted(prop["respondents"][stance]) == sorted(r.actor for r in mine if r.stance == stance)
-    by_id = {p["id"]: p for p in summary["proposals"]}
-    assert "Lia kommune" in by_id["R1"]["respondents"]["supports"]  # the reviewer's stance won
-    assert all("Distriktssenteret" not in names for names in by_id["R7"]["respondents"].values())  # rejected
-    assert "Nordfjell kommune" in by_id["R2"]["respondents"]["opposes"]
+            assert sorted(prop.respondents[stance]) == sorted(r.actor for r in mine if r.stance == stance)
+    by_id = {p.id: p for p in summary.proposals}
+    assert "Lia kommune" in by_id["R1"].respondents["supports"]  # the reviewer's stance won
+    assert all("Distriktssenteret" not in names for names in by_id["R7"].respondents.values())  # rejected
+    assert "Nordfjell kommune" in by_id["R2"].respondents["opposes"]
 
 
-def test_campaign_letters_count_once_per_text(summary: dict[str, Any], curated: PolicyKG) -> None:
+def test_campaign_letters_count_once_per_text(summary: Summary, curated: PolicyKG) -> None:
     from graph.queries import campaign_groups
 
     groups = [g for g in campaign_groups(curated.store) if len(g) > 1]
     assert groups, "the sample has a campaign (three councils sending one resolution)"
     group_of = {f: g[0] for g in groups for f in g}
-    for prop in summary["proposals"]:
-        docs = [r.document for r in positions(curated.store, target_id=prop["id"]) if r.stance != "rejected"]
-        assert prop["distinct_texts"] == len({group_of.get(d, d) for d in docs})
-    r1 = next(p for p in summary["proposals"] if p["id"] == "R5")
-    assert r1["campaigns"] and "likelydende" in r1["paragraph"]
+    for prop in summary.proposals:
+        docs = [r.document for r in positions(curated.store, target_id=prop.id) if r.stance != "rejected"]
+        assert prop.distinct_texts == len({group_of.get(d, d) for d in docs})
+    r1 = next(p for p in summary.proposals if p.id == "R5")
+    assert r1.campaigns and "likelydende" in r1.paragraph
 
 
-def test_every_quote_is_in_its_letter_and_curated_first(summary: dict[str, Any], curated: PolicyKG) -> None:
+def test_every_quote_is_in_its_letter_and_curated_first(summary: Summary, curated: PolicyKG) -> None:
     texts = {f: _norm(t) for f, t in _letter_texts(curated).items()}
     n = 0
-    for prop in summary["proposals"]:
-        keys = [(q["stance"], q["actor_type"]) for q in prop["quotes"]]
+    for prop in summary.proposals:
+        keys = [(q.stance, q.actor_type) for q in prop.quotes]
         assert len(keys) == len(set(keys)), "at most one quote per stance and actor type"
-        for q in prop["quotes"]:
-            assert _norm(q["quote"]) in texts[q["document"]], (prop["id"], q["document"])
+        for q in prop.quotes:
+            assert _norm(q.quote) in texts[q.document], (prop.id, q.document)
             n += 1
-    assert n >= len(summary["proposals"])
-    r2 = next(p for p in summary["proposals"] if p["id"] == "R2")
-    opposing = [q for q in r2["quotes"] if q["stance"] == "opposes"]
-    assert opposing and opposing[0]["curated"] and opposing[0]["document"] == "nordfjell-kommune.docx"
+    assert n >= len(summary.proposals)
+    r2 = next(p for p in summary.proposals if p.id == "R2")
+    opposing = [q for q in r2.quotes if q.stance == "opposes"]
+    assert opposing and opposing[0].curated and opposing[0].document == "nordfjell-kommune.docx"
 
 
-def test_paragraph_names_and_numbers_come_from_the_positions(summary: dict[str, Any]) -> None:
-    everyone = {n for p in summary["proposals"] for names in p["respondents"].values() for n in names}
-    for prop in summary["proposals"]:
-        text = prop["paragraph"]
-        if prop["total"] == 0:
+def test_paragraph_names_and_numbers_come_from_the_positions(summary: Summary) -> None:
+    everyone = {n for p in summary.proposals for names in p.respondents.values() for n in names}
+    for prop in summary.proposals:
+        text = prop.paragraph
+        if prop.total == 0:
             assert text.startswith("Ingen")
             continue
-        assert text.startswith(count_word(prop["total"]).capitalize() + " høringsinstans")
-        named = {n for names in prop["respondents"].values() for n in names}
+        assert text.startswith(count_word(prop.total).capitalize() + " høringsinstans")
+        named = {n for names in prop.respondents.values() for n in names}
         for name in everyone - named:
             assert name not in text, f"{prop['id']}: {name} takes no position on it"
-        for names in prop["respondents"].values():
+        for names in prop.respondents.values():
             if len(names) <= 4:
                 assert all(n in text for n in names)
             assert f"{count_word(len(names)).capitalize()} " in text
@@ -133,37 +134,35 @@ def test_review_marks_low_confidence_automatic_positions(curated: PolicyKG) -> N
     s = build_summary(curated.store, review_below=0.9)
     rows = [p for p in positions(curated.store) if p.stance != "rejected"]
     expected = sum(1 for p in rows if not p.curated and (p.confidence or 0) < 0.9)
-    assert s["to_review"] == expected > 0
-    assert sum(p["to_review"] for p in s["proposals"]) == expected
-    assert build_summary(curated.store, review_below=0.0)["to_review"] == 0
+    assert s.to_review == expected > 0
+    assert sum(p.to_review for p in s.proposals) == expected
+    assert build_summary(curated.store, review_below=0.0).to_review == 0
 
 
-def test_coverage_against_the_invitation_list(summary: dict[str, Any], corpus_dir: Any) -> None:
+def test_coverage_against_the_invitation_list(summary: Summary, corpus_dir: Any) -> None:
     invited = yaml.safe_load((corpus_dir / "reference" / "invited.yaml").read_text(encoding="utf-8"))
     invited_ids = {e if isinstance(e, str) else e["id"] for e in invited}
     with open(corpus_dir / "gold" / "responses.csv", encoding="utf-8") as f:
         senders = {r["actor_id"] for r in csv.DictReader(f)}
-    cov = summary["coverage"]
-    assert cov["invited"] == len(invited_ids)
-    assert {m["id"] for m in cov["missing"]} == invited_ids - senders
-    assert cov["answered"] == len(invited_ids & senders)
-    assert sum(t["invited"] for t in cov["by_type"]) == cov["invited"]
-    assert {u["actor"] for u in cov["uninvited_respondents"]} == {"Vestlandsk kommuneforbund"}
+    cov = summary.coverage
+    assert cov.invited == len(invited_ids)
+    assert {m.id for m in cov.missing} == invited_ids - senders
+    assert cov.answered == len(invited_ids & senders)
+    assert sum(t.invited for t in cov.by_type) == cov.invited
+    assert {u.actor for u in cov.uninvited_respondents} == {"Vestlandsk kommuneforbund"}
 
 
-def test_docx_has_one_heading_per_proposal_and_the_heatmap(
-    curated: PolicyKG, summary: dict[str, Any]
-) -> None:
+def test_docx_has_one_heading_per_proposal_and_the_heatmap(curated: PolicyKG, summary: Summary) -> None:
     from docx import Document
 
     data, png = render_report(curated.store, "docx")
     doc = Document(io.BytesIO(data))
     headings = [p.text for p in doc.paragraphs if p.style is not None and p.style.name == "Heading 2"]
-    for prop in summary["proposals"]:
-        assert sum(h.startswith(prop["id"] + " ") for h in headings) == 1
+    for prop in summary.proposals:
+        assert sum(h.startswith(prop.id + " ") for h in headings) == 1
     assert len(doc.inline_shapes) == 1 and png is not None and png.startswith(b"\x89PNG")
     body = "\n".join(p.text for p in doc.paragraphs)
-    assert all(p["paragraph"] in body for p in summary["proposals"])
+    assert all(p.paragraph in body for p in summary.proposals)
 
 
 def test_html_embeds_the_heatmap_and_the_coverage_table(curated: PolicyKG) -> None:
@@ -181,7 +180,7 @@ def test_xlsx_holds_the_matrix_quotes_and_counts(curated: PolicyKG) -> None:
     assert {"Oppsummering", "Matrise", "Sitater", "Antall", "Dekning"} <= set(wb.sheetnames)
     ws, qs = wb["Matrise"], wb["Sitater"]
     header = [c.value for c in ws[1]]
-    props = [p["id"] for p in matrix["proposals"]]
+    props = [p.id for p in matrix.proposals]
     assert header[4 : 4 + len(props)] == props and ws.freeze_panes == "B2" and ws.auto_filter.ref
     filled = [c for row in ws.iter_rows(min_row=2, min_col=5, max_col=4 + len(props)) for c in row if c.value]
     assert len(filled) == len(rows)

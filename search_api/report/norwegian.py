@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ingest.model import STANCES
+
+if TYPE_CHECKING:
+    from search_api.report.records import ProposalSummary
 
 __all__ = ["count_word", "join_names", "paragraph"]
 
@@ -52,16 +55,17 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def paragraph(entry: dict[str, Any], type_labels: dict[str, str] | None = None) -> str:
-    """The paragraph for one proposal of :func:`search_api.report.summary.build_summary`."""
+def paragraph(entry: ProposalSummary) -> str:
+    """The paragraph for one proposal of :func:`search_api.report.summary.build_summary` (its counts,
+    respondents and campaigns)."""
     p = _phrases()
-    total = int(entry["total"])
+    total = entry.total
     if total == 0:
         return str(p["total_none"])
     key = "total_one" if total == 1 else "total_many"
     out = [_cap(p[key].format(n=count_word(total)))]
     for stance in STANCES:
-        names: list[str] = entry["respondents"].get(stance, [])
+        names = entry.respondents.get(stance, [])
         if not names:
             continue
         n = len(names)
@@ -72,13 +76,13 @@ def paragraph(entry: dict[str, Any], type_labels: dict[str, str] | None = None) 
                 template.format(
                     count=count_word(n),
                     verb=p["stances"][stance],
-                    types=_types(entry["counts"][stance]),
+                    types=_types(entry.counts[stance]),
                     names=join_names(shown),
                 )
             )
         )
-    for camp in entry.get("campaigns", []):
+    for camp in entry.campaigns:
         out.append(
-            _cap(p["campaign"].format(names=join_names(camp["actors"]), n=count_word(len(camp["documents"]))))
+            _cap(p["campaign"].format(names=join_names(camp.actors), n=count_word(len(camp.documents))))
         )
     return " ".join(out)

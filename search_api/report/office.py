@@ -11,28 +11,29 @@ import io
 from typing import Any
 
 from search_api.report.heatmap import STANCE_COLOURS
+from search_api.report.records import Matrix, Summary
 
 __all__ = ["matrix_csv", "render_docx", "render_xlsx"]
 
 
-def render_docx(summary: dict[str, Any], heatmap: bytes) -> bytes:
+def render_docx(summary: Summary, heatmap: bytes) -> bytes:
     from docx import Document
     from docx.shared import Cm
 
     doc = Document()
     doc.add_heading("Høringsinstansenes syn", level=1)
-    doc.add_paragraph(str(summary["hearing"]["title"] or ""))
+    doc.add_paragraph(summary.hearing.title or "")
     doc.add_paragraph(
-        f"{summary['respondents']} høringssvar ({summary['distinct_texts']} ulike tekster). "
-        f"{summary['to_review']} automatiske standpunkter har konfidens under {summary['review_below']} "
+        f"{summary.respondents} høringssvar ({summary.distinct_texts} ulike tekster). "
+        f"{summary.to_review} automatiske standpunkter har konfidens under {summary.review_below} "
         "og er merket for gjennomgang."
     )
     doc.add_picture(io.BytesIO(heatmap), width=Cm(16))
-    sl, tl = summary["stance_labels"], summary["actor_type_labels"]
-    for p in summary["proposals"]:
-        doc.add_heading(f"{p['id']} {p['title']}", level=2)
-        doc.add_paragraph(p["paragraph"])
-        rows = [(st, n) for st, n in p["stance_totals"].items() if n]
+    sl, tl = summary.stance_labels, summary.actor_type_labels
+    for p in summary.proposals:
+        doc.add_heading(f"{p.id} {p.title}", level=2)
+        doc.add_paragraph(p.paragraph)
+        rows = [(st, n) for st, n in p.stance_totals.items() if n]
         if rows:
             table = doc.add_table(rows=1, cols=3)
             table.style = "Table Grid"
@@ -41,28 +42,28 @@ def render_docx(summary: dict[str, Any], heatmap: bytes) -> bytes:
             for st, n in rows:
                 cells = table.add_row().cells
                 cells[0].text, cells[1].text = sl[st], str(n)
-                cells[2].text = ", ".join(f"{tl.get(t, t)}: {c}" for t, c in p["counts"][st].items())
-        if p["to_review"]:
-            doc.add_paragraph(f"{p['to_review']} standpunkt(er) til gjennomgang.")
-        for q in p["quotes"]:
-            doc.add_paragraph(f"«{q['quote']}»", style="Quote")
-            cur = ", kuratert" if q["curated"] else ""
-            doc.add_paragraph(f"— {q['actor']}, {sl[q['stance']].lower()}{cur} ({q['document']})")
-    cov = summary["coverage"]
+                cells[2].text = ", ".join(f"{tl.get(t, t)}: {c}" for t, c in p.counts[st].items())
+        if p.to_review:
+            doc.add_paragraph(f"{p.to_review} standpunkt(er) til gjennomgang.")
+        for q in p.quotes:
+            doc.add_paragraph(f"«{q.quote}»", style="Quote")
+            cur = ", kuratert" if q.curated else ""
+            doc.add_paragraph(f"— {q.actor}, {sl[q.stance].lower()}{cur} ({q.document})")
+    cov = summary.coverage
     doc.add_heading("Dekning", level=2)
-    if cov["invited"]:
-        doc.add_paragraph(f"{cov['answered']} av {cov['invited']} inviterte høringsinstanser svarte.")
+    if cov.invited:
+        doc.add_paragraph(f"{cov.answered} av {cov.invited} inviterte høringsinstanser svarte.")
         table = doc.add_table(rows=1, cols=4)
         table.style = "Table Grid"
         for cell, text in zip(
             table.rows[0].cells, ("Type", "Invitert", "Svarte", "Svarprosent"), strict=True
         ):
             cell.text = text
-        for t in cov["by_type"]:
+        for t in cov.by_type:
             cells = table.add_row().cells
-            cells[0].text, cells[1].text, cells[2].text = t["label"], str(t["invited"]), str(t["answered"])
-            cells[3].text = f"{round(100 * t['rate'])} %"
-        doc.add_paragraph("Svarte ikke: " + ", ".join(m["name"] for m in cov["missing"]) + ".")
+            cells[0].text, cells[1].text, cells[2].text = t.label, str(t.invited), str(t.answered)
+            cells[3].text = f"{round(100 * t.rate)} %"
+        doc.add_paragraph("Svarte ikke: " + ", ".join(m.name for m in cov.missing) + ".")
     else:
         doc.add_paragraph("Ingen høringsliste (reference/invited.yaml) i referansedataene.")
     buf = io.BytesIO()
@@ -70,11 +71,11 @@ def render_docx(summary: dict[str, Any], heatmap: bytes) -> bytes:
     return buf.getvalue()
 
 
-def _matrix_sheets(wb: Any, matrix: dict[str, Any], stance_labels: dict[str, str]) -> None:
+def _matrix_sheets(wb: Any, matrix: Matrix, stance_labels: dict[str, str]) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
-    props = [p["id"] for p in matrix["proposals"]]
+    props = [p.id for p in matrix.proposals]
     ws = wb.create_sheet("Matrise")
     qs = wb.create_sheet("Sitater")
     qs.append(
@@ -93,23 +94,23 @@ def _matrix_sheets(wb: Any, matrix: dict[str, Any], stance_labels: dict[str, str
     header = ["Høringsinstans", "Type", "Fil", "Kampanje", *props, "Kuratert / automatisk"]
     ws.append(header)
     fills = {s: PatternFill("solid", fgColor=c) for s, c in STANCE_COLOURS.items()}
-    for r in matrix["rows"]:
-        cells = [r["cells"].get(pid) for pid in props]
-        n_cur = sum(1 for c in cells if c and c["curated"])
+    for r in matrix.rows:
+        cells = [r.cells.get(pid) for pid in props]
+        n_cur = sum(1 for c in cells if c and c.curated)
         n_all = sum(1 for c in cells if c)
         kind = (
             "kuratert"
             if n_all and n_cur == n_all
             else ("automatisk" if not n_cur else f"{n_cur} av {n_all} kuratert")
         )
-        campaign = r["campaign"] if r["campaign"] != r["document"] else ""
+        campaign = r.campaign if r.campaign != r.document else ""
         ws.append(
             [
-                r["actor"],
-                r["actor_type_label"],
-                r["document"],
+                r.actor,
+                r.actor_type_label,
+                r.document,
                 campaign,
-                *[c["stance"] if c else "" for c in cells],
+                *[c.stance if c else "" for c in cells],
                 kind if n_all else "",
             ]
         )
@@ -119,24 +120,24 @@ def _matrix_sheets(wb: Any, matrix: dict[str, Any], stance_labels: dict[str, str
                 continue
             qs.append(
                 [
-                    r["actor"],
-                    r["actor_type_label"],
-                    r["document"],
+                    r.actor,
+                    r.actor_type_label,
+                    r.document,
                     pid,
-                    stance_labels.get(c["stance"], c["stance"]),
-                    c["confidence"],
-                    "kuratert" if c["curated"] else "automatisk",
-                    "ja" if c["review"] else "",
-                    c["quote"],
+                    stance_labels.get(c.stance, c.stance),
+                    c.confidence,
+                    "kuratert" if c.curated else "automatisk",
+                    "ja" if c.review else "",
+                    c.quote,
                 ]
             )
             cell = ws.cell(row=row, column=5 + i)
-            cell.value = stance_labels.get(c["stance"], c["stance"])
-            cell.fill = fills[c["stance"]]
-            if c["curated"]:
+            cell.value = stance_labels.get(c.stance, c.stance)
+            cell.fill = fills[c.stance]
+            if c.curated:
                 cell.font = Font(bold=True)
-            if c["quote"]:
-                cell.comment = Comment(f"«{c['quote']}» ({r['document']})", "policykg", width=400, height=160)
+            if c.quote:
+                cell.comment = Comment(f"«{c.quote}» ({r.document})", "policykg", width=400, height=160)
             cell.hyperlink = f"#Sitater!I{qs.max_row}"
     for sheet in (ws, qs):
         sheet.freeze_panes = "B2"
@@ -148,23 +149,15 @@ def _matrix_sheets(wb: Any, matrix: dict[str, Any], stance_labels: dict[str, str
     qs.column_dimensions["I"].width = 100
     cs = wb.create_sheet("Antall")
     cs.append(["Forslag", "Type", "Standpunkt", "Svar", "Ulike tekster"])
-    for c in matrix["counts"]:
+    for n in matrix.counts:
         cs.append(
-            [
-                c["proposal"],
-                c["actor_type"],
-                stance_labels.get(c["stance"], c["stance"]),
-                c["responses"],
-                c["distinct_texts"],
-            ]
+            [n.proposal, n.actor_type, stance_labels.get(n.stance, n.stance), n.responses, n.distinct_texts]
         )
     cs.freeze_panes = "A2"
     cs.auto_filter.ref = cs.dimensions
 
 
-def render_xlsx(
-    matrix: dict[str, Any], stance_labels: dict[str, str], summary: dict[str, Any] | None = None
-) -> bytes:
+def render_xlsx(matrix: Matrix, stance_labels: dict[str, str], summary: Summary | None = None) -> bytes:
     """The matrix workbook (Matrise, Sitater, Antall); with a summary also Oppsummering and Dekning first."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -179,21 +172,21 @@ def render_xlsx(
                 "Tittel",
                 "Svar",
                 "Ulike tekster",
-                *[stance_labels.get(s, s) for s in summary["stance_labels"]],
+                *[stance_labels.get(s, s) for s in summary.stance_labels],
                 "Til gjennomgang",
                 "Utkast",
             ]
         )
-        for p in summary["proposals"]:
+        for p in summary.proposals:
             ws.append(
                 [
-                    p["id"],
-                    p["title"],
-                    p["total"],
-                    p["distinct_texts"],
-                    *[p["stance_totals"][s] for s in summary["stance_labels"]],
-                    p["to_review"],
-                    p["paragraph"],
+                    p.id,
+                    p.title,
+                    p.total,
+                    p.distinct_texts,
+                    *[p.stance_totals[s] for s in summary.stance_labels],
+                    p.to_review,
+                    p.paragraph,
                 ]
             )
             ws.cell(row=ws.max_row, column=ws.max_column).alignment = Alignment(wrap_text=True)
@@ -205,13 +198,13 @@ def render_xlsx(
             c.font = Font(bold=True)
     _matrix_sheets(wb, matrix, stance_labels)
     if summary is not None:
-        cov = summary["coverage"]
+        cov = summary.coverage
         ds = wb.create_sheet("Dekning")
         ds.append(["Høringsinstans", "Type", "Svarte"])
-        for b in cov["answered_bodies"]:
-            ds.append([b["name"], b["actor_type"], "ja"])
-        for m in cov["missing"]:
-            ds.append([m["name"], m["actor_type"], "nei"])
+        for b in cov.answered_bodies:
+            ds.append([b.name, b.actor_type, "ja"])
+        for m in cov.missing:
+            ds.append([m.name, m.actor_type, "nei"])
         ds.freeze_panes = "A2"
         ds.auto_filter.ref = ds.dimensions
     buf = io.BytesIO()
@@ -219,22 +212,22 @@ def render_xlsx(
     return buf.getvalue()
 
 
-def matrix_csv(matrix: dict[str, Any], table: str = "matrix") -> str:
+def matrix_csv(matrix: Matrix, table: str = "matrix") -> str:
     """``matrix``: one row per letter, a column per proposal; ``positions``: one row per position; ``counts``."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    props = [p["id"] for p in matrix["proposals"]]
+    props = [p.id for p in matrix.proposals]
     if table == "matrix":
         w.writerow(["actor", "actor_type", "document", "campaign", *props, "curated"])
-        for r in matrix["rows"]:
+        for r in matrix.rows:
             w.writerow(
                 [
-                    r["actor"],
-                    r["actor_type"],
-                    r["document"],
-                    r["campaign"],
-                    *[r["cells"].get(p, {}).get("stance", "") for p in props],
-                    r["curated"],
+                    r.actor,
+                    r.actor_type,
+                    r.document,
+                    r.campaign,
+                    *[c.stance if (c := r.cells.get(p)) else "" for p in props],
+                    r.curated,
                 ]
             )
     elif table == "positions":
@@ -251,27 +244,27 @@ def matrix_csv(matrix: dict[str, Any], table: str = "matrix") -> str:
                 "quote",
             ]
         )
-        for r in matrix["rows"]:
+        for r in matrix.rows:
             for p in props:
-                c = r["cells"].get(p)
+                c = r.cells.get(p)
                 if c:
                     w.writerow(
                         [
-                            r["actor"],
-                            r["actor_type"],
-                            r["document"],
+                            r.actor,
+                            r.actor_type,
+                            r.document,
                             p,
-                            c["stance"],
-                            c["confidence"],
-                            c["curated"],
-                            c["review"],
-                            c["quote"],
+                            c.stance,
+                            c.confidence,
+                            c.curated,
+                            c.review,
+                            c.quote,
                         ]
                     )
     elif table == "counts":
         w.writerow(["proposal", "actor_type", "stance", "responses", "distinct_texts"])
-        for c in matrix["counts"]:
-            w.writerow([c["proposal"], c["actor_type"], c["stance"], c["responses"], c["distinct_texts"]])
+        for n in matrix.counts:
+            w.writerow([n.proposal, n.actor_type, n.stance, n.responses, n.distinct_texts])
     else:
         raise ValueError(f"unknown table '{table}'; use matrix, positions or counts")
     return buf.getvalue()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from graph.coverage import stance_labels
 from graph.store import GraphStore
+from search_api.report.records import Matrix
 from search_api.report.summary import DEFAULT_REVIEW_BELOW, build_matrix, build_summary
 
 __all__ = ["MATRIX_FORMATS", "REPORT_FORMATS", "render_matrix", "render_report"]
@@ -40,9 +39,9 @@ def render_report(
         raise ValueError(f"unknown report format '{fmt}'; use one of: {', '.join(REPORT_FORMATS)}")
     summary = build_summary(store, review_below)
     if fmt == "json":
-        return json.dumps(summary, ensure_ascii=False, indent=2).encode("utf-8"), None
+        return json.dumps(summary.to_json(), ensure_ascii=False, indent=2).encode("utf-8"), None
     matrix = build_matrix(store, review_below)
-    labels = summary["stance_labels"]
+    labels = summary.stance_labels
     if fmt == "xlsx":
         return render_xlsx(matrix, labels, summary), None
     png = heatmap_png(matrix, labels)
@@ -55,7 +54,7 @@ def render_report(
 
 def render_matrix(
     store: GraphStore, fmt: str, *, review_below: float = DEFAULT_REVIEW_BELOW, table: str = "matrix"
-) -> tuple[bytes, dict[str, Any]]:
+) -> tuple[bytes, Matrix]:
     """(bytes, the matrix) in json, csv (``table``: matrix, positions, counts) or xlsx."""
     import json
 
@@ -68,4 +67,4 @@ def render_matrix(
         return matrix_csv(matrix, table).encode("utf-8"), matrix
     if fmt == "xlsx":
         return render_xlsx(matrix, stance_labels(store)), matrix
-    return json.dumps(matrix, ensure_ascii=False, indent=2).encode("utf-8"), matrix
+    return json.dumps(matrix.to_json(), ensure_ascii=False, indent=2).encode("utf-8"), matrix

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+
+from search_api.report.records import Summary
 
 __all__ = ["render_html", "render_markdown"]
 
@@ -23,7 +24,7 @@ def _pct(x: float) -> str:
     return f"{round(100 * x)} %"
 
 
-def render_html(summary: dict[str, Any], heatmap: bytes) -> str:
+def render_html(summary: Summary, heatmap: bytes) -> str:
     env = _env()
     env.filters["pct"] = _pct
     return env.get_template("summary.html").render(
@@ -31,7 +32,7 @@ def render_html(summary: dict[str, Any], heatmap: bytes) -> str:
     )
 
 
-def render_markdown(summary: dict[str, Any], heatmap_file: str | None = None) -> str:
+def render_markdown(summary: Summary, heatmap_file: str | None = None) -> str:
     env = _env()
     env.filters["pct"] = _pct
     env.filters["md"] = lambda t: str(t).replace("|", "\\|").replace("\n", " ")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from graph.entities import grant_schemes, pilots, recommendations
 from graph.queries import PositionRow, positions
@@ -17,7 +17,16 @@ from graph.sparql import PREFIXES, lit, values
 from graph.store import GraphStore
 from ingest.model import STANCES as STANCE_ORDER
 
-__all__ = ["Matrix", "MatrixRow", "matrix", "network", "review_queue"]
+__all__ = [
+    "ActorMatrix",
+    "ActorRow",
+    "PageEdge",
+    "PageNetwork",
+    "PageNode",
+    "matrix",
+    "network",
+    "review_queue",
+]
 
 
 def review_queue(store: GraphStore, below: float, limit: int) -> list[PositionRow]:
@@ -42,7 +51,10 @@ def letter_texts(store: GraphStore, file_names: Iterable[str]) -> dict[str, str]
 
 
 @dataclass(slots=True)
-class MatrixRow:
+class ActorRow:
+    """An actor's row of the page's matrix: its first position on each proposal (the report's matrix,
+    :class:`search_api.report.records.Matrix`, has a row per letter instead)."""
+
     actor: str
     actor_id: str
     actor_type: str
@@ -53,9 +65,11 @@ class MatrixRow:
 
 
 @dataclass(slots=True)
-class Matrix:
+class ActorMatrix:
+    """Actors × proposals for ``/matrise`` and ``/web/api/matrix``."""
+
     proposals: list[tuple[str, str]]  # (id, title) in the hearing's order
-    rows: list[MatrixRow]
+    rows: list[ActorRow]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -75,16 +89,16 @@ class Matrix:
 SORTS = ("navn", "type", "stotte", "imot")
 
 
-def matrix(store: GraphStore, *, actor_type: str | None = None, sort: str = "navn") -> Matrix:
+def matrix(store: GraphStore, *, actor_type: str | None = None, sort: str = "navn") -> ActorMatrix:
     """Actors × proposals: one row per actor with a position, its stance on each proposal."""
     props = [(r.id, r.title) for r in recommendations(store)]
-    by_actor: dict[str, MatrixRow] = {}
+    by_actor: dict[str, ActorRow] = {}
     for p in positions(store):
         if actor_type and p.actor_type != actor_type:
             continue
         key = p.actor_iri or p.document
         row = by_actor.setdefault(
-            key, MatrixRow(p.actor or p.document, p.actor_iri.rsplit("/", 1)[-1], p.actor_type)
+            key, ActorRow(p.actor or p.document, p.actor_iri.rsplit("/", 1)[-1], p.actor_type)
         )
         row.cells.setdefault(p.target, p)
     rows = sorted(by_actor.values(), key=lambda r: r.actor.casefold())
@@ -94,14 +108,41 @@ def matrix(store: GraphStore, *, actor_type: str | None = None, sort: str = "nav
         rows.sort(key=lambda r: -(r.count("supports") + r.count("qualified")))
     elif sort == "imot":
         rows.sort(key=lambda r: -r.count("opposes"))
-    return Matrix(props, rows)
+    return ActorMatrix(props, rows)
 
 
-def network(store: GraphStore, kind: str) -> dict[str, Any]:
+class PageNode(TypedDict):
+    """A node of the page's network (``group``: actor, proposal, pilot or grant-scheme)."""
+
+    id: str
+    label: str
+    group: str
+    title: NotRequired[str]  # proposals
+    actor_type: NotRequired[str]  # actors
+    degree: NotRequired[int]  # set once the edges are known
+
+
+class PageEdge(TypedDict):
+    id: str
+    source: str
+    target: str
+    stance: NotRequired[str]  # positions network
+    document: NotRequired[str]  # positions network
+
+
+class PageNetwork(TypedDict):
+    """``/web/api/network``: the nodes and edges the network page draws with Cytoscape.js."""
+
+    kind: str
+    nodes: list[PageNode]
+    edges: list[PageEdge]
+
+
+def network(store: GraphStore, kind: str) -> PageNetwork:
     """Nodes and edges for Cytoscape: ``positions`` (actors → proposals, by stance) or ``participation``
     (actors → pilots they take part in and grant schemes they administer)."""
-    nodes: dict[str, dict[str, Any]] = {}
-    edges: list[dict[str, Any]] = []
+    nodes: dict[str, PageNode] = {}
+    edges: list[PageEdge] = []
 
     def actor_node(iri: str, name: str, actor_type: str) -> str:
         node_id = "a:" + iri.rsplit("/", 1)[-1]

@@ -7,11 +7,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
+from graph.networks import CytoscapeNetwork
 from graph.records import Agreement, Centrality, Coalitions
 from search_api.api.deps import KG
 from search_api.api.errors import error_responses
+from search_api.report.records import Matrix
 
 __all__ = ["router"]
 
@@ -21,53 +22,6 @@ ReviewBelow = Annotated[
     float,
     Query(ge=0.0, le=1.0, description="Automatic positions below this confidence are marked for review."),
 ]
-
-
-class MatrixCell(BaseModel):
-    stance: str
-    quote: str
-    confidence: float | None
-    curated: bool
-    reviewer: str | None = None
-    review: bool = Field(description="Automatic and below review_below: a person should check it.")
-
-
-class MatrixRow(BaseModel):
-    document: str
-    actor: str
-    actor_iri: str
-    actor_type: str
-    actor_type_label: str
-    campaign: str = Field(description="First file of the letter's near-identical group (itself when alone).")
-    curated: int
-    cells: dict[str, MatrixCell] = Field(description="Proposal id -> the letter's position on it.")
-
-
-class MatrixProposal(BaseModel):
-    id: str
-    title: str
-    kind: str
-
-
-class MatrixCount(BaseModel):
-    proposal: str
-    actor_type: str
-    stance: str
-    responses: int
-    distinct_texts: int
-
-
-class MatrixOut(BaseModel):
-    proposals: list[MatrixProposal]
-    rows: list[MatrixRow]
-    counts: list[MatrixCount]
-    review_below: float
-
-
-class NetworkOut(BaseModel):
-    kind: str
-    nodes: list[dict[str, Any]] = Field(description="Cytoscape.js elements: {data: {id, label, type, ...}}.")
-    edges: list[dict[str, Any]] = Field(description="{data: {id, source, target, ...}}.")
 
 
 _FILE_CONTENT = {
@@ -94,13 +48,13 @@ def _matrix(kg: Any, fmt: str, review_below: float) -> Response:
 
     data, matrix = render_matrix(kg.store, fmt, review_below=review_below)
     if fmt == "json":
-        return JSONResponse(MatrixOut(**matrix).model_dump())
+        return JSONResponse(matrix.to_json())
     return _download(data, fmt, "stance-matrix")
 
 
 @router.get(
     "/matrix",
-    response_model=MatrixOut,
+    response_model=Matrix,
     responses={200: {"content": _FILE_CONTENT}, **error_responses(422, 503)},
 )
 def get_matrix(
@@ -162,7 +116,7 @@ def get_report(
 
 @router.get(
     "/networks/{kind}",
-    response_model=NetworkOut,
+    response_model=CytoscapeNetwork,
     responses={
         200: {"content": {"application/xml": {"schema": {"type": "string"}}}},
         **error_responses(422, 503),
@@ -178,7 +132,7 @@ def get_network(
 
     g = build_network(kg.store, kind)
     if format == "json":
-        return JSONResponse(NetworkOut(**to_cytoscape(g)).model_dump())
+        return JSONResponse(to_cytoscape(g))
     return Response(
         write_network(g, format),
         media_type="application/xml",
