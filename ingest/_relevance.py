@@ -154,36 +154,45 @@ class TargetIndex:
         ]
         self._norms = [math.sqrt(sum(w.values())) or 1.0 for w in self._weights]
         self.removal = {t.id for t in self.targets if _cues.REMOVAL.search(f"{t.title} {t.text}".lower())}
-        self._memo: dict[tuple[str, str], float] = {}
+        self._terms = sorted({t for w in self._weights for t in w})
+        self._long_terms = [t for t in self._terms if len(t) >= 9]
+        self._by_word: dict[str, list[tuple[str, float]]] = {}
         self.embedder = embedder
         self._vectors: Matrix | None = None
         if embedder is not None:
             self._vectors = embedder.embed_queries([f"{t.title}. {t.text}" for t in self.targets])
 
+    def _word_matches(self, word: str) -> list[tuple[str, float]]:
+        """The proposal terms a sentence's word matches (:func:`_match` > 0), remembered per word:
+        words recur across letters, and the terms are fixed for this index."""
+        got = self._by_word.get(word)
+        if got is None:
+            got = self._by_word[word] = [(t, sc) for t in self._terms if (sc := _match(t, word)) > 0]
+        return got
+
     def lexical(self, text: str) -> Matrix:
         words = set(_stems(text)) | set(_parts(text))
+        # Each term's best word, the first in the set's order that reaches the best score (as a scan
+        # of the words per term would pick it); terms without a word at 0.8 may match split up.
+        best: dict[str, tuple[float, str]] = {}
+        for word in words:
+            for term, score in self._word_matches(word):
+                if score > best.get(term, (0.0, ""))[0]:
+                    best[term] = (score, word)
+        for term in self._long_terms:
+            if best.get(term, (0.0, ""))[0] < 0.8:
+                split = _split_match(term, words)
+                if split:
+                    best[term] = (0.8, split)
         out = np.zeros(len(self.targets), dtype=np.float32)
         for j, weights in enumerate(self._weights):
             hit = 0.0
             matched: set[str] = set()
             for term, w in weights.items():
-                best, best_word = 0.0, ""
-                for word in words:
-                    key = (term, word)
-                    score = self._memo.get(key)
-                    if score is None:
-                        score = self._memo[key] = _match(term, word)
-                    if score > best:
-                        best, best_word = score, word
-                    if best == 1.0:
-                        break
-                if best < 0.8 and len(term) >= 9:
-                    split = _split_match(term, words)
-                    if split:
-                        best, best_word = 0.8, split
-                hit += w * best
-                if best >= 0.8:
-                    matched.add(best_word)
+                score, word = best.get(term, (0.0, ""))
+                hit += w * score
+                if score >= 0.8:
+                    matched.add(word)
             # One shared word is a hint, two are a topic.
             out[j] = hit / self._norms[j] * (1.0 if len(matched) >= 2 else SINGLE_TERM)
         return out
