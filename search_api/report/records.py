@@ -40,10 +40,8 @@ class MatrixCell:
     quote: str
     confidence: float | None
     curated: bool
-    reviewer: str | None = None
-    review: Annotated[
-        bool, Field(description="Automatic and below review_below: a person should check it.")
-    ] = False
+    reviewer: str | None
+    review: Annotated[bool, Field(description="Automatic and below review_below: a person should check it.")]
 
 
 @dataclass(frozen=True, slots=True)
