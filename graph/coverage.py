@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from graph.sparql import PREFIXES, lit, named, values
+from graph.sparql import lit, named, values
 from graph.store import GraphStore
 
 __all__ = [
@@ -26,14 +26,6 @@ __all__ = [
     "respondents",
     "stance_labels",
 ]
-
-_INVITED = """SELECT DISTINCT ?body ?id ?name ?type ?actor WHERE {
-  ?h a pkg:Consultation ; pkg:invited ?body .
-  ?body pkg:identifier ?id ; foaf:name ?name ; pkg:invitedType ?type ; pkg:invitedActor ?actor }"""
-
-_RESPONDENTS = """SELECT DISTINCT ?doc ?file ?actor ?name ?type WHERE {
-  ?doc a pkg:ConsultationResponse ; pkg:fileName ?file .
-  OPTIONAL { ?doc pkg:sender ?actor . OPTIONAL { ?actor foaf:name ?name } OPTIONAL { ?actor pkg:actorType ?type } } }"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +92,7 @@ def respondents(store: GraphStore) -> list[Respondent]:
     """One entry per response (by file name): its sender's IRI, name and type ('' when unknown)."""
     out: dict[str, Respondent] = {}
     rows = sorted(
-        store.select(PREFIXES + _RESPONDENTS), key=lambda r: (str(r["file"]), len(str(r["name"] or "")))
+        store.select(named("respondents")), key=lambda r: (str(r["file"]), len(str(r["name"] or "")))
     )
     for r in rows:
         out.setdefault(
@@ -140,7 +132,8 @@ def coverage(store: GraphStore) -> Coverage:
     by_actor = {r.actor_iri: r for r in letters if r.actor_iri}
     by_name = {_key(r.actor): r for r in letters if r.actor}
     invited = sorted(
-        {str(r["body"]): r for r in store.select(PREFIXES + _INVITED)}.values(), key=lambda r: str(r["name"])
+        {str(r["body"]): r for r in store.select(named("invited-bodies"))}.values(),
+        key=lambda r: str(r["name"]),
     )
     answered_docs: set[str] = set()
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -17,7 +17,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from graph.iris import FOAF, OA, PKG, PROV, IriMinter
 from graph.mapping import STANCE_CONCEPTS, to_ntriples
-from graph.sparql import PREFIXES, iri, named, values
+from graph.sparql import iri, named, values
 from graph.store import GraphStore
 from ingest.errors import InputError
 from ingest.model import REJECTED, STANCES, Stance
@@ -93,12 +93,7 @@ def apply_decisions(
     store: GraphStore, iris: IriMinter, decisions: list[CurationDecision], *, known_targets: set[str]
 ) -> int:
     """Validate and merge decisions into the curation graph (a later decision on the same pair wins)."""
-    documents = {
-        str(r["file"])
-        for r in store.select(
-            PREFIXES + "SELECT ?file WHERE { ?d a pkg:ConsultationResponse ; pkg:fileName ?file }"
-        )
-    }
+    documents = {str(r["file"]) for r in store.select(named("response-files"))}
     for d in decisions:
         if d.stance not in CURATION_STANCES:
             raise InputError(f"unknown stance '{d.stance}'; use one of: {', '.join(CURATION_STANCES)}")

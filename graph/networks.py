@@ -25,7 +25,7 @@ import networkx as nx
 from typing_extensions import TypedDict
 
 from graph.queries import PositionRow, positions
-from graph.sparql import PREFIXES
+from graph.sparql import named
 from graph.store import GraphStore
 
 __all__ = [
@@ -148,45 +148,20 @@ def stance_graph(rows: list[PositionRow], proposals: dict[str, ProposalNode]) ->
     return g
 
 
-_PROPOSALS = """SELECT DISTINCT ?iri ?id ?title ?assessment WHERE {
-  ?iri a pkg:Proposal ; pkg:identifier ?id ; dcterms:title ?title .
-  BIND(EXISTS { ?iri a pkg:Assessment } AS ?assessment) }"""
-
-
 def proposal_nodes(store: GraphStore) -> dict[str, ProposalNode]:
     """Proposal IRI -> its node (every proposal, also those no letter takes a position on)."""
     out: dict[str, ProposalNode] = {}
-    for r in sorted(store.select(PREFIXES + _PROPOSALS), key=lambda r: (str(r["iri"]), str(r["title"]))):
+    for r in sorted(store.select(named("network-proposals")), key=lambda r: (str(r["iri"]), str(r["title"]))):
         kind = "assessment" if str(r["assessment"]).lower() == "true" else "recommendation"
         out.setdefault(str(r["iri"]), ProposalNode(str(r["id"]), str(r["title"]), kind))
     return out
-
-
-_ENTITIES = """SELECT DISTINCT ?e ?id ?label ?kind ?region ?actorType WHERE {
-  ?e pkg:identifier ?id .
-  { ?e a pkg:Pilot ; rdfs:label ?label . BIND("pilot" AS ?kind) OPTIONAL { ?e pkg:region ?region } }
-  UNION { ?e a pkg:GrantScheme ; rdfs:label ?label . BIND("grant-scheme" AS ?kind) }
-  UNION { ?e a pkg:Actor ; foaf:name ?label ; pkg:actorType ?actorType . BIND("actor" AS ?kind) }
-}"""
-
-_PARTICIPATION = """SELECT DISTINCT ?e ?a ?rel WHERE {
-  { ?e a pkg:Pilot ; pkg:participant ?a . BIND("participant" AS ?rel) }
-  UNION { ?e a pkg:GrantScheme ; pkg:administeredBy ?a . BIND("administers" AS ?rel) }
-  UNION { ?d pkg:sender ?a . ?p a pkg:Passage ; pkg:inDocument ?d ; pkg:mentions ?e .
-          { ?e a pkg:Pilot } UNION { ?e a pkg:GrantScheme } BIND("mentions" AS ?rel) }
-}"""
-
-_COMENTION = """SELECT ?p ?e WHERE {
-  ?p a pkg:Passage ; pkg:mentions ?e .
-  { ?e a pkg:Pilot } UNION { ?e a pkg:GrantScheme } UNION { ?e a pkg:Actor }
-}"""
 
 
 def _entities(store: GraphStore) -> dict[str, EntityNode]:
     """IRI -> node of every actor, pilot and grant scheme (one label per node, stable)."""
     out: dict[str, EntityNode] = {}
     rows = sorted(
-        store.select(PREFIXES + _ENTITIES),
+        store.select(named("network-entities")),
         key=lambda r: (str(r["e"]), len(str(r["label"])), str(r["label"])),
     )
     for r in rows:
@@ -208,7 +183,7 @@ def participation_network(store: GraphStore) -> nx.Graph:
     """Actors linked to the pilots and grant schemes they take part in, administer or write about."""
     nodes = _entities(store)
     relations: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for r in store.select(PREFIXES + _PARTICIPATION):
+    for r in store.select(named("participation-links")):
         relations[(str(r["a"]), str(r["e"]))].add(str(r["rel"]))
     g = nx.Graph(kind="participation")
     for (actor, entity), rels in sorted(relations.items()):
@@ -224,12 +199,12 @@ def comention_network(store: GraphStore) -> nx.Graph:
     """Actors, pilots and grant schemes named in the same passage; weight = passages naming both."""
     nodes = _entities(store)
     by_passage: dict[str, set[str]] = defaultdict(set)
-    for r in store.select(PREFIXES + _COMENTION):
+    for r in store.select(named("comentions")):
         if str(r["e"]) in nodes:
             by_passage[str(r["p"])].add(str(r["e"]))
     weights: dict[tuple[str, str], int] = defaultdict(int)
-    for named in by_passage.values():
-        ordered = sorted(named)
+    for together in by_passage.values():
+        ordered = sorted(together)
         for i, a in enumerate(ordered):
             for b in ordered[i + 1 :]:
                 weights[(a, b)] += 1

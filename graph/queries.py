@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from graph.iris import IriMinter
 from graph.records import GraphStats, IndexItem, PositionRow, Proposal
-from graph.sparql import PREFIXES, Clause, eq, has, iri, lit, named, ne, values
+from graph.sparql import Clause, eq, has, iri, lit, named, ne, values
 from graph.store import GraphStore, Row
 from ingest.model import REJECTED
 
@@ -33,49 +33,18 @@ __all__ = [
 ]
 
 
-def _q(body: str) -> str:
-    return PREFIXES + body
-
-
 def document_ingest_keys(store: GraphStore) -> dict[str, str]:
     """file name -> ingest key of every response in the store."""
-    rows = store.select(
-        _q(
-            "SELECT ?file ?key WHERE { ?d a pkg:ConsultationResponse ; pkg:fileName ?file ; pkg:ingestKey ?key }"
-        )
-    )
+    rows = store.select(named("ingest-keys"))
     return {str(r["file"]): str(r["key"]) for r in rows}
 
 
 def stats(store: GraphStore) -> GraphStats:
     """Counts for ``policykg stats``."""
-    counts = store.select(
-        _q(
-            """SELECT
-  (COUNT(DISTINCT ?d) AS ?responses) (COUNT(DISTINCT ?p) AS ?passages)
-WHERE { ?d a pkg:ConsultationResponse . OPTIONAL { ?p pkg:inDocument ?d } }"""
-        )
-    )
-    positions_ = store.select(
-        _q(
-            "SELECT ?stance (COUNT(?pos) AS ?n) WHERE { ?pos a pkg:Position ; pkg:stance ?s . ?s skos:notation ?stance } GROUP BY ?stance ORDER BY ?stance"
-        )
-    )
-    by_type = store.select(
-        _q(
-            """SELECT ?type (COUNT(DISTINCT ?d) AS ?n) WHERE {
-  ?d a pkg:ConsultationResponse ; pkg:sender ?a . ?a pkg:actorType ?type }
-GROUP BY ?type ORDER BY DESC(?n) ?type"""
-        )
-    )
-    entities = store.select(
-        _q(
-            """SELECT
-  (COUNT(DISTINCT ?r) AS ?proposals) (COUNT(DISTINCT ?a) AS ?actors)
-  (COUNT(DISTINCT ?g) AS ?grant_schemes) (COUNT(DISTINCT ?pi) AS ?pilots)
-WHERE { { ?r a pkg:Proposal } UNION { ?a a pkg:Actor } UNION { ?g a pkg:GrantScheme } UNION { ?pi a pkg:Pilot } }"""
-        )
-    )
+    counts = store.select(named("stats-counts"))
+    positions_ = store.select(named("stats-stances"))
+    by_type = store.select(named("stats-actor-types"))
+    entities = store.select(named("stats-entities"))
     c, e = counts[0] if counts else {}, entities[0] if entities else {}
     return GraphStats(
         responses=int(c.get("responses") or 0),
@@ -298,10 +267,7 @@ def proposal(store: GraphStore, target_id: str) -> Proposal | None:
 
 
 def proposal_ids(store: GraphStore) -> list[str]:
-    return sorted(
-        str(r["id"])
-        for r in store.select(_q("SELECT DISTINCT ?id WHERE { ?p a pkg:Proposal ; pkg:identifier ?id }"))
-    )
+    return sorted(str(r["id"]) for r in store.select(named("proposal-ids")))
 
 
 # Campaign groups of the signatures last seen: (threshold, digest of every file and signature) -> groups.
@@ -317,11 +283,7 @@ def campaign_groups(store: GraphStore, threshold: float = 0.5) -> list[list[str]
     """Responses grouped by near-identical text (campaigns), from the stored MinHash signatures."""
     from ingest.campaign import group_signatures
 
-    rows = store.select(
-        _q(
-            "SELECT DISTINCT ?file ?sig WHERE { ?d a pkg:ConsultationResponse ; pkg:fileName ?file ; pkg:textFingerprint ?sig }"
-        )
-    )
+    rows = store.select(named("text-fingerprints"))
     signatures = {str(r["file"]): str(r["sig"]) for r in rows}
     digest = hashlib.sha256()
     for file, sig in sorted(signatures.items()):

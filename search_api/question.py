@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from graph.sparql import PREFIXES
+from graph.sparql import named
 from graph.store import GraphStore
 from ingest.lexical import STOP_WORDS
 from ingest.model import DocumentFormat, EntityKind, Passage, ResponseDocument, ResponseMetadata
@@ -112,10 +112,7 @@ def asks_no_comments(question: str) -> bool:
 
 def graph_without_comments(store: GraphStore) -> frozenset[str]:
     """IRIs of the responses the graph records as «uten merknad» (no comments)."""
-    rows = store.select(
-        PREFIXES
-        + "SELECT DISTINCT ?d WHERE { ?d a pkg:ConsultationResponse ; pkg:responseType pkg:WithoutComments }"
-    )
+    rows = store.select(named("responses-without-comments"))
     return frozenset(str(r["d"]) for r in rows)
 
 
@@ -134,10 +131,7 @@ def graph_positions(store: GraphStore) -> Callable[[str], list[tuple[str, str]]]
 
 def graph_senders(store: GraphStore) -> list[tuple[str, str]]:
     """(actor id, name) of every response's sender in the graph."""
-    rows = store.select(
-        PREFIXES
-        + "SELECT DISTINCT ?s ?name WHERE { ?d a pkg:ConsultationResponse ; pkg:sender ?s . ?s foaf:name ?name }"
-    )
+    rows = store.select(named("senders"))
     return sorted({(str(r["s"]).rsplit("/", 1)[-1], str(r["name"])) for r in rows})
 
 

@@ -20,7 +20,7 @@ from graph.errors import GraphError
 from graph.iris import IriMinter
 from graph.mapping import map_reference, map_response, to_ntriples
 from graph.queries import document_ingest_keys
-from graph.sparql import PREFIXES, iri, named, values
+from graph.sparql import iri, named, values
 from graph.store import GraphStore, open_store
 from graph.validation import validate_document_graph
 from ingest.embedding import Embedder
@@ -168,10 +168,7 @@ class PolicyKG:
         """Load reference data into its named graph; returns whether anything changed."""
         ref = load_reference(folder)
         graph_iri = self.iris.reference_graph()
-        node = iri(graph_iri)
-        current = self.store.select(
-            PREFIXES + f"SELECT ?h WHERE {{ GRAPH {node} {{ {node} pkg:contentHash ?h }} }}"
-        )
+        current = self.store.select(named("graph-content-hash", values("g", [iri(graph_iri)])))
         self._reference = ref
         copy = self.settings.reference_copy
         if folder.resolve() != copy.resolve():
@@ -201,9 +198,7 @@ class PolicyKG:
         graph_iri = self.iris.ontology_graph()
         data = to_ntriples(ontology_graph())
         if graph_iri in self.store.graph_names():
-            have = self.store.select(
-                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri(graph_iri)} {{ ?s ?p ?o }} }}"
-            )
+            have = self.store.select(named("graph-size", values("g", [iri(graph_iri)])))
             if have and int(have[0]["n"] or 0) == data.count("\n"):
                 return
         self.store.replace_graph(graph_iri, data)

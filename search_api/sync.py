@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from graph.iris import IriMinter
-from graph.sparql import PREFIXES, iri
+from graph.sparql import iri, named, values
 from graph.store import GraphStore
 from ingest.embedding import Embedder
 from search_api.items import build_items, items_version
@@ -48,14 +48,11 @@ def graph_keys(store: GraphStore, iris: IriMinter) -> dict[str, str]:
     """Named graph IRI -> the content key its index points must be built from."""
     keys: dict[str, str] = {}
     fmt = _format()
-    rows = store.select(
-        PREFIXES + "SELECT ?g ?key WHERE { GRAPH ?g { ?d a pkg:ConsultationResponse ; pkg:ingestKey ?key } }"
-    )
+    rows = store.select(named("graph-ingest-keys"))
     for r in rows:
         keys[str(r["g"])] = f"{r['key']}|{fmt}"
     ref = iris.reference_graph()
-    g = iri(ref)
-    got = store.select(PREFIXES + f"SELECT ?h WHERE {{ GRAPH {g} {{ {g} pkg:contentHash ?h }} }}")
+    got = store.select(named("graph-content-hash", values("g", [iri(ref)])))
     if got:
         keys[ref] = f"{got[0]['h']}|{fmt}"
     return keys

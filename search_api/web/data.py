@@ -13,7 +13,7 @@ from typing import Any, NotRequired, TypedDict
 
 from graph.entities import grant_schemes, pilots, recommendations
 from graph.queries import PositionRow, positions
-from graph.sparql import PREFIXES, lit, values
+from graph.sparql import lit, named, values
 from graph.store import GraphStore
 from ingest.model import STANCES as STANCE_ORDER
 
@@ -43,10 +43,7 @@ def letter_texts(store: GraphStore, file_names: Iterable[str]) -> dict[str, str]
     names = sorted(set(file_names))
     if not names:
         return {}
-    bound = values("file", map(lit, names))
-    rows = store.select(
-        PREFIXES + f"SELECT ?file ?text WHERE {{ {bound} ?d pkg:fileName ?file ; pkg:text ?text }}"
-    )
+    rows = store.select(named("letter-texts", values("file", map(lit, names))))
     return {str(r["file"]): str(r["text"]) for r in rows}
 
 
