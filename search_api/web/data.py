@@ -8,25 +8,42 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, NotRequired, TypedDict
+
+from markupsafe import Markup
 
 from graph.entities import grant_schemes, pilots, recommendations
 from graph.queries import PositionRow, positions
 from graph.sparql import lit, named, values
 from graph.store import GraphStore
 from ingest.model import STANCES as STANCE_ORDER
+from search_api.records import AskHit
 
 __all__ = [
     "ActorMatrix",
     "ActorRow",
     "PageEdge",
+    "PageHit",
     "PageNetwork",
     "PageNode",
     "matrix",
     "network",
     "review_queue",
 ]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageHit(AskHit):
+    """A hit as the search page shows it: the answer's hit, its text with the question's words marked,
+    and the link to its place in the letter."""
+
+    marked: Markup
+    href: str
+
+    @classmethod
+    def view(cls, hit: AskHit, marked: Markup, href: str) -> PageHit:
+        return cls(**{f.name: getattr(hit, f.name) for f in fields(hit)}, marked=marked, href=href)
 
 
 def review_queue(store: GraphStore, below: float, limit: int) -> list[PositionRow]:

@@ -6,6 +6,7 @@ from the browser to ``POST /curation`` with the reviewer's token, never through 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +19,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from graph.entities import (
+    GrantSchemeInfo,
+    PilotInfo,
     actor,
     actors,
     document,
@@ -31,6 +34,7 @@ from ingest.model import STANCES as STANCE_ORDER
 from ingest.model import ActorType
 from search_api.api.deps import State
 from search_api.api.errors import ApiError
+from search_api.records import Answer
 from search_api.trace import trace_target
 from search_api.web import data
 from search_api.web.text import (
@@ -112,7 +116,7 @@ async def search_page(
     """The front page: a question box with filters; hits with matched words marked."""
     kg = state.kg
     proposals = await run_in_threadpool(recommendations, kg.store)
-    result: dict[str, Any] | None = None
+    result: Answer | None = None
     error: str | None = None
     date_from, date_to = _parse_date(fra), _parse_date(til)
     if (fra and date_from is None) or (til and date_to is None):
@@ -123,16 +127,15 @@ async def search_page(
         known = {p.id for p in proposals}
         wide = date_from is not None or date_to is not None
 
-        def ask() -> dict[str, Any]:
+        def ask() -> Answer:
             with state.lock:
-                answer = kg.ask(
+                return kg.ask(
                     q,
                     top_k=40 if wide else 10,
                     actor_type=actor_type,
                     recommendation=forslag if forslag in known else None,
                     language=language,
                 )
-            return answer.to_json()  # the page adds its own keys (marked words, links) to each hit
 
         try:
             result = await run_in_threadpool(ask)
@@ -142,16 +145,16 @@ async def search_page(
             # /ask has no date filter: the hits are filtered on their letter's date here.
             kept = [
                 h
-                for h in result["hits"]
-                if (d := _parse_date(h.get("date"))) is not None
+                for h in result.hits
+                if (d := _parse_date(h.date)) is not None
                 and (date_from is None or d >= date_from)
                 and (date_to is None or d <= date_to)
             ]
-            result["hits"] = kept[:10]
+            result = replace(result, hits=kept[:10])
     hits = [
-        {**h, "marked": mark_words(h["text"], q), "href": _letter_href(h["document"], h["start"], h["end"])}
-        for h in (result or {}).get("hits", [])
-        if h.get("document")
+        data.PageHit.view(h, mark_words(h.text, q), _letter_href(h.document, h.start, h.end))
+        for h in (result.hits if result is not None else [])
+        if h.document
     ]
     return _page(
         request,
@@ -288,7 +291,7 @@ def entity_page(
     entity_id: Annotated[str, PathParam(max_length=200)],
 ) -> HTMLResponse:
     """A pilot or grant scheme: who takes part or administers it, and which letters mention it."""
-    found: Any = None
+    found: PilotInfo | GrantSchemeInfo | None = None
     if kind == "pilot":
         found = next(iter(pilots(state.kg.store, pilot_id=entity_id)), None)
     elif kind == "grant_scheme":

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
@@ -13,6 +13,9 @@ from graph.records import Agreement, Centrality, Coalitions
 from search_api.api.deps import KG
 from search_api.api.errors import error_responses
 from search_api.report.records import Matrix
+
+if TYPE_CHECKING:
+    from search_api.service import PolicyKG
 
 __all__ = ["router"]
 
@@ -43,7 +46,7 @@ def _download(data: bytes, fmt: str, name: str) -> Response:
     return Response(data, media_type=MEDIA[fmt], headers=headers)
 
 
-def _matrix(kg: Any, fmt: str, review_below: float) -> Response:
+def _matrix(kg: PolicyKG, fmt: str, review_below: float) -> Response:
     from search_api.report.render import render_matrix
 
     data, matrix = render_matrix(kg.store, fmt, review_below=review_below)
