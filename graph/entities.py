@@ -52,9 +52,9 @@ def _fields_of(record: Any) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
-def _pick(row: Row, names: str) -> dict[str, Any]:
-    """The named variables of a row, to fill a dataclass whose fields share their names."""
-    return {n: row[n] for n in names.split()}
+def _s(row: Row, name: str) -> str:
+    """A variable the query binds outside every OPTIONAL, so always (a record's ``str`` field)."""
+    return row[name] or ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,8 +75,19 @@ def recommendations(store: GraphStore) -> list[RecommendationSummary]:
     for r in rows:
         rid = str(r["id"])
         c = counts[rid]
-        fields = _pick(r, "id iri kind title text chapter")
-        out.setdefault(rid, RecommendationSummary(**fields, stance_counts=c, total_positions=sum(c.values())))
+        out.setdefault(
+            rid,
+            RecommendationSummary(
+                id=_s(r, "id"),
+                iri=_s(r, "iri"),
+                kind=_s(r, "kind"),
+                title=_s(r, "title"),
+                text=r["text"],
+                chapter=r["chapter"],
+                stance_counts=c,
+                total_positions=sum(c.values()),
+            ),
+        )
     return sorted(out.values(), key=lambda s: _natural(s.id))
 
 
@@ -103,7 +114,7 @@ def actors(
     # the reference data's ("known") wins, then the shortest name, so the answer is stable.
     for r in store.select(named("actors", *clauses)):
         known, responses = str(r["known"]).lower() == "true", int(r["responses"] or 0)
-        cand = ActorSummary(**_pick(r, "id iri name type"), known=known, responses=responses)
+        cand = ActorSummary(_s(r, "id"), _s(r, "iri"), _s(r, "name"), _s(r, "type"), known, responses)
         old = merged.get(cand.iri)
         if old is None or (cand.known, -len(cand.name), cand.name) > (old.known, -len(old.name), old.name):
             merged[cand.iri] = cand
@@ -123,9 +134,6 @@ class DocumentSummary:
     sender_type: str | None
 
 
-_DOC_FIELDS = "file_name iri title date language response_type sender_id sender_name sender_type"
-
-
 def documents(
     store: GraphStore, *, sender_iri: str | None = None, file_name: str | None = None
 ) -> list[DocumentSummary]:
@@ -136,7 +144,17 @@ def documents(
         clauses.append(eq("file_name", lit(file_name)))
     out: dict[str, DocumentSummary] = {}
     for r in store.select(named("documents", *clauses)):
-        d = DocumentSummary(**_pick(r, _DOC_FIELDS))
+        d = DocumentSummary(
+            file_name=_s(r, "file_name"),
+            iri=_s(r, "iri"),
+            title=r["title"],
+            date=r["date"],
+            language=r["language"],
+            response_type=r["response_type"],
+            sender_id=r["sender_id"],
+            sender_name=r["sender_name"],
+            sender_type=r["sender_type"],
+        )
         out.setdefault(d.file_name, d)
     return sorted(out.values(), key=lambda d: d.file_name)
 
@@ -270,7 +288,11 @@ def pilots(store: GraphStore, *, pilot_id: str | None = None) -> list[PilotInfo]
     parts = _by_entity(store.select(named("pilot-participants")))
     return [
         PilotInfo(
-            **_pick(r, "id iri name kind region"),
+            id=_s(r, "id"),
+            iri=_s(r, "iri"),
+            name=_s(r, "name"),
+            kind=r["kind"],
+            region=r["region"],
             aliases=aliases.get(str(r["iri"]), []),
             participants=sorted(
                 {ActorName(str(p["aid"]), str(p["aname"])) for p in parts.get(str(r["iri"]), [])}
@@ -287,7 +309,9 @@ def grant_schemes(store: GraphStore, *, scheme_id: str | None = None) -> list[Gr
     recs = _by_entity(store.select(named("grant-scheme-proposals")))
     return [
         GrantSchemeInfo(
-            **_pick(r, "id iri name"),
+            id=_s(r, "id"),
+            iri=_s(r, "iri"),
+            name=_s(r, "name"),
             earmarked=None if r["earmarked"] is None else str(r["earmarked"]).lower() == "true",
             aliases=aliases.get(str(r["iri"]), []),
             administered_by=ActorName(str(r["aid"]), str(r["aname"])) if r["aid"] else None,
@@ -347,17 +371,32 @@ def document(store: GraphStore, file_name: str) -> DocumentDetail | None:
     mentions: dict[str, list[MentionInfo]] = defaultdict(list)
     for r in store.select(named("document-mentions", bound)):
         start, end = int(str(r["start"])), int(str(r["end"]))
-        mentions[str(r["p"])].append(MentionInfo(**_pick(r, "kind entity_id surface"), start=start, end=end))
+        mentions[str(r["p"])].append(
+            MentionInfo(_s(r, "kind"), _s(r, "entity_id"), _s(r, "surface"), start, end)
+        )
     passages: dict[str, PassageInfo] = {}
     for r in store.select(named("document-passages", bound)):
         p_iri = str(r["iri"])
-        numbers: dict[str, Any] = {k: int(str(r[k])) for k in ("index", "start", "end")}
         passages.setdefault(
-            p_iri, PassageInfo(**_pick(r, "iri kind text heading"), **numbers, mentions=mentions[p_iri])
+            p_iri,
+            PassageInfo(
+                index=int(_s(r, "index")),
+                iri=p_iri,
+                kind=r["kind"],
+                start=int(_s(r, "start")),
+                end=int(_s(r, "end")),
+                text=_s(r, "text"),
+                heading=r["heading"],
+                mentions=mentions[p_iri],
+            ),
         )
     return DocumentDetail(
         **_fields_of(summary),
-        **_pick(meta[0], "format content_hash our_reference their_reference addressee"),
+        format=meta[0]["format"],
+        content_hash=meta[0]["content_hash"],
+        our_reference=meta[0]["our_reference"],
+        their_reference=meta[0]["their_reference"],
+        addressee=meta[0]["addressee"],
         text=str(meta[0]["text"] or ""),
         passages=sorted(passages.values(), key=lambda p: p.index),
         positions=[*positions(store, document_iri=d)],
