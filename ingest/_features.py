@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ingest._cues import Cue, cue_words_masked, detect_cue, is_commission_voice
+from ingest._linkrules import is_contact_line
 from ingest._relevance import Relevance, TargetIndex
 from ingest.model import EntityKind, PassageKind, Position, ResponseDocument, Stance
 
@@ -38,6 +39,8 @@ _SUMMARY = re.compile(
     re.IGNORECASE,
 )
 STANCE_ORDER = (Stance.SUPPORTS, Stance.QUALIFIED, Stance.OPPOSES, Stance.MENTIONS)
+# What the sender asks to be done: evidence about a measure, not about an assessment (a claim).
+_DEMANDS = ("deontic", "problem")
 CUE_KINDS = ("explicit", "evaluative", "deontic", "retain", "problem", "reservation", "commission", "defer")
 
 
@@ -57,16 +60,31 @@ def sentences(doc: ResponseDocument) -> list[Sentence]:
 
     out: list[Sentence] = []
     summary_intro = False
+    label = ""  # the last row label or unstyled sub-heading since the last heading
+    body = False  # the letter's body has begun (a paragraph of eight words or more)
     for p in doc.passages:
         if p.kind is PassageKind.HEADING:
             summary_intro = False
+            label = ""
             # A heading that states a verdict ("Utvida skuleskyss – ja takk") is the letter's view on its topic.
             text = p.text.strip()
             if text and _verdict(text):
                 start = p.text.index(text)
                 out.append(Sentence(p.index, p.start + start, p.start + start + len(text), text, text, False))
             continue
-        heading = p.headings[-1] if p.headings else ""
+        if (
+            body
+            and p.kind is PassageKind.PARAGRAPH
+            and _label(p.text)
+            and not _verdict(p.text)
+            and not is_contact_line(p.text)  # a running footer ("Side 2 av 3 ... 3701 Storby") heads nothing
+        ):
+            # "Krav til arealdelen (kap. 6.2)" over "Støttes med forbehold.": a line that names a topic
+            # without saying anything about it heads what follows, as a heading does; it is no statement.
+            label = p.text.strip()
+            continue
+        body = body or (p.kind is PassageKind.PARAGRAPH and len(p.text.split()) >= 8)
+        heading = label or (p.headings[-1] if p.headings else "")
         if p.kind is not PassageKind.LIST_ITEM:
             # "Oppsummert er våre hovedbudskap at:" introduces the bullets that follow.
             summary_intro = p.text.rstrip().endswith(":") and bool(_SUMMARY.search(p.text))
@@ -80,6 +98,18 @@ def sentences(doc: ResponseDocument) -> list[Sentence]:
                 continue
             out.append(Sentence(p.index, p.start + start, p.start + end, text, heading, summary))
     return out
+
+
+_LABEL_END = re.compile(r"[\w)\]»”\"]$")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-ZÆØÅ]")
+
+
+def _label(text: str) -> bool:
+    """A short line that names a topic and is no sentence: no closing stop, no second sentence, no
+    colon (a "Dato: ..." field), at most twelve words. A table's row label or a bold sub-heading."""
+    t = text.strip()
+    n = len(t.split())
+    return 1 <= n <= 12 and bool(_LABEL_END.search(t)) and ":" not in t and not _SENTENCE_BREAK.search(t)
 
 
 def _verdict(text: str) -> bool:
@@ -180,11 +210,15 @@ def pair_features(
     rules: dict[str, Position],
     target_ids: list[str],
     removal: frozenset[str] | set[str] = frozenset(),
+    assessments: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[Matrix, list[int]]:
     """One row per target, columns :data:`FEATURE_NAMES`; and per target its best evidence sentence (-1: none).
 
     ``removal``: the targets that remove, merge or loosen something; "X må videreføres" (a retain cue)
     is evidence against those only, as in the rules (keeping a scheme says nothing against simplifying it).
+    ``assessments``: the targets that are the report's assessments (a claim, not a measure); one agrees
+    or disagrees with a claim, so what the sender says should be done (a deontic or problem cue) is no
+    evidence about them.
     """
     n, k = ev.relevance.shape if ev.relevance.size else (len(ev.sentences), len(target_ids))
     out = np.zeros((len(target_ids), len(FEATURE_NAMES)), dtype=np.float32)
@@ -232,11 +266,12 @@ def pair_features(
         crank, cmargin = _rank_margin(per_cos, j)
         f[col["cosine_rank"]], f[col["cosine_margin"]] = min(crank, 5.0), cmargin * 10
         retain_counts = tid in removal
+        claim = tid in assessments
         for i in range(n):
             cue = ev.cues[i]
             if cue is None or cue.stance is None or ev.commission[i]:
                 continue
-            if cue.kind == "retain" and not retain_counts:
+            if (cue.kind == "retain" and not retain_counts) or (claim and cue.kind in _DEMANDS):
                 continue
             if argmax[i] == j:
                 key = col[f"near_{cue.stance.value}"]
@@ -247,7 +282,10 @@ def pair_features(
         evidence = [
             i
             for i in range(n)
-            if has_cue[i] and in_scope[i, j] and (retain_counts or ev.cues[i].kind != "retain")  # type: ignore[union-attr]
+            if has_cue[i]
+            and in_scope[i, j]
+            and (retain_counts or ev.cues[i].kind != "retain")  # type: ignore[union-attr]
+            and not (claim and ev.cues[i].kind in _DEMANDS)  # type: ignore[union-attr]
         ]
         f[col["evidence_count"]] = math.log1p(len(evidence))
         best, best_score = -1, 0.0

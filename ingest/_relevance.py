@@ -154,6 +154,7 @@ class TargetIndex:
         ]
         self._norms = [math.sqrt(sum(w.values())) or 1.0 for w in self._weights]
         self.removal = {t.id for t in self.targets if _cues.REMOVAL.search(f"{t.title} {t.text}".lower())}
+        self.assessments = {t.id for t in self.targets if t.kind == "assessment"}
         self._terms = sorted({t for w in self._weights for t in w})
         self._long_terms = [t for t in self._terms if len(t) >= 9]
         self._by_word: dict[str, list[tuple[str, float]]] = {}

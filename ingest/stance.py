@@ -47,7 +47,7 @@ from ingest.stance_model import NO_POSITION, Matrix, StanceModel, load_default_m
 
 __all__ = ["STANCE_EXTRACTOR_VERSION", "StanceClassifier", "is_without_comments"]
 
-STANCE_EXTRACTOR_VERSION = "model-4"
+STANCE_EXTRACTOR_VERSION = "model-5"
 
 MENTION_RELEVANCE = 0.8  # a proposal only reported, not judged, must be named clearly
 WEAK_MIN_RELEVANCE = 0.7  # evaluative / normative cues need a clearer topic than explicit ones
@@ -160,6 +160,8 @@ class StanceClassifier:
                 stance = cue.stance
                 if cue.kind == "retain" and t.id not in self.index.removal:
                     continue  # keeping a scheme says nothing against simplifying it
+                if cue.kind in ("deontic", "problem") and t.id in self.index.assessments:
+                    continue  # what should be done is no verdict on a claim of the report
                 if stance is None:  # a reservation only: remembered, upgrades support to qualified
                     stance = Stance.QUALIFIED
                 score = cue.strength * min(r, 2.0) * (SUMMARY_PENALTY if s.summary else 1.0)
@@ -200,7 +202,9 @@ class StanceClassifier:
         """Evidence, the rules' positions and the pair feature rows (one per proposal, in target order)."""
         ev = self.evidence(doc, sender_id)
         rules = self.rule_positions(ev)
-        rows, _ = pair_features(ev, rules, [t.id for t in self.targets], self.index.removal)
+        rows, _ = pair_features(
+            ev, rules, [t.id for t in self.targets], self.index.removal, self.index.assessments
+        )
         return ev, rules, rows
 
     def classify(self, doc: ResponseDocument, sender_id: str | None = None) -> list[Position]:
