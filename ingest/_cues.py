@@ -33,6 +33,7 @@ __all__ = [
     "CUE_WORDS",
     "DEFER",
     "DEONTIC",
+    "NO_BASIS",
     "NO_OBJECTION",
     "OPPOSE",
     "OPPOSE_ACTION",
@@ -74,6 +75,7 @@ CONCESSION = _LEX.groups["concession"]
 RESERVATION = _LEX.groups["reservation"]
 RETAIN = _LEX.groups["retain"]
 DEFER = _LEX.groups["defer"]
+NO_BASIS = _LEX.groups["no_basis"]
 # What a proposal does, read from its own title and text.
 REMOVAL = re.compile("|".join(_LEX.removal))
 
@@ -122,6 +124,7 @@ _CONCESSION = _compile(CONCESSION)
 _RESERVATION = _compile(RESERVATION)
 _RETAIN = _compile(RETAIN)
 _DEFER = _compile(DEFER)
+_NO_BASIS = _compile(NO_BASIS)
 _CLAUSE_BREAK = re.compile(r"[,;:]| men | og at | og ")
 
 
@@ -306,6 +309,8 @@ def detect_cue(sentence: str, *, others: Iterable[str] = ()) -> Cue | None:
         return Cue(Stance.SUPPORTS, 1.0, "explicit", reservation, support.group(0))
     if commission_end >= 0:
         return Cue(Stance.MENTIONS, 0.3, "commission")
+    if _NO_BASIS.search(text):  # "har ikke grunnlag for å vurdere om X er riktig": no verdict on X
+        return Cue(Stance.MENTIONS, 0.35, "defer", reservation)
     retain = _RETAIN.search(text)
     if retain is not None and not _first(_RETAIN, text, negated=True):
         before = text[: retain.start()]

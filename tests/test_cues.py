@@ -148,6 +148,15 @@ CASES: list[tuple[str, Stance | None, str]] = [
     ("Hamnestyret har lita tru på at kaiane blir ferdige i tide.", OPP, "explicit"),
     ("Tellingene gir ikke dekning for påstanden om mindre trafikk over fjellet.", OPP, "explicit"),
     ("Teljingane gir ikkje dekning for påstanden om mindre trafikk over fjellet.", OPP, "explicit"),
+    # the report's description matches the sender's own experience: agreement; negated, disagreement
+    ("Beskrivelsen av fergetrafikken samsvarer med det vi ser på kaiene hver dag.", S, "explicit"),
+    ("Skildringa av ferjetrafikken samsvarar med det me ser på kaiane kvar dag.", S, "explicit"),
+    ("Tallene for utlån stemmer godt med våre erfaringer fra bokbussen.", S, "explicit"),
+    ("Tala for utlån stemmer ikkje med erfaringane våre frå bokbussen.", OPP, "explicit"),
+    # no basis to judge: a deferral, even when an evaluative word follows
+    ("Havnestyret har ikke grunnlag for å vurdere om anslaget for kaiene er riktig.", M, "defer"),
+    ("Hamnestyret har ikkje grunnlag for å vurdere om overslaget for kaiane er rett.", M, "defer"),
+    ("Biblioteket har ingen forutsetninger for å mene noe om bompengesatsene.", M, "defer"),
     # intensified evaluation
     ("Det er kjempebra at lesesalene får lengre åpningstid.", S, "evaluative"),
     ("Det er kjempebra at lesesalane får lengre opningstid.", S, "evaluative"),

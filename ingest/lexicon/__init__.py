@@ -231,6 +231,7 @@ CUE_GROUPS = (
     "reservation",
     "retain",
     "defer",
+    "no_basis",
 )
 
 
