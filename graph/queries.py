@@ -10,6 +10,9 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from graph.iris import IriMinter
@@ -28,6 +31,7 @@ __all__ = [
     "positions",
     "proposal",
     "proposal_ids",
+    "remembered_positions",
     "rows_to_table",
     "stats",
 ]
@@ -73,6 +77,28 @@ def _scopes(target_id: str | None) -> dict[str, list[Clause]]:
     }
 
 
+# Positions already read in the current request (see :func:`remembered_positions`), by query.
+_REMEMBERED: ContextVar[
+    dict[tuple[int, str | None, str | None, str | None, bool], list[PositionRow]] | None
+] = ContextVar("remembered_positions", default=None)
+
+
+@contextmanager
+def remembered_positions() -> Iterator[None]:
+    """Within the block, the same :func:`positions` query on the same store is read once.
+
+    One question asks for a proposal's positions twice (the ranker's features and the
+    "who supports" answer); the positions query is linear in the hearing (~0.1-0.2 s at 1,000
+    letters). The memory lasts for the block only (one request, one thread or task), so a write
+    between two requests is always seen.
+    """
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
 def positions(
     store: GraphStore,
     *,
@@ -82,6 +108,23 @@ def positions(
     include_rejected: bool = False,
 ) -> list[PositionRow]:
     """Every effective position, curated ones winning; filtered by proposal, actor or document."""
+    memo = _REMEMBERED.get()
+    key = (id(store), target_id, actor_iri, document_iri, include_rejected)
+    if memo is not None and key in memo:
+        return list(memo[key])
+    found = _positions(store, target_id, actor_iri, document_iri, include_rejected)
+    if memo is not None:
+        memo[key] = list(found)
+    return found
+
+
+def _positions(
+    store: GraphStore,
+    target_id: str | None,
+    actor_iri: str | None,
+    document_iri: str | None,
+    include_rejected: bool,
+) -> list[PositionRow]:
     clauses: list[Clause] = []
     if target_id:
         clauses.append(eq("target", lit(target_id)))

@@ -299,6 +299,7 @@ class PolicyKG:
 
         Its JSON (:meth:`Answer.to_json`) is ``policykg ask --json``'s and the API's ``/ask``.
         """
+        from graph.queries import remembered_positions
         from search_api.search import SearchFilters
 
         if not question.strip():
@@ -310,14 +311,15 @@ class PolicyKG:
             actor_type=actor_type, recommendation=recommendation, language=language, file_name=file_name
         )
         kinds = None if include_entities else ("passage",)
-        hits, signals = searcher.search_with_signals(
-            question, top_k=top_k, mode=mode, filters=filters, kinds=kinds
-        )
+        with remembered_positions():  # the ranker and the positions answer read the same proposal
+            hits, signals = searcher.search_with_signals(
+                question, top_k=top_k, mode=mode, filters=filters, kinds=kinds
+            )
+            answer = self._positions_answer(signals, searcher.params.proposal_margin)
         stances = self._stances_for({h.document_iri for h in hits if h.document_iri and h.recommendations})
         out = [AskHit.of(h, stances.get(h.document_iri or "", {})) for h in hits]
         # Say so when the index lags the graph (an interrupted ingest, `ingest --no-index`).
         warning = self.index_status(max_age_s=5.0).message()
-        answer = self._positions_answer(signals, searcher.params.proposal_margin)
         return Answer(question=question, hits=out, index_warning=warning, positions=answer)
 
     def _positions_answer(self, signals: QuestionSignals, margin: float) -> PositionsAnswer | None:

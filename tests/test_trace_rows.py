@@ -153,3 +153,27 @@ def test_an_actor_page_lists_the_pilots_its_letters_mention_once_per_letter(refe
         (pilot.id, ("mentioned",), tuple(f"saltnes-{i}.txt" for i in range(LETTERS)))
     ]
     assert found.grant_schemes == []
+
+
+def test_positions_are_read_once_per_remembered_block_and_again_after_it(reference: ReferenceData) -> None:
+    from graph.queries import remembered_positions
+
+    store, iris = _store(reference)
+    calls: list[str] = []
+    select = store.select
+
+    def counting(query: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        calls.append(query)
+        return select(query, *args, **kwargs)  # type: ignore[arg-type]
+
+    store.select = counting  # type: ignore[method-assign]
+    with remembered_positions():
+        first = positions(store, target_id="R1")
+        again = positions(store, target_id="R1")
+        other = positions(store, target_id="R2")
+    assert first == again and len(first) == LETTERS + 1 and other == []
+    assert len(calls) == 2  # R1 once, R2 once
+    # Outside the block every call reads the store: a write in between is seen.
+    store.replace_graph(iris.response_graph("ks.txt"), "")
+    assert len(positions(store, target_id="R1")) == LETTERS
+    assert len(calls) == 3
