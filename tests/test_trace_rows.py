@@ -162,9 +162,9 @@ def test_positions_are_read_once_per_remembered_block_and_again_after_it(referen
     calls: list[str] = []
     select = store.select
 
-    def counting(query: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+    def counting(query: str, *args: object, **kwargs: object):
         calls.append(query)
-        return select(query, *args, **kwargs)  # type: ignore[arg-type]
+        return select(query, *args, **kwargs)
 
     store.select = counting  # type: ignore[method-assign]
     with remembered_positions():
