@@ -3,11 +3,11 @@
 A hearing is a corpus folder (``reference/``, ``responses/``, ``gold/stances.csv``). Every response
 that takes a view gives one row per proposal of its hearing, labelled with the gold stance or
 ``none``. :func:`leave_one_hearing_out` fits on all hearings but one and predicts the one left out,
-for each in turn; nothing of the held-out hearing is used in fitting (weights, standardisation, the
-regularisation strength and the calibration: each fold chooses its C by an inner leave-one-hearing-out
-over its own training hearings, and calibrates on inner out-of-fold predictions of those hearings).
-:func:`train` fits the shipped model on every hearing with the C the same inner procedure chooses over
-all of them, calibrated on the leave-one-hearing-out predictions.
+for each in turn; nothing of the held-out hearing is used in fitting (weights, standardisation and the
+calibration: each fold calibrates on inner out-of-fold predictions of its own training hearings). The
+regularisation is not chosen: every model is the average of the fits over the grid of C
+(:func:`ingest.stance_model.fit_grid_model`). :func:`train` fits the shipped model on every hearing the
+same way, calibrated on the leave-one-hearing-out predictions.
 
 The rows of a hearing are cached as JSON under a key of the feature version, the reference data,
 the responses and the embedder, so that evaluating again after a change elsewhere is fast.
@@ -27,23 +27,19 @@ import numpy as np
 from ingest._features import FEATURE_NAMES
 from ingest.embedding import Embedder
 from ingest.errors import DocumentReadError, InputError
-from ingest.evaluation import NONE, STANCES, macro_f1_of
 from ingest.stance_model import (
-    C_DEFAULT,
-    C_GRID,
     CLASSES,
     NO_POSITION,
     Matrix,
     StanceModel,
     fit_calibration,
-    fit_model,
+    fit_grid_model,
     with_calibration,
 )
 
 __all__ = [
     "HearingRows",
     "Prediction",
-    "choose_c",
     "hearing_rows",
     "leave_one_hearing_out",
     "rule_predictions",
@@ -166,42 +162,11 @@ def hearing_rows(root: Path, embedder: Embedder | None, cache_dir: Path | None =
     return HearingRows(root.name, keys, matrix, [gold.get(k, NO_POSITION) for k in keys], skipped)
 
 
-def _fit(hearings: Sequence[HearingRows], version: str, c: float = C_DEFAULT) -> StanceModel:
+def _fit(hearings: Sequence[HearingRows], version: str) -> StanceModel:
     rows = np.concatenate([h.rows for h in hearings])
     labels = [lab for h in hearings for lab in h.labels]
-    info = {"trained_on": {h.name: len(h.keys) for h in hearings}, "C": c}
-    return fit_model(rows, labels, version=version, info=info, c=c)
-
-
-def _macro_f1(pred: Prediction) -> float:
-    """Macro-F1 over the four stances of a hearing's predictions (a pair 'none' both ways does not count)."""
-    assert NONE == NO_POSITION and set(STANCES) == set(CLASSES) - {NO_POSITION}
-    return macro_f1_of(pred.labels, pred.predicted)
-
-
-def choose_c(
-    hearings: Sequence[HearingRows], version: str = "inner", extra: Sequence[HearingRows] = ()
-) -> tuple[float, dict[str, float]]:
-    """The regularisation with the best mean macro-F1 over an inner leave-one-hearing-out of ``hearings``.
-
-    Only ``hearings`` are scored (``extra`` joins every inner training set), so calling this with a
-    fold's training hearings never looks at the fold's held-out one. Ties go to the stronger shrinkage.
-    Returns the chosen C and the inner mean per C tried.
-    """
-    if len(hearings) < 2:
-        return C_DEFAULT, {}
-    means: dict[str, float] = {}
-    best_c, best = C_DEFAULT, -1.0
-    for c in C_GRID:
-        scores = []
-        for i, held in enumerate(hearings):
-            rest = [h for k, h in enumerate(hearings) if k != i]
-            scores.append(_macro_f1(_predict(_fit([*rest, *extra], version, c), held)))
-        mean = sum(scores) / len(scores)
-        means[str(c)] = round(mean, 4)
-        if mean > best + 1e-9:
-            best_c, best = c, mean
-    return best_c, means
+    info = {"trained_on": {h.name: len(h.keys) for h in hearings}}
+    return fit_grid_model(rows, labels, version=version, info=info)
 
 
 def _predict(model: StanceModel, h: HearingRows) -> Prediction:
@@ -225,16 +190,14 @@ def _positions_right(pred: Prediction) -> tuple[list[float], list[bool]]:
 def _calibrated(
     hearings: Sequence[HearingRows], version: str, extra: Sequence[HearingRows] = ()
 ) -> StanceModel:
-    """A model fitted on ``hearings`` (and ``extra``) with a C chosen on them alone, calibrated on
-    their own leave-one-out predictions."""
-    c, _ = choose_c(hearings, version, extra)
-    model = _fit([*hearings, *extra], version, c)
+    """A model fitted on ``hearings`` (and ``extra``), calibrated on their own leave-one-out predictions."""
+    model = _fit([*hearings, *extra], version)
     if len(hearings) < 2:
         return model
     ps: list[float] = []
     ok: list[bool] = []
     for i in range(len(hearings)):
-        inner = _fit([*(h for k, h in enumerate(hearings) if k != i), *extra], version, c)
+        inner = _fit([*(h for k, h in enumerate(hearings) if k != i), *extra], version)
         p, o = _positions_right(_predict(inner, hearings[i]))
         ps += p
         ok += o
@@ -269,9 +232,7 @@ def train(hearings: Sequence[HearingRows], version: str, extra: Sequence[Hearing
     if not hearings:
         raise InputError("no gold folders given")
     _check_extra(hearings, extra)
-    c, means = choose_c(hearings, version, extra)
-    model = _fit([*hearings, *extra], version, c)
-    model.info["C_inner_mean_macro_f1"] = means
+    model = _fit([*hearings, *extra], version)
     if len(hearings) < 2:
         return model
     ps: list[float] = []

@@ -14,7 +14,6 @@ from ingest import stance_train
 from ingest._features import FEATURE_NAMES
 from ingest.errors import InputError
 from ingest.stance_model import (
-    C_DEFAULT,
     C_GRID,
     CLASSES,
     DEFAULT_MODEL_PATH,
@@ -23,7 +22,7 @@ from ingest.stance_model import (
     fit_model,
     load_default_model,
 )
-from ingest.stance_train import HearingRows, choose_c, hearing_rows, leave_one_hearing_out, train
+from ingest.stance_train import HearingRows, hearing_rows, leave_one_hearing_out, train
 from search_api.cli import app
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -74,9 +73,9 @@ def test_leave_one_hearing_out_never_fits_on_the_held_out_hearing(monkeypatch: p
     monkeypatch.setattr(stance_train, "_predict", spy)
     preds = leave_one_hearing_out(hearings)
     assert [p.hearing for p in preds] == ["h0", "h1", "h2", "h3"]
-    # Per fold: the inner predictions that choose C (every C of the grid, each training hearing left
-    # out in turn), those that calibrate the fold, then the outer prediction. Never on a hearing trained on.
-    per_fold = len(C_GRID) * 3 + 3 + 1
+    # Per fold: the inner predictions that calibrate the fold (each training hearing left out in turn),
+    # then the outer prediction. Never on a hearing trained on.
+    per_fold = 3 + 1
     assert len(seen) == 4 * per_fold
     for name, trained_on in seen:
         assert name not in trained_on
@@ -84,19 +83,29 @@ def test_leave_one_hearing_out_never_fits_on_the_held_out_hearing(monkeypatch: p
         fold = seen[k * per_fold : (k + 1) * per_fold]
         held, trained_on = fold[-1]
         assert held == f"h{k}" and len(trained_on) == 3
-        # Choosing C and calibrating never score nor train on the fold's held-out hearing.
+        # Calibrating never scores nor trains on the fold's held-out hearing.
         assert all(name != held and held not in inner for name, inner in fold[:-1])
 
 
-def test_c_is_chosen_by_inner_folds_and_recorded() -> None:
+def test_the_model_averages_the_fits_over_the_grid_of_c() -> None:
+    """No C is chosen: the model's weights are the mean of the grid's fits, so its logits are their
+    mean logits (the grid's probabilities pooled geometrically), and the file records the grid."""
     hearings = [_synthetic(f"h{i}", i) for i in range(3)]
-    c, means = choose_c(hearings)
-    assert c in C_GRID and set(means) == {str(x) for x in C_GRID}
-    assert means[str(c)] == max(means.values())
     model = train(hearings, "t")
-    assert model.info["C"] == c and model.info["C_inner_mean_macro_f1"] == means
-    # One hearing gives nothing to choose by: the default.
-    assert choose_c(hearings[:1]) == (C_DEFAULT, {})
+    assert model.info["C_grid_averaged"] == list(C_GRID) and "C" not in model.info
+    rows = np.concatenate([h.rows for h in hearings])
+    labels = [lab for h in hearings for lab in h.labels]
+    fits = [fit_model(rows, labels, version="t", c=c) for c in C_GRID]
+    assert np.allclose(model.coef, np.mean([m.coef for m in fits], axis=0))
+    z = (rows.astype(np.float64) - model.mean) / model.scale
+    logits = np.mean([z @ m.coef.T + m.intercept for m in fits], axis=0)
+    pooled = np.exp(logits - logits.max(axis=1, keepdims=True))
+    pooled /= pooled.sum(axis=1, keepdims=True)
+    assert np.allclose(model.predict_proba(rows), pooled, atol=1e-5)
+    # Unlike any single fit of the grid, from the weakest to the strongest shrinkage.
+    assert not np.allclose(model.coef, fits[0].coef) and not np.allclose(model.coef, fits[-1].coef)
+    # One hearing is enough: nothing is chosen by inner folds (and nothing calibrated).
+    assert train(hearings[:1], "t").info["C_grid_averaged"] == list(C_GRID)
 
 
 def test_extra_data_trains_every_fold_and_is_never_scored(monkeypatch: pytest.MonkeyPatch) -> None:
