@@ -217,7 +217,10 @@ def index_items(store: GraphStore, iris: IriMinter, graph_iris: list[str] | None
             return []
         clauses.append(values("g", map(iri, graph_iris)))
     links: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for r in store.select(named("passage-links", *clauses)):
+    # The entity and sender look-ups read the asked graphs and the reference graph only.
+    described_in = [*graph_iris, iris.reference_graph()] if graph_iris is not None else []
+    entity_scope = {"scope-e": [values("eg", map(iri, described_in))]} if described_in else {}
+    for r in store.select(named("passage-links", *clauses, slots=entity_scope)):
         links[str(r["p"])][str(r["kind"])].add(str(r["id"]))
     doc_targets: dict[str, set[str]] = defaultdict(set)
     passage_targets: dict[str, set[str]] = defaultdict(set)
@@ -230,6 +233,8 @@ def index_items(store: GraphStore, iris: IriMinter, graph_iris: list[str] | None
     # (passages.rq's #bind:scope-g lines), or each reads every graph in the store. Rows and their order
     # are unchanged; with several graphs the engine would order them otherwise, so those stay unscoped.
     one_graph = {"scope-g": clauses} if graph_iris is not None and len(graph_iris) == 1 else {}
+    if described_in:
+        one_graph["scope-sender"] = [values("sg", map(iri, described_in))]
     for r in store.select(named("passages", *clauses, slots=one_graph)):
         p_iri = str(r["p"])
         if p_iri in seen:
