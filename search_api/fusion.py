@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from search_api.ranker import STANCE_MATCH as _STANCE_MATCH
-from search_api.ranker import LearnedRanker
+from search_api.ranker import LearnedRanker, passage_of
 from search_api.ranker import sender_id as _sender_id
 
 __all__ = [
@@ -170,6 +170,13 @@ class QuestionSignals:
     actor_types: frozenset[str] = frozenset()  # kinds of sender it asks about ("Hvilken kommune ...")
     no_comments: bool = False  # it asks who answered without comments
     without_comments: frozenset[str] = frozenset()  # document IRIs the graph has as "uten merknad"
+    # It asks who adopted another body's response: the letters that did, and the passages saying so.
+    endorsing_letters: frozenset[str] = frozenset()
+    endorsement_passages: frozenset[str] = frozenset()
+
+    def graph_letters(self) -> frozenset[str]:
+        """The letters whose passages the graph brings as candidates for this question."""
+        return (self.without_comments if self.no_comments else frozenset()) | self.endorsing_letters
 
     def proposal(self, margin: float) -> str | None:
         if not self.proposals:
@@ -246,6 +253,8 @@ def fuse_candidates(
             c.why.append("actor type")
         if signals and signals.no_comments and c.payload.get("document_iri") in signals.without_comments:
             c.why.append("no comments")
+        if signals and passage_of(c.payload) in signals.endorsement_passages:
+            c.why.append("endorsement")
         if asked and _sender_id(c.payload) in asked:
             c.why.append("actor")
             s *= 1.0 + params.sender_boost

@@ -37,7 +37,9 @@ __all__ = [
     "QuestionReader",
     "asked_actor_types",
     "asked_stance",
+    "asks_endorsement",
     "asks_no_comments",
+    "graph_endorsements",
     "graph_positions",
     "graph_senders",
     "graph_without_comments",
@@ -47,15 +49,18 @@ _WORD = re.compile(r"[^\W\d_]+")
 _CUES = Path(__file__).with_name("question_cues.yaml")
 
 
+def _phrases(words: list[str]) -> re.Pattern[str]:
+    """Any of ``words`` (lower-cased phrases) as whole words, longest first."""
+    alts = "|".join(sorted((re.escape(w.lower()) for w in words), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
+
+
 @cache
 def _cues() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
     data = yaml.safe_load(_CUES.read_text(encoding="utf-8"))
-
-    def pattern(words: list[str]) -> re.Pattern[str]:
-        alts = "|".join(sorted((re.escape(w.lower()) for w in words), key=len, reverse=True))
-        return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
-
-    return pattern(data["who"]), tuple((stance, pattern(words)) for stance, words in data["stances"].items())
+    return _phrases(data["who"]), tuple(
+        (stance, _phrases(words)) for stance, words in data["stances"].items()
+    )
 
 
 def asked_stance(question: str) -> str | None:
@@ -65,6 +70,16 @@ def asked_stance(question: str) -> str | None:
     if not who.search(text):
         return None
     return next((stance for stance, pat in stances if pat.search(text)), None)
+
+
+@cache
+def _endorsing_cue() -> re.Pattern[str]:
+    return _phrases(yaml.safe_load(_CUES.read_text(encoding="utf-8"))["endorsing"])
+
+
+def asks_endorsement(question: str) -> bool:
+    """Does the question ask who adopted another body's response ("Hvem slutter seg til svaret fra ...")?"""
+    return bool(_endorsing_cue().search(question.lower()))
 
 
 @cache
@@ -81,11 +96,10 @@ def _kind_cues() -> tuple[
         ((w.lower(), kind) for kind, words in data["actor_type_endings"].items() for w in words),
         key=lambda p: -len(p[0]),
     )
-    alts = "|".join(sorted((re.escape(w.lower()) for w in data["no_comments"]), key=len, reverse=True))
     return (
         tuple((re.compile(rf"(?<![\w-]){re.escape(w)}(?![\w-])"), kind) for w, kind in phrases),
         tuple(endings),
-        re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])"),
+        _phrases(data["no_comments"]),
     )
 
 
@@ -114,6 +128,14 @@ def graph_without_comments(store: GraphStore) -> frozenset[str]:
     """IRIs of the responses the graph records as «uten merknad» (no comments)."""
     rows = store.select(named("responses-without-comments"))
     return frozenset(str(r["d"]) for r in rows)
+
+
+def graph_endorsements(store: GraphStore) -> list[tuple[str, str]]:
+    """(response IRI, passage IRI) of every passage in which the graph has a letter adopt another
+    body's response («Vi slutter oss til høringssvaret fra X»)."""
+    from graph.queries import endorsements
+
+    return sorted({(e.document_iri, str(e.passage_iri)) for e in endorsements(store) if e.passage_iri})
 
 
 _MAX_SUFFIX = 3  # "Kystbys", "Kystbyen": a name word may be inflected by a short ending
@@ -148,12 +170,15 @@ class QuestionReader:
         reference: ReferenceData | None = None,
         positions: Callable[[str], Iterable[tuple[str, str]]] | None = None,
         without_comments: Iterable[str] = (),
+        endorsements: Iterable[tuple[str, str]] = (),
     ) -> None:
         """``senders``: (actor id, name) of every letter's sender in the index; ``positions``:
         a proposal id -> (document IRI, stance) of every response's position on it (the graph);
-        ``without_comments``: IRIs of the responses the graph has as «uten merknad»."""
+        ``without_comments``: IRIs of the responses the graph has as «uten merknad»;
+        ``endorsements``: (response IRI, passage IRI) where a letter adopts another's response."""
         self.positions = positions
         self.without_comments = frozenset(without_comments)
+        self.endorsements = tuple(endorsements)
         named: dict[str, set[str]] = {}
         for actor_id, name in senders:
             named.setdefault(actor_id, set()).update(w for w in _words(name) if w not in STOP_WORDS)
@@ -193,6 +218,7 @@ class QuestionReader:
         # Only senders of indexed letters matter for ranking; other linked actors are kept for "why".
         actors |= self._linked(question) & self._known
         no_comments = asks_no_comments(question)
+        endorsing = asks_endorsement(question) and bool(self.endorsements)
         return QuestionSignals(
             actors=frozenset(actors),
             stance=asked_stance(question),
@@ -200,4 +226,6 @@ class QuestionReader:
             actor_types=asked_actor_types(question),
             no_comments=no_comments,
             without_comments=self.without_comments if no_comments else frozenset(),
+            endorsing_letters=frozenset(d for d, _ in self.endorsements) if endorsing else frozenset(),
+            endorsement_passages=frozenset(p for _, p in self.endorsements) if endorsing else frozenset(),
         )

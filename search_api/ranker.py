@@ -6,7 +6,8 @@ them needs more than the ranks: how far a candidate's cosine lies from the best,
 the question's words it holds, whether its letter has other strong passages, and what the graph
 says about it (its sender is named; its sender is of the kind the question asks about,
 "Hvilken kommune ..."; its letter answered "no comments", and this passage says so, when the
-question asks who did).
+question asks who did; this passage is where its letter adopts another body's response, when the
+question asks who did that).
 
 :class:`LearnedRanker` is a linear model over standardised features; scoring is a few numpy
 products (no scikit-learn at query time), so it costs about what RRF does. The probability it
@@ -32,7 +33,7 @@ from ingest.lexicon import no_comments_pattern
 if TYPE_CHECKING:
     from search_api.fusion import Candidate, QuestionSignals
 
-__all__ = ["FEATURES", "FEATURE_SETS", "LearnedRanker", "candidate_features", "question_terms"]
+__all__ = ["FEATURES", "FEATURE_SETS", "LearnedRanker", "candidate_features", "passage_of", "question_terms"]
 
 # A list this deep is what search fetches (search.PREFETCH_LIMIT); an absent rank counts as beyond it.
 _ABSENT_RANK = 60
@@ -51,7 +52,7 @@ FEATURES: tuple[str, ...] = (
     "lexical_share",  # its BM25 score over the best one
     "sender",  # its sender is named in the question (the question reader)
     "proposal",  # the graph holds a position of its letter on the proposal the question is about
-    "position",  # ... with the stance the question asks for ("Hvem støtter ...")
+    "position",  # it is on the closest proposal, and its letter holds the stance asked ("Hvem støtter ...")
     "log_length",  # log(characters)
     "coverage",  # share of the question's analysed terms found in it
     "letter_best",  # 1/(best dense rank of any passage of its letter)
@@ -61,6 +62,7 @@ FEATURES: tuple[str, ...] = (
     "actor_type_other",  # the question asks about a kind of sender and its sender is not one
     "no_comments",  # the question asks who had no comments and its letter is one without
     "no_comments_said",  # ... and this passage says so ("Vi har ingen merknader", the lexicon's pattern)
+    "endorsement",  # the question asks who adopted another's response, and this passage is where its letter does
 )
 _BASE = FEATURES[:17]
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
@@ -75,6 +77,11 @@ STANCE_MATCH: dict[str, tuple[str, ...]] = {
     "qualified": ("qualified",),
     "opposes": ("opposes",),
 }
+
+
+def passage_of(payload: dict[str, Any]) -> str | None:
+    """The graph passage an index point stands for (a sentence window's passage)."""
+    return payload.get("passage_iri") or payload.get("iri")
 
 
 def sender_id(payload: dict[str, Any]) -> str | None:
@@ -107,10 +114,15 @@ def candidate_features(
     qterms = question_terms(signals.question) if signals is not None and signals.question else frozenset()
     asked = signals.actors if signals else frozenset()
     proposal = signals.proposal(margin) if signals else None
-    wanted = STANCE_MATCH.get(signals.stance or "", ()) if signals and proposal else ()
+    # The stance asked is read against the closest proposal even when it does not beat the next
+    # by the margin: the graph's positions on it were fetched anyway, and a stance question whose
+    # proposal is near a second one (0.001-0.02 apart) still gains (README "Evaluation").
+    closest = signals.proposals[0][0] if signals and signals.proposals else None
+    wanted = STANCE_MATCH.get(signals.stance or "", ()) if signals and closest else ()
     holds = {doc for doc, st in signals.positions if st in wanted} if signals else set()
     types = signals.actor_types if signals else frozenset()
     without = signals.without_comments if signals and signals.no_comments else frozenset()
+    endorsing = signals.endorsement_passages if signals else frozenset()
     best: dict[str, int] = {}
     n10: dict[str, int] = {}
     for c in cands:
@@ -122,7 +134,9 @@ def candidate_features(
         dr, lr = c.dense_rank, c.lexical_rank
         d = c.dense if c.dense is not None else low_d - 0.01
         text = str(c.payload.get("text", ""))
-        in_proposal = bool(proposal and proposal in (c.payload.get("recommendations") or ()))
+        on = c.payload.get("recommendations") or ()
+        in_proposal = bool(proposal and proposal in on)
+        holds_asked = bool(closest and closest in on and c.payload.get("document_iri") in holds)
         actor_type = c.payload.get("actor_type")
         out[i] = (
             (1.0 / (_RRF_K + dr) if dr else 0.0) + (1.0 / (_RRF_K + lr) if lr else 0.0),
@@ -136,7 +150,7 @@ def candidate_features(
             (c.lexical or 0.0) / top_l,
             1.0 if asked and sender_id(c.payload) in asked else 0.0,
             1.0 if in_proposal else 0.0,
-            1.0 if in_proposal and c.payload.get("document_iri") in holds else 0.0,
+            1.0 if holds_asked else 0.0,
             math.log(10 + len(text)),
             len(qterms & question_terms(text)) / len(qterms) if qterms else 0.0,
             1.0 / best.get(c.doc, _ABSENT_RANK),
@@ -148,6 +162,7 @@ def candidate_features(
             1.0
             if without and c.payload.get("document_iri") in without and no_comments_pattern().search(text)
             else 0.0,
+            1.0 if endorsing and passage_of(c.payload) in endorsing else 0.0,
         )
     return out
 

@@ -238,15 +238,15 @@ class HybridSearcher:
                     with_payload=["entity_id"],
                 )
             )
-        # "Hvem har ingen merknader ...": the letters the graph has as «uten merknad» are candidates.
-        want_graph = mode == "hybrid" and signals.no_comments and bool(signals.without_comments)
+        # "Hvem har ingen merknader ...": the letters the graph has as «uten merknad» are candidates;
+        # "Hvem slutter seg til svaret fra ...": the letters that adopt another body's response.
+        graph_letters = signals.graph_letters()
+        want_graph = mode == "hybrid" and bool(graph_letters)
         if want_graph:
             by_graph = qm.Filter(
                 must=[
                     *(flt.must or []),
-                    qm.FieldCondition(
-                        key="document_iri", match=qm.MatchAny(any=sorted(signals.without_comments))
-                    ),
+                    qm.FieldCondition(key="document_iri", match=qm.MatchAny(any=sorted(graph_letters))),
                 ],
                 must_not=flt.must_not,
             )

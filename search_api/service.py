@@ -351,6 +351,7 @@ class PolicyKG:
         if self._searcher is None:
             from search_api.question import (
                 QuestionReader,
+                graph_endorsements,
                 graph_positions,
                 graph_senders,
                 graph_without_comments,
@@ -366,6 +367,7 @@ class PolicyKG:
                 reference,
                 graph_positions(self.store),
                 graph_without_comments(self.store),
+                graph_endorsements(self.store),
             )
             self._searcher = HybridSearcher(self.index, self.embedder, reader=reader)
         return self._searcher
