@@ -332,7 +332,9 @@ def format_scores(scores: Sequence[HearingScore], *, loho: bool) -> str:
 def _describe(p: FusionParams) -> str:
     if p.method == "learned" and p.ranker is not None:
         return (
-            f"learned ranker ({len(p.ranker.features)} features, C={p.ranker.c:g}), per-letter decay={p.decay:g}, "
+            f"learned ranker ({len(p.ranker.features)} features, "
+            f"{f'average of {len(p.ranker.averaged)} fits' if p.ranker.averaged else f'C={p.ranker.c:g}'}), "
+            f"per-letter decay={p.decay:g}, "
             f"query stop words={'on' if p.query_stop_words else 'off'}"
         )
     fusion = (

@@ -13,8 +13,9 @@ question asks who did that).
 products (no scikit-learn at query time), so it costs about what RRF does. The probability it
 gives replaces the RRF score in :func:`search_api.fusion.fuse_candidates`, whose per-letter
 decay and campaign-copy grouping still apply. Weights, feature set, regularisation and decay
-are fitted from gold questions by :mod:`search_api.evaluate_ranker` (regularisation, feature set
-and decay by an inner leave-one-hearing-out over the training hearings only).
+are fitted from gold questions by :mod:`search_api.evaluate_ranker` (feature set and decay by an
+inner leave-one-hearing-out over the training hearings only; the shipped weights are the average of
+fits over several regularisations and class weightings, :meth:`LearnedRanker.average`).
 """
 
 from __future__ import annotations
@@ -176,8 +177,10 @@ class LearnedRanker:
     scale: tuple[float, ...]
     coef: tuple[float, ...]
     intercept: float
-    c: float  # the inverse regularisation strength it was fitted with
+    c: float  # the inverse regularisation strength it was fitted with (0 for an average of fits)
     balanced: bool = False  # fitted with the two classes weighing the same (answers are rare)
+    # An average of fits (:meth:`average`): each fit's "C=..." with ", balanced" when it was.
+    averaged: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = set(self.features) - set(FEATURES)
@@ -228,6 +231,28 @@ class LearnedRanker:
             balanced=balanced,
         )
 
+    @classmethod
+    def average(cls, fits: Sequence[LearnedRanker]) -> LearnedRanker:
+        """The fits' mean linear score as one ranker (the mean of their log-odds).
+
+        The fits must share features and standardisation (fitted on the same rows), so averaging
+        their coefficients and intercepts averages their scores: no cost at query time.
+        """
+        if not fits:
+            raise ValueError("averaging rankers needs at least one fit")
+        first = fits[0]
+        if any(f.features != first.features or f.mean != first.mean or f.scale != first.scale for f in fits):
+            raise ValueError("only fits on the same rows and features can be averaged")
+        return cls(
+            features=first.features,
+            mean=first.mean,
+            scale=first.scale,
+            coef=tuple(round(float(v), 8) for v in np.mean([f.coef for f in fits], axis=0)),
+            intercept=round(float(np.mean([f.intercept for f in fits])), 8),
+            c=0.0,
+            averaged=tuple(f"C={f.c:g}" + (", balanced" if f.balanced else "") for f in fits),
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "features": list(self.features),
@@ -237,6 +262,7 @@ class LearnedRanker:
             "intercept": self.intercept,
             "c": self.c,
             "balanced": self.balanced,
+            "averaged": list(self.averaged),
         }
 
     @classmethod
@@ -250,6 +276,7 @@ class LearnedRanker:
                 intercept=float(data["intercept"]),
                 c=float(data["c"]),
                 balanced=bool(data.get("balanced", False)),
+                averaged=tuple(str(a) for a in data.get("averaged", ())),
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"ranker needs features, mean, scale, coef, intercept and c: {exc}") from exc

@@ -96,6 +96,32 @@ def test_ranker_learns_the_kind_of_sender_asked_for_and_round_trips(tmp_path: Pa
         load_params(path)
 
 
+def test_the_default_ranker_averages_fits_over_c_and_class_weighting(tmp_path: Path) -> None:
+    """An averaged configuration's ranker scores each row by the mean of its fits' log-odds, is one
+    linear ranker (same features and standardisation), round-trips, and still learns the kind of
+    sender asked for."""
+    run = _typed_run("a")
+    config = RankerConfig("ranks+text+graph", None, 1.0)
+    assert config in evaluate_ranker.default_configs() and "average of fits" in config.describe()
+    replay = evaluate_ranker._Replay([run])
+    averaged = replay.fit([run], config)
+    fits = [
+        replay.fit([run], RankerConfig("ranks+text+graph", c, 1.0, b)) for c, b in evaluate_ranker.AVERAGED
+    ]
+    assert len(averaged.averaged) == len(fits) == 6 and "C=1, balanced" in averaged.averaged
+    x = np.vstack([q.x for q in replay.questions["a"]])
+
+    def log_odds(p: np.ndarray) -> np.ndarray:
+        return np.log(p / (1.0 - p))
+
+    mean_of_fits = np.mean([log_odds(f.probabilities(x)) for f in fits], axis=0)
+    assert log_odds(averaged.probabilities(x)) == pytest.approx(mean_of_fits, abs=1e-5)
+    assert averaged.coef[averaged.features.index("actor_type")] > 0
+    assert LearnedRanker.from_json(json.loads(json.dumps(averaged.to_json()))) == averaged
+    with pytest.raises(ValueError, match="same rows"):
+        LearnedRanker.average([fits[0], replay.fit([run], RankerConfig("ranks+text", 0.1, 1.0))])
+
+
 def test_learned_method_needs_a_ranker() -> None:
     with pytest.raises(ValueError):
         FusionParams(method="learned")
