@@ -290,7 +290,7 @@ def evaluate_search_cmd(
         rrf = leave_one_hearing_out(runs, grid, table=objective_table(runs, grid))
         scores, chosen = leave_one_hearing_out_learned(runs)
         console.print(
-            "learned ranker, nested: each row ranked by a ranker whose features, C and decay were chosen\n"
+            "learned ranker, nested: each row ranked by a ranker whose features and decay were chosen\n"
             "by leave-one-hearing-out among the other hearings and then fitted on them",
             highlight=False,
             markup=False,
