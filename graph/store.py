@@ -12,8 +12,10 @@ the union of all named graphs), so a remote server must be configured that way t
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -76,8 +78,22 @@ class GraphStore(Protocol):
     def close(self) -> None: ...
 
 
+# A SELECT whose answer can change without a write is never remembered.
+_VOLATILE = re.compile(r"\b(RAND|NOW|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+_REMEMBERED_SELECTS = 64  # answers kept (the newest), each of at most _REMEMBERED_ROWS rows
+_REMEMBERED_ROWS = 20_000
+
+
 class OxigraphStore:
-    """Embedded Oxigraph store in a folder (or in memory when ``path`` is None)."""
+    """Embedded Oxigraph store in a folder (or in memory when ``path`` is None).
+
+    A store opened for writing is the only writer of its folder (Oxigraph locks it), and every
+    write goes through :meth:`replace_graph` or :meth:`drop_graph`, which count them. So the answer
+    of a SELECT is remembered until the next write: a proposal's positions, the campaign
+    signatures and the index keys are read on every question and are linear in the hearing
+    (~0.1-0.2 s each at 1,000 letters), while they change only when a letter is ingested or curated.
+    A read-only store (the SPARQL workers, another process's view) remembers nothing.
+    """
 
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False) -> None:
         try:
@@ -98,18 +114,29 @@ class OxigraphStore:
         self._pool: QueryPool | None = None
         self._pool_lock = threading.Lock()
         self._write_lock = threading.Lock()  # replace_graph's look-then-load is one step for this store
+        self._writes = 0  # bumped by every write; remembered SELECT answers are of one count
+        self._remembered: OrderedDict[tuple[int, str], list[Row]] = OrderedDict()
+        self._remember_lock = threading.Lock()
 
     # -- writing ---------------------------------------------------------------
     def replace_graph(self, graph_iri: str, ntriples: str) -> None:
         graph = ox.NamedNode(graph_iri)
         with self._write_lock:
-            if not self._store.contains_named_graph(graph):
-                # A new graph (every letter of a first ingest): Oxigraph parses and loads it in one
-                # transaction, so readers see all of it or none; there is nothing to drop, and the
-                # lock keeps another writer of this store from creating it meanwhile.
-                self._store.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-                return
-            self._replace_existing(graph, ntriples)
+            try:
+                if not self._store.contains_named_graph(graph):
+                    # A new graph (every letter of a first ingest): Oxigraph parses and loads it in one
+                    # transaction, so readers see all of it or none; there is nothing to drop, and the
+                    # lock keeps another writer of this store from creating it meanwhile.
+                    self._store.load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                    return
+                self._replace_existing(graph, ntriples)
+            finally:
+                self._written()
+
+    def _written(self) -> None:
+        with self._remember_lock:
+            self._writes += 1
+            self._remembered.clear()
 
     def _replace_existing(self, graph: ox.NamedNode, ntriples: str) -> None:
         quads = [
@@ -123,18 +150,36 @@ class OxigraphStore:
 
     def drop_graph(self, graph_iri: str) -> None:
         with self._write_lock:
-            self._store.update(f"DROP SILENT GRAPH {iri(graph_iri)}")
+            try:
+                self._store.update(f"DROP SILENT GRAPH {iri(graph_iri)}")
+            finally:
+                self._written()
 
     # -- reading ---------------------------------------------------------------
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def select(self, query: str) -> list[Row]:
+        remember = not self._read_only and not _VOLATILE.search(query)
+        if remember:
+            with self._remember_lock:
+                key = (self._writes, query)
+                got = self._remembered.get(key)
+                if got is not None:
+                    self._remembered.move_to_end(key)
+                    return [dict(r) for r in got]  # callers may change their rows
         result = run_query(self._store, query)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        return [{n: term_value(sol[n]) for n in names} for sol in result]
+        rows = [{n: term_value(sol[n]) for n in names} for sol in result]
+        if remember and len(rows) <= _REMEMBERED_ROWS:
+            with self._remember_lock:
+                if key[0] == self._writes:  # no write since the query began
+                    self._remembered[key] = [dict(r) for r in rows]
+                    while len(self._remembered) > _REMEMBERED_SELECTS:
+                        self._remembered.popitem(last=False)
+        return rows
 
     def ask(self, query: str) -> bool:
         result = run_query(self._store, query)

@@ -68,3 +68,36 @@ def test_a_new_and_a_replaced_graph_hold_the_same_quads_and_bad_input_writes_not
     assert store.select(q) == rows
     assert store.graph_names() == sorted([g, other])
     store.close()
+
+
+def test_a_select_is_remembered_until_the_next_write(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import graph.store as store_module
+
+    ran: list[str] = []
+    real = store_module.run_query
+
+    def counting(store: object, query: str, *args: object, **kwargs: object) -> object:
+        ran.append(query)
+        return real(store, query, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module, "run_query", counting)
+    store = OxigraphStore(tmp_path / "graph")
+    q = "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?o"
+    store.replace_graph("urn:g:1", '<urn:s> <urn:p> "a" .\n')
+    first = store.select(q)
+    first[0]["o"] = "changed by the caller"
+    assert store.select(q) == [{"o": "a"}] and len(ran) == 1  # from memory, unchanged by the caller
+    store.replace_graph("urn:g:2", '<urn:s> <urn:p> "b" .\n')
+    assert store.select(q) == [{"o": "a"}, {"o": "b"}] and len(ran) == 2  # a write: read again
+    store.drop_graph("urn:g:1")
+    assert store.select(q) == [{"o": "b"}] and len(ran) == 3
+    volatile = "SELECT (RAND() AS ?r) WHERE {}"
+    store.select(volatile)
+    store.select(volatile)
+    assert len(ran) == 5  # never remembered
+    store.close()
+    reader = OxigraphStore(tmp_path / "graph", read_only=True)
+    reader.select(q)
+    reader.select(q)
+    assert len(ran) == 7  # a read-only store may be behind another writer: it remembers nothing
+    reader.close()
