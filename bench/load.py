@@ -109,7 +109,7 @@ def load_test(
             if proc.poll() is not None:
                 raise RuntimeError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
             time.sleep(0.5)
-        httpx.get(f"{base}/ask", params={"q": questions[0]}, timeout=120)  # warm: model and views loaded
+        httpx.get(f"{base}/ask", params={"q": questions[0]}, timeout=900)  # warm: model and views loaded
         plans: dict[str, list[tuple[str, dict[str, str]]]] = {
             "/ask": [("/ask", {"q": q}) for q in questions],
             "/recommendations/{id}": [(f"/recommendations/{t}", {}) for t in target_ids],

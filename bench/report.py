@@ -68,6 +68,8 @@ def _size(rec: dict[str, Any]) -> list[str]:
             f"{load['server_peak_rss_mb']} MB. `trace` is `trace_target` in process, each proposal 20 times."
         )
         out.append("")
+    if rec.get("load_error"):
+        out += [f"The load test did not run: {rec['load_error']}.", ""]
     out += ["| endpoint | requests | errors | p50 ms | p95 ms | max ms |", "|---|---:|---:|---:|---:|---:|"]
     for r in rows:
         out.append(

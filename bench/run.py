@@ -115,15 +115,21 @@ def bench_size(n: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     rec["trace"] = _trace_times(data, target_ids, 20)
     if not args.skip_load:
         questions = [t.title for _, t in sorted(ref.targets.items())]
-        figures, rss = load_test(
-            data, questions, target_ids, clients=args.clients, seconds=args.seconds, port=args.port
-        )
-        rec["load"] = {
-            "clients": args.clients,
-            "seconds_per_endpoint": args.seconds,
-            "endpoints": [asdict(f) for f in figures],
-            "server_peak_rss_mb": round(rss),
-        }
+        try:
+            figures, rss = load_test(
+                data, questions, target_ids, clients=args.clients, seconds=args.seconds, port=args.port
+            )
+        except (
+            Exception
+        ) as exc:  # the ingest's figures are kept and the failure said (e.g. a warm-up timeout)
+            rec["load_error"] = f"{type(exc).__name__}: {exc}"
+        else:
+            rec["load"] = {
+                "clients": args.clients,
+                "seconds_per_endpoint": args.seconds,
+                "endpoints": [asdict(f) for f in figures],
+                "server_peak_rss_mb": round(rss),
+            }
     rec["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return rec
 
