@@ -67,6 +67,10 @@ class GraphPoints:
     def ids(self, graph: str) -> set[str]:
         return set(self._points.get(graph, ()))
 
+    def graphs(self) -> set[str]:
+        """The graphs that have at least one point."""
+        return {g for g, pids in self._points.items() if pids}
+
     def put(self, pid: str, graph: str | None) -> None:
         """Point ``pid`` was written with ``graph`` (None: belongs to no graph)."""
         if self._graph_of is None:

