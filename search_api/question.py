@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -56,8 +57,15 @@ def _phrases(words: list[str]) -> re.Pattern[str]:
 
 
 @cache
+def _cue_data() -> dict[str, Any]:
+    """``question_cues.yaml``, read once for every cue list below."""
+    data: dict[str, Any] = yaml.safe_load(_CUES.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
 def _cues() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
-    data = yaml.safe_load(_CUES.read_text(encoding="utf-8"))
+    data = _cue_data()
     return _phrases(data["who"]), tuple(
         (stance, _phrases(words)) for stance, words in data["stances"].items()
     )
@@ -74,7 +82,7 @@ def asked_stance(question: str) -> str | None:
 
 @cache
 def _endorsing_cue() -> re.Pattern[str]:
-    return _phrases(yaml.safe_load(_CUES.read_text(encoding="utf-8"))["endorsing"])
+    return _phrases(_cue_data()["endorsing"])
 
 
 def asks_endorsement(question: str) -> bool:
@@ -87,7 +95,7 @@ def _kind_cues() -> tuple[
     tuple[tuple[re.Pattern[str], str], ...], tuple[tuple[str, str], ...], re.Pattern[str]
 ]:
     """(phrase pattern, kind) longest first; (compound ending, kind) longest first; no-comments pattern."""
-    data = yaml.safe_load(_CUES.read_text(encoding="utf-8"))
+    data = _cue_data()
     phrases = sorted(
         ((w.lower(), kind) for kind, words in data["actor_types"].items() for w in words),
         key=lambda p: -len(p[0]),
