@@ -44,6 +44,7 @@ __all__ = [
     "graph_positions",
     "graph_senders",
     "graph_without_comments",
+    "sender_zone",
 ]
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -111,19 +112,67 @@ def _kind_cues() -> tuple[
     )
 
 
+@cache
+def _zone_cues() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str], int, dict[str, tuple[str, ...]]]:
+    """``sender_zone`` of ``question_cues.yaml``: end words, attribution and counted phrases, the
+    first word an end may close the zone at; and the kinds each ``actor_type_groups`` name stands for."""
+    data = _cue_data()
+    zone = data["sender_zone"]
+    groups = {name: tuple(kinds) for name, kinds in data.get("actor_type_groups", {}).items()}
+    return (
+        frozenset(w.lower() for w in zone["ends"]),
+        _phrases(zone["attributions"]),
+        _phrases(zone["counted"]),
+        int(zone["zone_min_words"]),
+        groups,
+    )
+
+
+_ATTRIBUTION, _COUNTED = "\x00", "\x01"
+_ZONE_TOKEN = re.compile(rf"[^\W\d_]+|,|{_ATTRIBUTION}|{_COUNTED}")
+
+
+def sender_zone(question: str) -> str:
+    """The words of a question that can name its sender, space-joined (``question_cues.yaml``
+    ``sender_zone``): from the start to the first comma or end word at or after word
+    ``zone_min_words``, and after each attribution ("ifølge ...") to the next end. A counted phrase
+    ("Hvor mange kommuner ...") closes the first zone: what follows it is counted, not who answers."""
+    ends, attributions, counted, min_words, _ = _zone_cues()
+    text = counted.sub(f" {_COUNTED} ", attributions.sub(f" {_ATTRIBUTION} ", question.lower()))
+    zone: list[str] = []
+    open_, start = True, 0
+    for i, token in enumerate(_ZONE_TOKEN.findall(text)):
+        if token == _ATTRIBUTION:
+            open_, start = True, i + 1
+            continue
+        if token == _COUNTED:  # what follows is counted; only an attribution names the sender
+            open_ = False
+            continue
+        if not open_:
+            continue
+        need = min_words if start == 0 else 1  # an attribution's zone may end after its first word
+        if (token == "," or token in ends) and i - start >= need:
+            open_ = False
+        elif token != ",":
+            zone.append(token)
+    return " ".join(zone)
+
+
 def asked_actor_types(question: str) -> frozenset[str]:
-    """The kinds of sender (ActorType values) a question names: "Hvilken kommune ...", "Which union ..."."""
+    """The kinds of sender (ActorType values) a question asks about: "Hvilken kommune ...", "Which
+    union ...", "..., ifølge embetet". Only the words of :func:`sender_zone` count."""
     phrases, endings, _ = _kind_cues()
-    text = question.lower()
+    groups = _zone_cues()[4]
+    text = sender_zone(question)
     found: set[str] = set()
     for pattern, kind in phrases:
         if pattern.search(text):
-            found.add(kind)
+            found.update(groups.get(kind, (kind,)))
             text = pattern.sub(" ", text)  # "county governor" is not also a "county"
     for word in _WORD.findall(text):
         ending_kind = next((k for ending, k in endings if word.endswith(ending)), None)
         if ending_kind is not None:
-            found.add(ending_kind)
+            found.update(groups.get(ending_kind, (ending_kind,)))
     return frozenset(found)
 
 

@@ -20,7 +20,7 @@ from search_api.fusion import (
     merge_lists,
     save_params,
 )
-from search_api.question import QuestionReader, asked_actor_types, asks_no_comments
+from search_api.question import QuestionReader, asked_actor_types, asks_no_comments, sender_zone
 from search_api.ranker import FEATURES, LearnedRanker, candidate_features
 from search_api.search import Candidates
 
@@ -180,10 +180,37 @@ def test_merge_lists_adds_the_graphs_passages_without_ranks() -> None:
         ("Hvor mange av de minste kommunene har planer?", set()),
         ("Hvilke høringsinstanser vil ha lengre frist?", set()),
         ("What does the county governor say about roads?", {"county-governor"}),
+        # A kind named outside the sender's place in the question is its topic, not its sender.
+        ("Hvilke høringssvar viser til forsøket i fire kommuner langs kysten?", set()),
+        ("Which respondents want to cut the reporting that municipalities do?", set()),
+        ("Hvilken organisasjon viser til uttalelsen fra en fagforening?", {"interest-organisation"}),
+        ("Hvem har vist til uttalelsen fra fylkeskommunen?", set()),
+        ("Når på året stengte den vesle kommunen ferjekaia for vinteren?", {"municipality"}),
+        ("Hva fant fagforeningen for sjåfører om kveldsrutene i små kommuner?", {"union"}),
+        # An attribution names the sender anywhere; a counted noun does not.
+        ("Hvor mange bussruter ble lagt ned i fylket, ifølge embetet?", {"county-governor"}),
+        ("Hvor mange kommuner har egen plan for stiene?", set()),
+        ("According to the researchers, how often do the buses run late?", {"research"}),
+        # A body of the state may be an agency or the state's office in the county.
+        ("Kva for ein statleg instans meiner fristen er for kort?", {"state-agency", "county-governor"}),
+        ("Hvilken myndighet vil stramme inn kravene til ferjene?", {"state-agency", "county-governor"}),
+        ("Hva mener det statlige senteret om fristen?", {"state-agency"}),
     ],
 )
 def test_question_names_the_kind_of_sender(question: str, kinds: set[str]) -> None:
     assert asked_actor_types(question) == kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "zone"),
+    [
+        ("Hvilke kommuner avviser at små kommuner mangler kapasitet?", "hvilke kommuner avviser"),
+        ("Hvor mange kommuner har planer, ifølge foreningen for planleggere?", "foreningen"),
+        ("Kva meiner fylket, og kvifor?", "kva meiner fylket"),
+    ],
+)
+def test_sender_zone_is_where_a_question_names_who_answers(question: str, zone: str) -> None:
+    assert sender_zone(question) == zone
 
 
 @pytest.mark.parametrize(
