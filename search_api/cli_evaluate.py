@@ -264,13 +264,23 @@ def evaluate_search_cmd(
     misses: Annotated[
         bool, typer.Option("--misses", help="List the hybrid questions not fully answered.")
     ] = False,
+    unseen: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--unseen",
+            help="Also score this hearing's gold questions (repeatable) with search fitted on every GOLD "
+            "hearing: a hearing never used to fit or to write rules.",
+        ),
+    ] = None,
 ) -> None:
     """Recall@5 and MRR@10 per hearing for lexical, dense and hybrid search, leave-one-hearing-out, with latency.
 
     Each corpus is ingested into its own data dir under ``<data-dir>/eval/`` (the production graph
-    stays untouched; with POLICYKG_EMBEDDING_CACHE shared, a second run embeds nothing).
+    stays untouched; with POLICYKG_EMBEDDING_CACHE shared, a second run embeds nothing). With
+    ``--unseen``: the ranker chosen and fitted on all GOLD hearings (as ``--fit`` would ship it) ranks
+    each unseen hearing's questions.
     """
-    from search_api.evaluate_ranker import leave_one_hearing_out_learned, select_and_fit
+    from search_api.evaluate_ranker import leave_one_hearing_out_learned, score_unseen, select_and_fit
     from search_api.evaluate_search import (
         default_grid,
         format_scores,
@@ -279,10 +289,16 @@ def evaluate_search_cmd(
     )
     from search_api.fusion import PARAMS_FILE, load_params, save_params
 
+    if fit_constants and len(gold) < 2:
+        raise InputError("--fit needs the gold questions of at least two hearings")
     runs = [_collect_hearing(g) for g in gold]
     names = [r.name for r in runs]
     if len(set(names)) != len(names):
         raise InputError(f"the same hearing is given twice: {', '.join(names)}")
+    unseen_runs = [_collect_hearing(g) for g in unseen or []]
+    both = sorted(set(names) & {r.name for r in unseen_runs})
+    if both:
+        raise InputError(f"{', '.join(both)}: given both to fit on and as --unseen")
     loho = len(runs) > 1
     if loho:
         # Before: weighted RRF with constants fitted on the other hearings (a grid).
@@ -312,18 +328,19 @@ def evaluate_search_cmd(
         mm = sum(r.modes["hybrid"].mrr_at_10 for r in rrf) / len(rrf)
         console.print(f"  {'mean':<16} {mr:.3f} / {mm:.3f}", highlight=False)
     if misses:
-        for s in scores:
-            for q in s.modes["hybrid"].questions:
-                if q.recall < 1.0:
-                    console.print(
-                        f"{s.name}: R@5 {q.recall:.2f} first {q.first_rank}: {q.question} (missed: {', '.join(q.missed)})",
-                        highlight=False,
-                        markup=False,
-                    )
-    if fit_constants:
-        if not loho:
-            raise InputError("--fit needs the gold questions of at least two hearings")
-        params, config, value = select_and_fit(runs)
+        _print_misses(scores)
+    fitted = select_and_fit(runs) if fit_constants or unseen_runs else None
+    if unseen_runs and fitted is not None:
+        found, config = score_unseen(runs, unseen_runs, fitted=fitted[:2])
+        title = (
+            f"unseen hearings: ranked by the ranker chosen and fitted on all {len(runs)} hearings above "
+            f"({config.describe()})"
+        )
+        console.print("\n" + format_scores(found, loho=False, title=title), highlight=False, markup=False)
+        if misses:
+            _print_misses(found)
+    if fit_constants and fitted is not None:
+        params, config, value = fitted
         save_params(
             params,
             PARAMS_FILE,
@@ -334,6 +351,18 @@ def evaluate_search_cmd(
         console.print(
             f"fitted on all {len(runs)} hearings ({config.describe()}; inner objective {value:.3f}): wrote {PARAMS_FILE}"
         )
+
+
+def _print_misses(scores: list[Any]) -> None:
+    """Each hybrid question not fully answered in the top 5, with the letters it missed."""
+    for s in scores:
+        for q in s.modes["hybrid"].questions:
+            if q.recall < 1.0:
+                console.print(
+                    f"{s.name}: R@5 {q.recall:.2f} first {q.first_rank}: {q.question} (missed: {', '.join(q.missed)})",
+                    highlight=False,
+                    markup=False,
+                )
 
 
 def _collect_hearing(gold: Path) -> HearingRun:

@@ -45,6 +45,7 @@ __all__ = [
     "RankerConfig",
     "default_configs",
     "leave_one_hearing_out_learned",
+    "score_unseen",
     "select_and_fit",
 ]
 
@@ -215,3 +216,28 @@ def leave_one_hearing_out_learned(
         out.append(hearing_score(run, params, {m: results[m] for m in modes}))
         chosen.append(config)
     return out, chosen
+
+
+def score_unseen(
+    runs: Sequence[HearingRun],
+    unseen: Sequence[HearingRun],
+    *,
+    modes: Sequence[str] = ("lexical", "dense", "hybrid"),
+    fitted: tuple[FusionParams, RankerConfig] | None = None,
+) -> tuple[list[HearingScore], RankerConfig]:
+    """Hearings never used to fit, ranked by the ranker :func:`select_and_fit` chooses on all of ``runs``.
+
+    The truest guide to hearings nobody has seen: nothing in them chose a feature, a weight or a
+    rule. ``fitted``: that choice when it is already made (``--fit`` makes the same one).
+    """
+    if not runs:
+        raise InputError("scoring unseen hearings needs gold questions of at least one hearing to fit on")
+    params, config = fitted if fitted is not None else select_and_fit(runs)[:2]
+    replay = _Replay(unseen)
+    out = []
+    for run in unseen:
+        results = {m: score_run(run, m, params) for m in modes if m != "hybrid"}
+        if "hybrid" in modes:
+            results["hybrid"] = replay.score(run, params)
+        out.append(hearing_score(run, params, {m: results[m] for m in modes}))
+    return out, config

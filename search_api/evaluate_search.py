@@ -285,15 +285,20 @@ def hearing_score(run: HearingRun, params: FusionParams, modes: dict[str, ModeRe
     )
 
 
-def format_scores(scores: Sequence[HearingScore], *, loho: bool) -> str:
-    """A table: one row per hearing (and the mean), Recall@5 / MRR@10 per mode, latency."""
+def format_scores(scores: Sequence[HearingScore], *, loho: bool, title: str | None = None) -> str:
+    """A table: one row per hearing (and the mean), Recall@5 / MRR@10 per mode, latency.
+
+    ``title`` replaces the first line, which otherwise says how the constants were chosen."""
     modes = list(scores[0].modes) if scores else []
     head = f"{'hearing':<16} {'qs':>3} " + " ".join(f"{m + ' R@5':>12} {'MRR':>6}" for m in modes)
     head += f" {'ask p50':>8} {'p95':>6} {'embed':>6}"
     lines = [
-        "leave-one-hearing-out: each row ranked with constants fitted on the other hearings"
-        if loho
-        else "constants: the shipped ones (search_api/search_params.json)",
+        title
+        or (
+            "leave-one-hearing-out: each row ranked with constants fitted on the other hearings"
+            if loho
+            else "constants: the shipped ones (search_api/search_params.json)"
+        ),
         "",
         head,
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -161,6 +162,28 @@ def test_nested_loho_never_fits_on_the_held_out_hearing(monkeypatch: pytest.Monk
     assert scores[0].modes["hybrid"].recall_at_5 == 1.0
 
 
+def test_unseen_hearings_are_scored_by_a_ranker_that_never_saw_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``evaluate search --unseen``: the ranker is chosen and fitted on the given hearings only."""
+    runs, unseen = [_typed_run("a"), _typed_run("b")], [_typed_run("u")]
+    fitted_on: list[list[str]] = []
+    original = evaluate_ranker._Replay.fit
+
+    def spy(self, fit_runs, config):  # type: ignore[no-untyped-def]
+        fitted_on.append(sorted(r.name for r in fit_runs))
+        return original(self, fit_runs, config)
+
+    monkeypatch.setattr(evaluate_ranker._Replay, "fit", spy)
+    scores, config = evaluate_ranker.score_unseen(runs, unseen)
+    assert fitted_on and all("u" not in names for names in fitted_on)
+    assert [s.name for s in scores] == ["u"] and set(scores[0].modes) == {"lexical", "dense", "hybrid"}
+    # Both lists rank the organisation 4th; the fitted ranker puts it first.
+    assert scores[0].modes["dense"].recall_at_5 == 1.0 and scores[0].modes["dense"].mrr_at_10 == 0.25
+    assert scores[0].modes["hybrid"].mrr_at_10 == 1.0 and config in evaluate_ranker.default_configs()
+    # Its questions cannot move the ranker: other questions, the same constants.
+    again, _ = evaluate_ranker.score_unseen(runs, [_typed_run("u", n=2)])
+    assert again[0].params == scores[0].params
+
+
 def test_merge_lists_adds_the_graphs_passages_without_ranks() -> None:
     d = [("1", _payload("1", "d1", "x"), 0.9)]
     g = [("1", _payload("1", "d1", "x"), 0.9), ("2", _payload("2", "d2", "y"), 0.5)]
@@ -267,3 +290,11 @@ def test_evaluate_search_command_with_one_and_with_several_hearings(monkeypatch:
     several = runner.invoke(cli_evaluate.app, ["search", "a", "b", "c"])
     assert several.exit_code == 0, several.output
     assert several.output.count("the inner loop chose") == 3 and "weighted RRF" in several.output
+    # --unseen: a fourth hearing ranked by the ranker fitted on the three, and never one of them.
+    runs["u"] = _typed_run("u")
+    with_unseen = runner.invoke(cli_evaluate.app, ["search", "a", "b", "c", "--unseen", "u"])
+    assert with_unseen.exit_code == 0, with_unseen.output
+    assert "unseen hearings: ranked by the ranker chosen and fitted on all 3 hearings" in with_unseen.output
+    assert re.search(r"^u\s+\d+\s", with_unseen.output, re.MULTILINE)
+    overlap = runner.invoke(cli_evaluate.app, ["search", "a", "b", "--unseen", "b"])
+    assert overlap.exit_code != 0 and "given both to fit on and as --unseen" in overlap.output

@@ -1,11 +1,14 @@
-"""The extra training hearings in ``training/`` are well-formed gold that the stance trainer can read.
+"""The extra hearings in ``training/`` are well-formed gold that the stance trainer and the unseen checks can read.
 
-These hearings are fictional letters written by the team for training only (never scored). The tests
+These hearings are fictional letters written by the team; nothing was tuned on them (they are the
+``--unseen`` check of stance and search). The tests
 check what a training run relies on: every gold row names a letter that exists and a proposal of
 that hearing's reference data, labels are the four stance classes, every quote is in the text the
 readers extract, the trainer's own loader yields every gold position as a labelled row, the
 committed gold is what ``training/build.py`` makes from the sources, and no quote shares a long run
-of words with the development gold (which the model is scored on).
+of words with the development gold (which the model is scored on). The search questions
+(``qa.yaml``) name letters that exist, and each quote lies inside one passage as the readers
+segment the letter (else no hit could ever answer it).
 """
 
 from __future__ import annotations
@@ -116,3 +119,22 @@ def test_no_quote_shares_a_long_run_of_words_with_development_gold() -> None:
         if _ngrams(r["quote"]) & dev
     ]
     assert shared == []
+
+
+@pytest.mark.parametrize("hearing", HEARINGS, ids=lambda p: p.name)
+def test_search_questions_quote_one_passage_of_a_letter(hearing: Path) -> None:
+    import yaml
+
+    questions = yaml.safe_load((hearing / "gold" / "qa.yaml").read_text(encoding="utf-8"))
+    assert len(questions) >= 15
+    passages = {
+        p.name: [_collapse(x.text) for x in read_response(p).passages]
+        for p in discover_files([hearing / "responses"])
+    }
+    bad = [
+        (a["file"], a["quote"])
+        for q in questions
+        for a in q["answers"]
+        if not any(_collapse(a["quote"]) in text for text in passages.get(a["file"], []))
+    ]
+    assert not bad, bad
