@@ -32,6 +32,7 @@ from search_api.fusion import (
     merge_lists,
 )
 from search_api.index import DENSE, LEXICAL, PassageIndex
+from search_api.question import dense_query
 
 if TYPE_CHECKING:
     from search_api.question import QuestionReader
@@ -199,7 +200,7 @@ class HybridSearcher:
         if mode in ("hybrid", "dense"):
             # "dense" is a MaxSim multivector: a one-row query scores each point by its best row.
             started = time.perf_counter()
-            dense = [self.embedder.embed_queries([question])[0].tolist()]
+            dense = [self.embedder.embed_queries([dense_query(question)])[0].tolist()]
             embed_ms = (time.perf_counter() - started) * 1000.0
             requests.append(
                 qm.QueryRequest(query=dense, using=DENSE, filter=flt, limit=limit, with_payload=True)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from search_api.fusion import Candidate, QuestionSignals
-from search_api.question import QuestionReader, asked_stance, asks_endorsement
+from search_api.question import QuestionReader, asked_stance, asks_endorsement, dense_query
 from search_api.ranker import FEATURES, candidate_features
 
 
@@ -114,3 +114,19 @@ def test_endorsement_marks_the_passage_that_adopts_the_response_and_its_windows(
     other.payload["iri"] = "d1/passage/1"
     x = candidate_features([other, said, window], signals)
     assert x[:, FEATURES.index("endorsement")].tolist() == [0.0, 1.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("question", "dense"),
+    [
+        ("Hvilke høringsinstanser vil ha lengre frist?", "vil ha lengre frist?"),
+        ("Kva for nokre kommunar ønskjer fleire ferjer?", "ønskjer fleire ferjer?"),
+        ("Which municipality wants more ferries?", "wants more ferries?"),
+        ("Hvem støtter forslaget om ferjer?", "støtter forslaget om ferjer?"),
+        # No interrogative head, or too little left without it: the question as asked.
+        ("Hva mener fylket om ferjene?", "Hva mener fylket om ferjene?"),
+        ("Hvem svarte?", "Hvem svarte?"),
+    ],
+)
+def test_the_dense_model_reads_the_question_without_its_interrogative_head(question: str, dense: str) -> None:
+    assert dense_query(question) == dense
