@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from search_api.ranker import STANCE_MATCH as _STANCE_MATCH
-from search_api.ranker import LearnedRanker, passage_of
+from search_api.ranker import LearnedRanker, linked_entities, passage_of
 from search_api.ranker import sender_id as _sender_id
 
 __all__ = [
@@ -173,6 +173,9 @@ class QuestionSignals:
     # It asks who adopted another body's response: the letters that did, and the passages saying so.
     endorsing_letters: frozenset[str] = frozenset()
     endorsement_passages: frozenset[str] = frozenset()
+    # Pilots and grant schemes by the cosine of the question to what the letters say about each
+    # (PassageIndex.entity_centroids), closest first.
+    entities: tuple[tuple[str, float], ...] = ()
 
     def graph_letters(self) -> frozenset[str]:
         """The letters whose passages the graph brings as candidates for this question."""
@@ -255,6 +258,8 @@ def fuse_candidates(
             c.why.append("no comments")
         if signals and passage_of(c.payload) in signals.endorsement_passages:
             c.why.append("endorsement")
+        if signals and signals.entities and signals.entities[0][0] in linked_entities(c.payload):
+            c.why.append("pilot or grant scheme")
         if asked and _sender_id(c.payload) in asked:
             c.why.append("actor")
             s *= 1.0 + params.sender_boost

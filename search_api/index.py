@@ -35,7 +35,7 @@ from graph.records import IndexItem
 from ingest.embedding import Embedder
 from ingest.lexical import sparse_vector
 from search_api.errors import EmbedderMismatchError, IndexConfigError, IndexUnavailableError, SearchError
-from search_api.memory_view import MemoryView, Ranked, supported
+from search_api.memory_view import MemoryView, Ranked, supported, unit_mean
 from search_api.points import embed_text, item_payload, point_id, sentences
 from search_api.qdrant_local import GraphPoints, use_write_ahead_log
 
@@ -47,6 +47,7 @@ META_KIND = "_meta"
 _META_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "urn:policykg:index-meta"))
 _BATCH = 128
 
+_ENTITY_FIELDS = ("pilots", "grant_schemes")  # the passage payload fields naming linked entities
 _KEYWORD_INDEXES = ("kind", "actor_type", "language", "recommendations", "graph_iri", "file_name", "iri")
 
 
@@ -95,6 +96,7 @@ class PassageIndex:
         # Every write bumps the generation; the in-memory view of a local index follows it.
         self._generation = 0
         self._view: tuple[int, MemoryView] | None = None
+        self._centroids: tuple[int, dict[str, Any]] | None = None  # a server's, by generation
         self._view_lock = threading.Lock()
         self._graph_points = GraphPoints()  # local mode: each graph's points, kept with the writes
         # Points per scroll page. Qdrant's local mode evaluates a scroll's filter over every point in
@@ -301,6 +303,46 @@ class PassageIndex:
             return [view.query(r) for r in requests]
         results = self.client.query_batch_points(self.collection, requests=requests)
         return [[(str(p.id), dict(p.payload or {}), float(p.score)) for p in r.points] for r in results]
+
+    def entity_centroids(self) -> dict[str, Any]:
+        """Pilot and grant-scheme id -> the unit mean vector of the passages the graph links to it.
+
+        What the letters say about an entity describes it better than its reference label does, so
+        a question paraphrasing a pilot finds it by this centroid (the ranker's ``entity`` feature).
+        Kept per generation; a server's centroids follow this process's writes (another writer's
+        show after a restart).
+        """
+        if not self._exists():
+            return {}
+        if not self._is_server:
+            return self._memory_view().entity_centroids(_ENTITY_FIELDS)
+        if self._centroids is None or self._centroids[0] != self._generation:
+            linked: list[qm.Condition] = [
+                qm.Filter(must_not=[qm.IsEmptyCondition(is_empty=qm.PayloadField(key=k))])
+                for k in _ENTITY_FIELDS
+            ]
+            passages = qm.FieldCondition(key="kind", match=qm.MatchValue(value="passage"))
+            flt = qm.Filter(must=[passages], should=linked)
+            groups: dict[str, list[Any]] = {}
+            offset: Any = None
+            while True:
+                got, offset = self.client.scroll(
+                    self.collection,
+                    scroll_filter=flt,
+                    limit=self._page,
+                    offset=offset,
+                    with_payload=list(_ENTITY_FIELDS),
+                    with_vectors=[DENSE],
+                )
+                for p in got:
+                    rows: Any = p.vector.get(DENSE) if isinstance(p.vector, dict) else None
+                    for entity in (e for k in _ENTITY_FIELDS for e in (p.payload or {}).get(k) or ()):
+                        if rows:
+                            groups.setdefault(str(entity), []).append(rows[0])
+                if offset is None:
+                    break
+            self._centroids = (self._generation, {e: unit_mean(vs) for e, vs in groups.items()})
+        return self._centroids[1]
 
     def _memory_view(self) -> MemoryView:
         with self._view_lock:

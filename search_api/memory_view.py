@@ -27,9 +27,15 @@ from typing import Any
 import numpy as np
 from qdrant_client import models as qm
 
-__all__ = ["MemoryView", "Ranked", "supported"]
+__all__ = ["MemoryView", "Ranked", "supported", "unit_mean"]
 
 Ranked = list[tuple[str, dict[str, Any], float]]
+
+
+def unit_mean(vectors: Sequence[Any]) -> np.ndarray:
+    """The mean of ``vectors``, scaled to unit length (a centroid compared by cosine)."""
+    m = np.mean(np.asarray(vectors, dtype=np.float32), axis=0)
+    return m / (float(np.linalg.norm(m)) or 1.0)
 
 
 def _condition_ok(cond: Any) -> bool:
@@ -94,6 +100,22 @@ class MemoryView:
         self.postings = {t: (np.asarray(p, dtype=np.int64), np.asarray(w)) for t, (p, w) in postings.items()}
         self.n_sparse = n_sparse
         self._by_value: dict[str, dict[Any, np.ndarray]] = {}
+        self._centroids: dict[str, np.ndarray] | None = None
+
+    def entity_centroids(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """Entity id -> the unit mean of the whole-text vectors (each point's first row) of the
+        passages whose payload fields ``keys`` name it; kept for this generation."""
+        if self._centroids is None:
+            firsts = {int(o): self.rows[r] for r, o in zip(self.starts, self.has_rows, strict=True)}
+            groups: dict[str, list[np.ndarray]] = {}
+            for i, payload in enumerate(self.payloads):
+                if payload.get("kind") != "passage" or i not in firsts:
+                    continue
+                for key in keys:
+                    for entity in payload.get(key) or ():
+                        groups.setdefault(str(entity), []).append(firsts[i])
+            self._centroids = {e: unit_mean(vs) for e, vs in groups.items()}
+        return self._centroids
 
     def _points_with(self, key: str) -> dict[Any, np.ndarray]:
         """Value -> indices of the points whose payload field ``key`` is or contains it, built on

@@ -34,7 +34,15 @@ from ingest.lexicon import no_comments_pattern
 if TYPE_CHECKING:
     from search_api.fusion import Candidate, QuestionSignals
 
-__all__ = ["FEATURES", "FEATURE_SETS", "LearnedRanker", "candidate_features", "passage_of", "question_terms"]
+__all__ = [
+    "FEATURES",
+    "FEATURE_SETS",
+    "LearnedRanker",
+    "candidate_features",
+    "linked_entities",
+    "passage_of",
+    "question_terms",
+]
 
 # A list this deep is what search fetches (search.PREFETCH_LIMIT); an absent rank counts as beyond it.
 _ABSENT_RANK = 60
@@ -64,6 +72,7 @@ FEATURES: tuple[str, ...] = (
     "no_comments",  # the question asks who had no comments and its letter is one without
     "no_comments_said",  # ... and this passage says so ("Vi har ingen merknader", the lexicon's pattern)
     "endorsement",  # the question asks who adopted another's response, and this passage is where its letter does
+    "entity",  # how close the question is to a pilot / grant scheme the passage names (z among them; -1: none)
 )
 _BASE = FEATURES[:17]
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
@@ -83,6 +92,21 @@ STANCE_MATCH: dict[str, tuple[str, ...]] = {
 def passage_of(payload: dict[str, Any]) -> str | None:
     """The graph passage an index point stands for (a sentence window's passage)."""
     return payload.get("passage_iri") or payload.get("iri")
+
+
+def linked_entities(payload: dict[str, Any]) -> list[str]:
+    """Ids of the pilots and grant schemes the graph links to an index point's passage."""
+    return [*(payload.get("pilots") or ()), *(payload.get("grant_schemes") or ())]
+
+
+def _entity_z(signals: QuestionSignals | None) -> dict[str, float]:
+    """Each pilot / grant scheme's cosine to the question as a z-score among them ({} for fewer than two)."""
+    sims = dict(signals.entities) if signals is not None else {}
+    if len(sims) < 2:
+        return {}
+    vals = np.asarray(list(sims.values()))
+    mu, sd = float(vals.mean()), float(vals.std()) or 1.0
+    return {e: (v - mu) / sd for e, v in sims.items()}
 
 
 def sender_id(payload: dict[str, Any]) -> str | None:
@@ -124,6 +148,7 @@ def candidate_features(
     types = signals.actor_types if signals else frozenset()
     without = signals.without_comments if signals and signals.no_comments else frozenset()
     endorsing = signals.endorsement_passages if signals else frozenset()
+    entity_z = _entity_z(signals)
     best: dict[str, int] = {}
     n10: dict[str, int] = {}
     for c in cands:
@@ -164,8 +189,17 @@ def candidate_features(
             if without and c.payload.get("document_iri") in without and no_comments_pattern().search(text)
             else 0.0,
             1.0 if endorsing and passage_of(c.payload) in endorsing else 0.0,
+            _entity_feature(entity_z, c.payload),
         )
     return out
+
+
+def _entity_feature(entity_z: dict[str, float], payload: dict[str, Any]) -> float:
+    """The best z-score of the entities the passage names; -1 when it names none (0: no entities)."""
+    if not entity_z:
+        return 0.0
+    zs = [entity_z[e] for e in linked_entities(payload) if e in entity_z]
+    return max(zs) if zs else -1.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 from qdrant_client import models as qm
 
 from graph.records import IndexItem
@@ -197,6 +198,7 @@ class HybridSearcher:
         flt = self.build_filter(filters, kinds)
         requests: list[qm.QueryRequest] = []
         embed_ms = 0.0
+        dense: list[list[float]] = []
         if mode in ("hybrid", "dense"):
             # "dense" is a MaxSim multivector: a one-row query scores each point by its best row.
             started = time.perf_counter()
@@ -263,10 +265,22 @@ class HybridSearcher:
         # The graph's positions matter only to a question asking who holds a stance.
         if closest and signals.stance and self.reader is not None and self.reader.positions is not None:
             held = tuple(self.reader.positions(closest[0][0]))
-        signals = replace(signals, proposals=closest, positions=held)
+        signals = replace(
+            signals, proposals=closest, positions=held, entities=self._entities(dense, want_proposals)
+        )
         return Candidates(
             question, dense_list, dict(zip(variants, lists, strict=True)), signals, embed_ms, graph_list
         )
+
+    def _entities(self, dense: list[list[float]], wanted: bool) -> tuple[tuple[str, float], ...]:
+        """Pilots and grant schemes by the question's cosine to their centroids, closest first."""
+        centroids = self.index.entity_centroids() if wanted else {}
+        if not centroids:
+            return ()
+        q = np.asarray(dense[0], dtype=np.float32)
+        q = q / (float(np.linalg.norm(q)) or 1.0)
+        sims = ((e, float(np.dot(c, q))) for e, c in centroids.items())
+        return tuple(sorted(sims, key=lambda t: (-t[1], t[0])))
 
     def rank(
         self, cands: Candidates, *, mode: str = "hybrid", top_k: int = 10, params: FusionParams | None = None

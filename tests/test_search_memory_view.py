@@ -176,3 +176,41 @@ def test_empty_index_has_no_hits(tmp_path: Path) -> None:
         assert index.search_batch([]) == []
     finally:
         index.close()
+
+
+def test_entity_centroids_are_what_the_linked_passages_say_and_agree_with_a_server_scroll(
+    tmp_path: Path,
+) -> None:
+    """A pilot's centroid is the unit mean of the whole-text vectors of the passages the graph links to
+    it; the in-memory view and the scroll a Qdrant server gets compute the same, and both follow writes."""
+    from dataclasses import replace
+
+    from search_api.points import embed_text
+
+    emb = HashEmbedder()
+    items = _items(20)
+    items[1] = replace(items[1], pilots=("pilot-a",))
+    items[2] = replace(items[2], pilots=("pilot-a",), grant_schemes=("grant-b",))
+    items[3] = replace(items[3], grant_schemes=("grant-b",))
+    index = PassageIndex(tmp_path / "q")
+    try:
+        index.upsert(items, emb)
+        local = index.entity_centroids()
+        assert set(local) == {"pilot-a", "grant-b"}
+        for entity, members in (("pilot-a", [items[1], items[2]]), ("grant-b", [items[2], items[3]])):
+            expected = emb.embed_passages([embed_text(it, index.context) for it in members]).mean(axis=0)
+            assert np.allclose(local[entity], expected / np.linalg.norm(expected), atol=1e-5)
+        index._is_server = True  # the server's path: a filtered scroll with vectors
+        scrolled = index.entity_centroids()
+        assert set(scrolled) == set(local)
+        assert all(np.allclose(scrolled[e], local[e], atol=1e-5) for e in local)
+        index._is_server = False
+        index.delete_graph(items[1].graph_iri)  # items 1 (pilot-a) and 4, 7, ... go
+        after = index.entity_centroids()
+        gone = {it.iri for it in items if it.graph_iri == items[1].graph_iri}
+        assert items[2].iri not in gone and "pilot-a" in after
+        assert np.allclose(
+            after["pilot-a"], emb.embed_passages([embed_text(items[2], index.context)])[0], atol=1e-5
+        )
+    finally:
+        index.close()

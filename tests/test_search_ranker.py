@@ -298,3 +298,26 @@ def test_evaluate_search_command_with_one_and_with_several_hearings(monkeypatch:
     assert re.search(r"^u\s+\d+\s", with_unseen.output, re.MULTILINE)
     overlap = runner.invoke(cli_evaluate.app, ["search", "a", "b", "--unseen", "b"])
     assert overlap.exit_code != 0 and "given both to fit on and as --unseen" in overlap.output
+
+
+def test_entity_feature_is_how_close_the_question_is_to_a_pilot_the_passage_names() -> None:
+    def cand(pid: str, **links: list[str]) -> Candidate:
+        return Candidate(pid, {**_payload(pid, pid, "Tekst."), **links}, 0.8, 1, None, None)
+
+    cands = [
+        cand("a", pilots=["p1"]),
+        cand("b", grant_schemes=["g1"]),
+        cand("c"),
+        cand("d", pilots=["p2", "p1"]),
+    ]
+    signals = QuestionSignals(
+        question="Hva viser forsøket?", entities=(("p1", 0.9), ("g1", 0.7), ("p2", 0.5))
+    )
+    col = candidate_features(cands, signals)[:, FEATURES.index("entity")]
+    z = (0.9 - 0.7) / np.std([0.9, 0.7, 0.5])
+    assert col.tolist() == pytest.approx([z, 0.0, -1.0, z])
+    # One entity or none: nothing to tell apart.
+    single = QuestionSignals(question="Hva viser forsøket?", entities=(("p1", 0.9),))
+    assert candidate_features(cands, single)[:, FEATURES.index("entity")].tolist() == [0.0] * 4
+    fused = fuse_candidates(cands, FusionParams(), signals, limit=4)
+    assert {c.pid for c, _ in fused if "pilot or grant scheme" in c.why} == {"a", "d"}

@@ -67,3 +67,15 @@ def test_letter_target_between_passages_goes_to_the_next_one() -> None:
     ]
     out = letter_passages(text, passages, [], target=(8, 9))
     assert [p.is_target for p in out] == [False, True]
+
+
+def test_every_reason_search_gives_for_a_hit_has_a_norwegian_label() -> None:
+    """The search page says why a hit was found in Norwegian; a new reason in fusion needs a label."""
+    from pathlib import Path
+
+    from search_api.web.text import WHY
+
+    source = (Path(__file__).resolve().parent.parent / "search_api" / "fusion.py").read_text(encoding="utf-8")
+    reasons = set(re.findall(r'c\.why\.append\("([^"]+)"\)', source)) | {"text", "words"}
+    assert len(reasons) >= 8
+    assert reasons <= set(WHY), sorted(reasons - set(WHY))

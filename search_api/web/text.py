@@ -63,6 +63,10 @@ WHY = {
     "actor": "avsenderen spørsmålet nevner",
     "proposal": "forslaget spørsmålet gjelder",
     "position": "et standpunkt til forslaget",
+    "actor type": "typen avsender spørsmålet spør etter",
+    "no comments": "et svar uten merknader",
+    "endorsement": "at svaret slutter seg til et annet høringssvar",
+    "pilot or grant scheme": "piloten eller tilskuddsordningen spørsmålet gjelder",
 }
 
 
