@@ -183,6 +183,12 @@ def sender_zone(question: str) -> str:
     return " ".join(zone)
 
 
+@cache
+def _single_word_kinds() -> dict[str, str]:
+    """The one-word ``actor_types`` phrases ("fylket", "embetet") and their kinds."""
+    return {w.lower(): k for k, words in _cue_data()["actor_types"].items() for w in words if " " not in w}
+
+
 def asked_actor_types(question: str) -> frozenset[str]:
     """The kinds of sender (ActorType values) a question asks about: "Hvilken kommune ...", "Which
     union ...", "..., ifølge embetet". Only the words of :func:`sender_zone` count."""
@@ -194,8 +200,13 @@ def asked_actor_types(question: str) -> frozenset[str]:
         if pattern.search(text):
             found.update(groups.get(kind, (kind,)))
             text = pattern.sub(" ", text)  # "county governor" is not also a "county"
-    for word in _WORD.findall(text):
-        ending_kind = next((k for ending, k in endings if word.endswith(ending)), None)
+    words = _WORD.findall(text)
+    # A kind in the genitive names its owner anywhere in the question ("i fylkets prøveprosjekt",
+    # "kommunens plan"): a definite singular ("fylket", "kommunen") with an "s".
+    words += [w[:-1] for w in _WORD.findall(question.lower()) if w.endswith(("ens", "ets", "as"))]
+    single = _single_word_kinds()
+    for word in words:
+        ending_kind = next((k for ending, k in endings if word.endswith(ending)), None) or single.get(word)
         if ending_kind is not None:
             found.update(groups.get(ending_kind, (ending_kind,)))
     return frozenset(found)

@@ -218,6 +218,10 @@ def test_merge_lists_adds_the_graphs_passages_without_ranks() -> None:
         ("Kva for ein statleg instans meiner fristen er for kort?", {"state-agency", "county-governor"}),
         ("Hvilken myndighet vil stramme inn kravene til ferjene?", {"state-agency", "county-governor"}),
         ("Hva mener det statlige senteret om fristen?", {"state-agency"}),
+        # A kind in the genitive names its owner anywhere; a plural one ("kommunenes") does not.
+        ("Hvor mange ferjer har fylkets nye rute erstattet?", {"county"}),
+        ("Hva står det om veiene i kommunens egen plan?", {"municipality"}),
+        ("Hvor mange timer bruker kommunenes planleggere på stiene?", set()),
     ],
 )
 def test_question_names_the_kind_of_sender(question: str, kinds: set[str]) -> None:
