@@ -324,23 +324,11 @@ class PassageIndex:
             passages = qm.FieldCondition(key="kind", match=qm.MatchValue(value="passage"))
             flt = qm.Filter(must=[passages], should=linked)
             groups: dict[str, list[Any]] = {}
-            offset: Any = None
-            while True:
-                got, offset = self.client.scroll(
-                    self.collection,
-                    scroll_filter=flt,
-                    limit=self._page,
-                    offset=offset,
-                    with_payload=list(_ENTITY_FIELDS),
-                    with_vectors=[DENSE],
-                )
-                for p in got:
-                    rows: Any = p.vector.get(DENSE) if isinstance(p.vector, dict) else None
-                    for entity in (e for k in _ENTITY_FIELDS for e in (p.payload or {}).get(k) or ()):
-                        if rows:
-                            groups.setdefault(str(entity), []).append(rows[0])
-                if offset is None:
-                    break
+            for p in self._scroll_points(flt, payload=list(_ENTITY_FIELDS), vectors=[DENSE]):
+                rows: Any = p.vector.get(DENSE) if isinstance(p.vector, dict) else None
+                for entity in (e for k in _ENTITY_FIELDS for e in (p.payload or {}).get(k) or ()):
+                    if rows:
+                        groups.setdefault(str(entity), []).append(rows[0])
             self._centroids = (self._generation, {e: unit_mean(vs) for e, vs in groups.items()})
         return self._centroids[1]
 
@@ -349,30 +337,22 @@ class PassageIndex:
             if self._view is None or self._view[0] != self._generation:
                 generation = self._generation
                 points: list[tuple[str, dict[str, Any], list[list[float]], Any]] = []
-                offset: Any = None
-                flt = qm.Filter(must_not=[self.not_meta()])
-                while self._exists():
-                    got, offset = self.client.scroll(
-                        self.collection,
-                        scroll_filter=flt,
-                        limit=self._page,
-                        offset=offset,
-                        with_payload=True,
-                        with_vectors=True,
-                    )
-                    for p in got:
-                        vec: dict[str, Any] = p.vector if isinstance(p.vector, dict) else {}
-                        points.append(
-                            (str(p.id), dict(p.payload or {}), vec.get(DENSE) or [], vec.get(LEXICAL))
-                        )
-                    if offset is None:
-                        break
+                for p in self._scroll_points(None, payload=True, vectors=True) if self._exists() else ():
+                    vec: dict[str, Any] = p.vector if isinstance(p.vector, dict) else {}
+                    points.append((str(p.id), dict(p.payload or {}), vec.get(DENSE) or [], vec.get(LEXICAL)))
                 self._view = (generation, MemoryView(points, DENSE))
             return self._view[1]
 
     def _scroll(
         self, flt: qm.Filter | None, *, payload: bool | list[str]
     ) -> Iterator[tuple[str, dict[str, Any]]]:
+        for p in self._scroll_points(flt, payload=payload):
+            yield str(p.id), dict(p.payload or {})
+
+    def _scroll_points(
+        self, flt: qm.Filter | None, *, payload: bool | list[str], vectors: bool | list[str] = False
+    ) -> Iterator[qm.Record]:
+        """Every point ``flt`` matches (never the index's own meta point), page by page."""
         must_not: list[qm.Condition] = [self.not_meta()]
         if flt is not None:
             flt = qm.Filter(must=flt.must, should=flt.should, must_not=[*(flt.must_not or []), *must_not])
@@ -386,10 +366,9 @@ class PassageIndex:
                 limit=self._page,
                 offset=offset,
                 with_payload=payload,
-                with_vectors=False,
+                with_vectors=vectors,
             )
-            for p in points:
-                yield str(p.id), dict(p.payload or {})
+            yield from points
             if offset is None:
                 return
 

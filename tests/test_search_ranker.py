@@ -132,12 +132,8 @@ def test_learned_method_needs_a_ranker() -> None:
         LearnedRanker(("rrf", "sender"), (0.0,), (1.0,), (1.0,), 0.0, 1.0)
 
 
-def test_nested_loho_never_fits_on_the_held_out_hearing(monkeypatch: pytest.MonkeyPatch) -> None:
-    runs = [_typed_run("a"), _typed_run("b"), _typed_run("c")]
-    configs = [
-        RankerConfig("ranks+text", 0.1, 1.0),
-        RankerConfig("ranks+text+graph", 1.0, 1.0, balanced=True),
-    ]
+def _spy_on_fits(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Record the hearings of every ranker fit (sorted names per fit), fitting as before."""
     calls: list[list[str]] = []
     original = evaluate_ranker._Replay.fit
 
@@ -146,6 +142,17 @@ def test_nested_loho_never_fits_on_the_held_out_hearing(monkeypatch: pytest.Monk
         return original(self, fit_runs, config)
 
     monkeypatch.setattr(evaluate_ranker._Replay, "fit", spy)
+    return calls
+
+
+def test_nested_loho_never_fits_on_the_held_out_hearing(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = [_typed_run("a"), _typed_run("b"), _typed_run("c")]
+    configs = [
+        RankerConfig("ranks+text", 0.1, 1.0),
+        RankerConfig("ranks+text+graph", 1.0, 1.0, balanced=True),
+    ]
+    original = evaluate_ranker._Replay.fit
+    calls = _spy_on_fits(monkeypatch)
     scores, chosen = leave_one_hearing_out_learned(runs, configs)
     # Per fold: 2 configurations x 2 inner hearings, then the chosen one on both training hearings.
     per_fold = len(configs) * 2 + 1
@@ -165,14 +172,7 @@ def test_nested_loho_never_fits_on_the_held_out_hearing(monkeypatch: pytest.Monk
 def test_unseen_hearings_are_scored_by_a_ranker_that_never_saw_them(monkeypatch: pytest.MonkeyPatch) -> None:
     """``evaluate search --unseen``: the ranker is chosen and fitted on the given hearings only."""
     runs, unseen = [_typed_run("a"), _typed_run("b")], [_typed_run("u")]
-    fitted_on: list[list[str]] = []
-    original = evaluate_ranker._Replay.fit
-
-    def spy(self, fit_runs, config):  # type: ignore[no-untyped-def]
-        fitted_on.append(sorted(r.name for r in fit_runs))
-        return original(self, fit_runs, config)
-
-    monkeypatch.setattr(evaluate_ranker._Replay, "fit", spy)
+    fitted_on = _spy_on_fits(monkeypatch)
     scores, config = evaluate_ranker.score_unseen(runs, unseen)
     assert fitted_on and all("u" not in names for names in fitted_on)
     assert [s.name for s in scores] == ["u"] and set(scores[0].modes) == {"lexical", "dense", "hybrid"}
