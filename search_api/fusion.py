@@ -34,8 +34,9 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from search_api.points import linked_entities
 from search_api.ranker import STANCE_MATCH as _STANCE_MATCH
-from search_api.ranker import LearnedRanker, linked_entities, passage_of
+from search_api.ranker import LearnedRanker, passage_of
 from search_api.ranker import sender_id as _sender_id
 
 __all__ = [

@@ -36,7 +36,7 @@ from ingest.embedding import Embedder
 from ingest.lexical import sparse_vector
 from search_api.errors import EmbedderMismatchError, IndexConfigError, IndexUnavailableError, SearchError
 from search_api.memory_view import MemoryView, Ranked, supported, unit_mean
-from search_api.points import embed_text, item_payload, point_id, sentences
+from search_api.points import ENTITY_FIELDS, embed_text, item_payload, linked_entities, point_id, sentences
 from search_api.qdrant_local import GraphPoints, use_write_ahead_log
 
 __all__ = ["DENSE", "LEXICAL", "META_KIND", "PassageIndex"]
@@ -47,7 +47,6 @@ META_KIND = "_meta"
 _META_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "urn:policykg:index-meta"))
 _BATCH = 128
 
-_ENTITY_FIELDS = ("pilots", "grant_schemes")  # the passage payload fields naming linked entities
 _KEYWORD_INDEXES = ("kind", "actor_type", "language", "recommendations", "graph_iri", "file_name", "iri")
 
 
@@ -315,20 +314,19 @@ class PassageIndex:
         if not self._exists():
             return {}
         if not self._is_server:
-            return self._memory_view().entity_centroids(_ENTITY_FIELDS)
+            return self._memory_view().entity_centroids(linked_entities)
         if self._centroids is None or self._centroids[0] != self._generation:
             linked: list[qm.Condition] = [
                 qm.Filter(must_not=[qm.IsEmptyCondition(is_empty=qm.PayloadField(key=k))])
-                for k in _ENTITY_FIELDS
+                for k in ENTITY_FIELDS
             ]
             passages = qm.FieldCondition(key="kind", match=qm.MatchValue(value="passage"))
             flt = qm.Filter(must=[passages], should=linked)
             groups: dict[str, list[Any]] = {}
-            for p in self._scroll_points(flt, payload=list(_ENTITY_FIELDS), vectors=[DENSE]):
+            for p in self._scroll_points(flt, payload=list(ENTITY_FIELDS), vectors=[DENSE]):
                 rows: Any = p.vector.get(DENSE) if isinstance(p.vector, dict) else None
-                for entity in (e for k in _ENTITY_FIELDS for e in (p.payload or {}).get(k) or ()):
-                    if rows:
-                        groups.setdefault(str(entity), []).append(rows[0])
+                for entity in linked_entities(p.payload or {}) if rows else ():
+                    groups.setdefault(entity, []).append(rows[0])
             self._centroids = (self._generation, {e: unit_mean(vs) for e, vs in groups.items()})
         return self._centroids[1]
 

@@ -21,7 +21,7 @@ Qdrant server is always queried directly: it has its own indexes and other write
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -102,18 +102,16 @@ class MemoryView:
         self._by_value: dict[str, dict[Any, np.ndarray]] = {}
         self._centroids: dict[str, np.ndarray] | None = None
 
-    def entity_centroids(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+    def entity_centroids(self, linked: Callable[[dict[str, Any]], Iterable[str]]) -> dict[str, np.ndarray]:
         """Entity id -> the unit mean of the whole-text vectors (each point's first row) of the
-        passages whose payload fields ``keys`` name it; kept for this generation."""
+        passages whose payload ``linked`` names it with; kept for this generation."""
         if self._centroids is None:
             firsts = {int(o): self.rows[r] for r, o in zip(self.starts, self.has_rows, strict=True)}
             groups: dict[str, list[np.ndarray]] = {}
             for i, payload in enumerate(self.payloads):
-                if payload.get("kind") != "passage" or i not in firsts:
-                    continue
-                for key in keys:
-                    for entity in payload.get(key) or ():
-                        groups.setdefault(str(entity), []).append(firsts[i])
+                if payload.get("kind") == "passage" and i in firsts:
+                    for entity in linked(payload):
+                        groups.setdefault(entity, []).append(firsts[i])
             self._centroids = {e: unit_mean(vs) for e, vs in groups.items()}
         return self._centroids
 

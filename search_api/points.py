@@ -16,11 +16,28 @@ from graph.records import IndexItem
 from ingest.segment import sentence_spans
 from search_api.items import passage_iri
 
-__all__ = ["embed_text", "item_hash", "item_payload", "point_id", "sentences"]
+__all__ = [
+    "ENTITY_FIELDS",
+    "embed_text",
+    "item_hash",
+    "item_payload",
+    "linked_entities",
+    "point_id",
+    "sentences",
+]
 
 # Bump when embed_text, sentences() or the lexical analysis change: stored hashes then differ
 # and the next upsert re-embeds everything, so an upgrade never leaves stale vectors.
 _TEXT_FORMAT = "v3"
+
+
+# The passage payload fields naming the pilots and grant schemes the graph links to the passage.
+ENTITY_FIELDS = ("pilots", "grant_schemes")
+
+
+def linked_entities(payload: dict[str, Any]) -> list[str]:
+    """Ids of the pilots and grant schemes the graph links to an index point's passage."""
+    return [str(e) for key in ENTITY_FIELDS for e in payload.get(key) or ()]
 
 
 def point_id(iri: str) -> str:

@@ -52,10 +52,14 @@ _WORD = re.compile(r"[^\W\d_]+")
 _CUES = Path(__file__).with_name("question_cues.yaml")
 
 
+def _alternation(words: list[str]) -> str:
+    """A regex alternative of ``words`` (lower-cased, escaped), longest first."""
+    return "|".join(sorted((re.escape(w.lower()) for w in words), key=len, reverse=True))
+
+
 def _phrases(words: list[str]) -> re.Pattern[str]:
     """Any of ``words`` (lower-cased phrases) as whole words, longest first."""
-    alts = "|".join(sorted((re.escape(w.lower()) for w in words), key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])")
+    return re.compile(rf"(?<![\w-])(?:{_alternation(words)})(?![\w-])")
 
 
 @cache
@@ -85,11 +89,7 @@ def asked_stance(question: str) -> str | None:
 @cache
 def _head_pattern() -> re.Pattern[str]:
     head = _cue_data()["interrogative_head"]
-
-    def alternation(words: list[str]) -> str:
-        return "|".join(sorted((re.escape(w.lower()) for w in words), key=len, reverse=True))
-
-    pronouns, determiners = alternation(head["pronouns"]), alternation(head["determiners"])
+    pronouns, determiners = _alternation(head["pronouns"]), _alternation(head["determiners"])
     return re.compile(rf"^\s*(?:(?:{pronouns})|(?:{determiners})\s+\S+)\s+", re.IGNORECASE)
 
 

@@ -30,6 +30,7 @@ import numpy as np
 
 from ingest.lexical import analyze
 from ingest.lexicon import no_comments_pattern
+from search_api.points import linked_entities
 
 if TYPE_CHECKING:
     from search_api.fusion import Candidate, QuestionSignals
@@ -39,7 +40,6 @@ __all__ = [
     "FEATURE_SETS",
     "LearnedRanker",
     "candidate_features",
-    "linked_entities",
     "passage_of",
     "question_terms",
 ]
@@ -92,11 +92,6 @@ STANCE_MATCH: dict[str, tuple[str, ...]] = {
 def passage_of(payload: dict[str, Any]) -> str | None:
     """The graph passage an index point stands for (a sentence window's passage)."""
     return payload.get("passage_iri") or payload.get("iri")
-
-
-def linked_entities(payload: dict[str, Any]) -> list[str]:
-    """Ids of the pilots and grant schemes the graph links to an index point's passage."""
-    return [*(payload.get("pilots") or ()), *(payload.get("grant_schemes") or ())]
 
 
 def _entity_z(signals: QuestionSignals | None) -> dict[str, float]:
