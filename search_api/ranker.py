@@ -24,6 +24,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -73,10 +74,16 @@ FEATURES: tuple[str, ...] = (
     "no_comments_said",  # ... and this passage says so ("Vi har ingen merknader", the lexicon's pattern)
     "endorsement",  # the question asks who adopted another's response, and this passage is where its letter does
     "entity",  # how close the question is to a pilot / grant scheme the passage names (z among them; -1: none)
+    "rare_coverage",  # share of the question's terms found in it, each weighed by its rarity among the candidates
+    "pair_coverage",  # share of the question's adjacent term pairs found adjacent in it ("fast lønn", "nye fastleger")
 )
-_BASE = FEATURES[:17]
+# The graph features added after the first learned ranker; "ranks+text" keeps the first rounds'
+# sender, proposal and position features, so the two sets compare what those additions bring.
+_GRAPH = frozenset(
+    ("actor_type", "actor_type_other", "no_comments", "no_comments_said", "endorsement", "entity")
+)
 FEATURE_SETS: dict[str, tuple[str, ...]] = {
-    "ranks+text": _BASE,
+    "ranks+text": tuple(f for f in FEATURES if f not in _GRAPH),
     "ranks+text+graph": FEATURES,
 }
 
@@ -111,9 +118,27 @@ def sender_id(payload: dict[str, Any]) -> str | None:
 
 
 @lru_cache(maxsize=65536)
+def _analysed(text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[tuple[str, str]]]:
+    """A text's analysed terms in order, as a set, and its adjacent pairs (cached: a passage's text
+    is analysed once per process)."""
+    terms = tuple(analyze(text))
+    return terms, frozenset(terms), frozenset(pairwise(terms))
+
+
 def question_terms(text: str) -> frozenset[str]:
-    """Analysed terms of a text (cached: a passage's text is analysed once per process)."""
-    return frozenset(analyze(text))
+    """Analysed terms of a text."""
+    return _analysed(text)[1]
+
+
+def _rarity(qterms: frozenset[str], texts: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Each question term's weight by how few candidates hold it, log((n + 1) / (df + 0.5)).
+
+    The candidates are what both lists found for this question, so a term every candidate holds
+    (the hearing's own subject, "skole" in a hearing on schools) says little about which one
+    answers, and a term few hold ("nattevakt") says much; the corpus IDF BM25 uses cannot see that.
+    """
+    n = len(texts)
+    return {t: math.log((n + 1) / (sum(1 for ts in texts if t in ts) + 0.5)) for t in qterms}
 
 
 def candidate_features(
@@ -144,6 +169,10 @@ def candidate_features(
     without = signals.without_comments if signals and signals.no_comments else frozenset()
     endorsing = signals.endorsement_passages if signals else frozenset()
     entity_z = _entity_z(signals)
+    analysed = [_analysed(str(c.payload.get("text", ""))) for c in cands]
+    rarity = _rarity(qterms, [a[1] for a in analysed])
+    rarity_total = sum(rarity.values())
+    qpairs = _analysed(signals.question)[2] if signals is not None and signals.question else frozenset()
     best: dict[str, int] = {}
     n10: dict[str, int] = {}
     for c in cands:
@@ -155,6 +184,7 @@ def candidate_features(
         dr, lr = c.dense_rank, c.lexical_rank
         d = c.dense if c.dense is not None else low_d - 0.01
         text = str(c.payload.get("text", ""))
+        _, terms, pairs = analysed[i]
         on = c.payload.get("recommendations") or ()
         in_proposal = bool(proposal and proposal in on)
         holds_asked = bool(closest and closest in on and c.payload.get("document_iri") in holds)
@@ -173,7 +203,7 @@ def candidate_features(
             1.0 if in_proposal else 0.0,
             1.0 if holds_asked else 0.0,
             math.log(10 + len(text)),
-            len(qterms & question_terms(text)) / len(qterms) if qterms else 0.0,
+            len(qterms & terms) / len(qterms) if qterms else 0.0,
             1.0 / best.get(c.doc, _ABSENT_RANK),
             1.0 if dr and best.get(c.doc) == dr else 0.0,
             float(n10.get(c.doc, 0)),
@@ -185,6 +215,8 @@ def candidate_features(
             else 0.0,
             1.0 if endorsing and passage_of(c.payload) in endorsing else 0.0,
             _entity_feature(entity_z, c.payload),
+            sum(rarity[t] for t in qterms & terms) / rarity_total if rarity_total > 0 else 0.0,
+            len(qpairs & pairs) / len(qpairs) if qpairs else 0.0,
         )
     return out
 

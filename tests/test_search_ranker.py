@@ -74,6 +74,31 @@ def test_candidate_features_read_ranks_scores_and_the_graph() -> None:
     assert col["letter_top"].tolist() == [1.0, 1.0]
 
 
+def test_rare_terms_and_adjacent_pairs_weigh_more_than_common_words() -> None:
+    """Every candidate holds "skole"; only one holds "nattevakt". The rarity-weighted share rates the
+    passage with the rare term above the one with the common term, though both hold half the
+    question's terms; the pair feature sees "fast lønn" only where the two words stand together."""
+    texts = [
+        "Nattevakt har skolen hver uke.",  # rare term, no pair of the question's in its order
+        "Skolen gir fast lønn til lærerne.",  # common term and the pair
+        "Skolen har lønn og er fast i budsjettet.",  # common term, the pair's words apart
+        "Skolen ligger sentralt.",
+    ]
+    cands = [
+        Candidate(str(i), _payload(str(i), f"d{i}", t), 0.8, i + 1, None, None) for i, t in enumerate(texts)
+    ]
+    x = candidate_features(cands, QuestionSignals(question="Har skolen nattevakt eller fast lønn?"))
+    col = {f: x[:, i] for i, f in enumerate(FEATURES)}
+    rare, pair = col["rare_coverage"], col["pair_coverage"]
+    assert rare[0] > rare[3] and rare[1] > rare[3] and rare[3] > 0.0
+    assert rare[0] > col["coverage"][0] * rare[3] / col["coverage"][3]  # not plain coverage rescaled
+    assert pair[1] > 0.0 and pair[0] == 0.0 and pair[2] == 0.0
+    assert (
+        candidate_features(cands, QuestionSignals(question=""))[:, FEATURES.index("rare_coverage")].tolist()
+        == [0.0] * 4
+    )
+
+
 def test_ranker_learns_the_kind_of_sender_asked_for_and_round_trips(tmp_path: Path) -> None:
     run = _typed_run("a")
     params, config, _ = select_and_fit([run], [RankerConfig("ranks+text+graph", 1.0, 1.0)])
