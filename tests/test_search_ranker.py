@@ -272,6 +272,10 @@ def test_sender_zone_is_where_a_question_names_who_answers(question: str, zone: 
         ("Hvem svarte uten merknad?", True),
         ("Hvilke instanser har ikke noe å bemerke til forslaget?", True),
         ("Who said they had no comments on the proposal?", True),
+        ("Hvilke kommuner hadde ingenting å tilføye?", True),
+        ("Kven hadde ingenting å leggje til i høyringa?", True),
+        ("Which body did not comment on the proposals?", True),
+        ("Hvem har lagt til et nytt forslag om frister?", False),
         ("Hvem har merknader til fristen?", False),
     ],
 )
