@@ -7,8 +7,8 @@ that hearing's reference data, labels are the four stance classes, every quote i
 readers extract, the trainer's own loader yields every gold position as a labelled row, the
 committed gold is what ``training/build.py`` makes from the sources, and no quote shares a long run
 of words with the development gold (which the model is scored on). The search questions
-(``qa.yaml``) name letters that exist, and each quote lies inside one passage as the readers
-segment the letter (else no hit could ever answer it).
+(``qa.yaml`` and ``qa-fresh.yaml``) name letters that exist, and each quote lies inside one passage as
+the readers segment the letter (else no hit could ever answer it).
 """
 
 from __future__ import annotations
@@ -121,11 +121,21 @@ def test_no_quote_shares_a_long_run_of_words_with_development_gold() -> None:
     assert shared == []
 
 
-@pytest.mark.parametrize("hearing", HEARINGS, ids=lambda p: p.name)
-def test_search_questions_quote_one_passage_of_a_letter(hearing: Path) -> None:
+QA_FILES = sorted(f for root in HEARINGS for f in (root / "gold").glob("qa*.yaml"))
+
+
+def test_every_training_hearing_has_both_question_sets() -> None:
+    """``qa.yaml`` (stop 19) and ``qa-fresh.yaml`` (stop 20, written after cue lists were widened from
+    ``qa.yaml``'s misses, so the unseen check has questions no rule has seen)."""
+    assert sorted(f.name for f in QA_FILES) == sorted(["qa.yaml", "qa-fresh.yaml"] * len(HEARINGS))
+
+
+@pytest.mark.parametrize("qa_file", QA_FILES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_search_questions_quote_one_passage_of_a_letter(qa_file: Path) -> None:
     import yaml
 
-    questions = yaml.safe_load((hearing / "gold" / "qa.yaml").read_text(encoding="utf-8"))
+    hearing = qa_file.parent.parent
+    questions = yaml.safe_load(qa_file.read_text(encoding="utf-8"))
     assert len(questions) >= 15
     passages = {
         p.name: [_collapse(x.text) for x in read_response(p).passages]
