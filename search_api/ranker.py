@@ -42,7 +42,6 @@ __all__ = [
     "LearnedRanker",
     "candidate_features",
     "passage_of",
-    "question_terms",
 ]
 
 # A list this deep is what search fetches (search.PREFETCH_LIMIT); an absent rank counts as beyond it.
@@ -117,17 +116,15 @@ def sender_id(payload: dict[str, Any]) -> str | None:
     return str(iri).rsplit("/", 1)[-1] if iri else None
 
 
+_NOTHING: tuple[frozenset[str], frozenset[tuple[str, str]]] = (frozenset(), frozenset())
+
+
 @lru_cache(maxsize=65536)
-def _analysed(text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[tuple[str, str]]]:
-    """A text's analysed terms in order, as a set, and its adjacent pairs (cached: a passage's text
-    is analysed once per process)."""
-    terms = tuple(analyze(text))
-    return terms, frozenset(terms), frozenset(pairwise(terms))
-
-
-def question_terms(text: str) -> frozenset[str]:
-    """Analysed terms of a text."""
-    return _analysed(text)[1]
+def _analysed(text: str) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """A text's analysed terms and its adjacent term pairs (cached: a passage's text is analysed
+    once per process)."""
+    terms = analyze(text)
+    return frozenset(terms), frozenset(pairwise(terms))
 
 
 def _rarity(qterms: frozenset[str], texts: Sequence[frozenset[str]]) -> dict[str, float]:
@@ -156,7 +153,7 @@ def candidate_features(
     sd = float(dense.std()) if len(dense) else 0.0
     sd = sd or 1.0
     top_l = max((c.lexical for c in cands if c.lexical is not None), default=0.0) or 1.0
-    qterms = question_terms(signals.question) if signals is not None and signals.question else frozenset()
+    qterms, qpairs = _analysed(signals.question) if signals is not None and signals.question else _NOTHING
     asked = signals.actors if signals else frozenset()
     proposal = signals.proposal(margin) if signals else None
     # The stance asked is read against the closest proposal even when it does not beat the next
@@ -170,9 +167,8 @@ def candidate_features(
     endorsing = signals.endorsement_passages if signals else frozenset()
     entity_z = _entity_z(signals)
     analysed = [_analysed(str(c.payload.get("text", ""))) for c in cands]
-    rarity = _rarity(qterms, [a[1] for a in analysed])
+    rarity = _rarity(qterms, [terms for terms, _ in analysed])
     rarity_total = sum(rarity.values())
-    qpairs = _analysed(signals.question)[2] if signals is not None and signals.question else frozenset()
     best: dict[str, int] = {}
     n10: dict[str, int] = {}
     for c in cands:
@@ -184,7 +180,7 @@ def candidate_features(
         dr, lr = c.dense_rank, c.lexical_rank
         d = c.dense if c.dense is not None else low_d - 0.01
         text = str(c.payload.get("text", ""))
-        _, terms, pairs = analysed[i]
+        terms, pairs = analysed[i]
         on = c.payload.get("recommendations") or ()
         in_proposal = bool(proposal and proposal in on)
         holds_asked = bool(closest and closest in on and c.payload.get("document_iri") in holds)
