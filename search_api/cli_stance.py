@@ -1,4 +1,8 @@
-"""``policykg train stance`` (rebuild the shipped stance model from gold) and ``policykg review``.
+"""``policykg train stance|question-kinds`` (rebuild the shipped models) and ``policykg review``.
+
+``train question-kinds`` fits the question-kind model (:mod:`search_api.question_kinds`) on
+``search_api/question_kinds.yaml``, prints how each writer's questions are read by a model fitted on
+the other's, and writes ``search_api/question_kind_model.json`` (the same questions give the same bytes).
 
 ``train stance GOLD...`` fits the model on every gold folder given, calibrates its confidence on
 leave-one-hearing-out predictions and writes ``ingest/models/stance.json`` (or ``--output``):
@@ -57,6 +61,62 @@ def train_stance_cmd(
         f"stance model {model.version}: {pairs} (letter, proposal) pairs from {len(hearings) + len(extra_rows)}"
         " hearings"
     )
+    console.print(f"written to {path}", highlight=False)
+
+
+@train_app.command("question-kinds")
+@friendly_errors
+def train_question_kinds_cmd(
+    questions: Annotated[
+        Path | None,
+        typer.Option("--questions", help="Labelled questions (default: search_api/question_kinds.yaml)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Where to write the model (default: the shipped one)."),
+    ] = None,
+) -> None:
+    """Fit the question-kind model (who had no comments / who adopted another's response) and write it."""
+    from rich.table import Table
+
+    from ingest.embedding import create_embedder
+    from ingest.embedding_cache import CachedEmbedder
+    from ingest.errors import InputError
+    from search_api.cli_common import settings
+    from search_api.question_kinds import (
+        DEFAULT_KIND_MODEL,
+        KIND_QUESTIONS,
+        cross_writer,
+        fit_kind_model,
+        kind_examples,
+    )
+
+    source = questions or KIND_QUESTIONS
+    if not source.is_file():
+        raise InputError(f"{source}: question file not found")
+    try:
+        examples = kind_examples(source)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    s = settings()
+    s.data_dir.mkdir(parents=True, exist_ok=True)
+    embedder = CachedEmbedder(create_embedder(s.embedder), s.embedding_cache_path)
+    table = Table(
+        "writer", "kind", "found", "false alarms", title="Each writer read by a model fitted on the others"
+    )
+    for score in cross_writer(examples, embedder):
+        table.add_row(
+            score.writer,
+            score.kind,
+            f"{score.found}/{score.total}",
+            f"{score.false_alarms}/{score.others}",
+        )
+    console.print(table)
+    model = fit_kind_model(examples, embedder)
+    path = output or DEFAULT_KIND_MODEL
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(model.to_json(), encoding="utf-8")
+    console.print(f"question-kind model for {model.embedder}: {model.trained_on} questions", highlight=False)
     console.print(f"written to {path}", highlight=False)
 
 

@@ -169,7 +169,10 @@ class QuestionSignals:
     positions: tuple[tuple[str, str], ...] = ()
     question: str = ""  # the text asked (the learned ranker compares its words with a passage's)
     actor_types: frozenset[str] = frozenset()  # kinds of sender it asks about ("Hvilken kommune ...")
-    no_comments: bool = False  # it asks who answered without comments
+    # How surely it asks who answered without comments (1 by a cue phrase, else the question-kind
+    # model's probability; 0: it does not), and who adopted another body's response.
+    no_comments: float = 0.0
+    endorsing: float = 0.0
     without_comments: frozenset[str] = frozenset()  # document IRIs the graph has as "uten merknad"
     # It asks who adopted another body's response: the letters that did, and the passages saying so.
     endorsing_letters: frozenset[str] = frozenset()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -301,7 +301,11 @@ class QuestionReader:
         )
         return {m.entity_id for m in self._linker.link(doc) if m.kind is EntityKind.ACTOR}
 
-    def read(self, question: str) -> QuestionSignals:
+    def read(self, question: str, kinds: Mapping[str, float] | None = None) -> QuestionSignals:
+        """The question's signals; ``kinds``: what the question-kind model reads in it ("no_comments"
+        or "endorsing" with its probability, :mod:`search_api.question_kinds`). A cue phrase counts as
+        certain; the model catches the phrasings no cue list holds."""
+        kinds = kinds or {}
         words = _words(question)
 
         def said(name_word: str) -> bool:
@@ -310,14 +314,17 @@ class QuestionReader:
         actors = {a for a, ws in self._distinctive.items() if ws and all(said(w) for w in ws)}
         # Only senders of indexed letters matter for ranking; other linked actors are kept for "why".
         actors |= self._linked(question) & self._known
-        no_comments = asks_no_comments(question)
-        endorsing = asks_endorsement(question) and bool(self.endorsements)
+        no_comments = 1.0 if asks_no_comments(question) else kinds.get("no_comments", 0.0)
+        endorsing = 1.0 if asks_endorsement(question) else kinds.get("endorsing", 0.0)
+        if not self.endorsements:
+            endorsing = 0.0
         return QuestionSignals(
             actors=frozenset(actors),
             stance=asked_stance(question),
             question=question,
             actor_types=asked_actor_types(question),
             no_comments=no_comments,
+            endorsing=endorsing,
             without_comments=self.without_comments if no_comments else frozenset(),
             endorsing_letters=frozenset(d for d, _ in self.endorsements) if endorsing else frozenset(),
             endorsement_passages=frozenset(p for _, p in self.endorsements) if endorsing else frozenset(),

@@ -69,6 +69,7 @@ FEATURES: tuple[str, ...] = (
     "letter_n10",  # passages of its letter in the dense top 10
     "actor_type",  # its sender is of a kind the question asks about ("Hvilken kommune ...")
     "actor_type_other",  # the question asks about a kind of sender and its sender is not one
+    # The next three weigh by how surely the question asks this (1 by a cue, else the kind model's probability).
     "no_comments",  # the question asks who had no comments and its letter is one without
     "no_comments_said",  # ... and this passage says so ("Vi har ingen merknader", the lexicon's pattern)
     "endorsement",  # the question asks who adopted another's response, and this passage is where its letter does
@@ -163,8 +164,11 @@ def candidate_features(
     wanted = STANCE_MATCH.get(signals.stance or "", ()) if signals and closest else ()
     holds = {doc for doc, st in signals.positions if st in wanted} if signals else set()
     types = signals.actor_types if signals else frozenset()
+    # The graph's kind features weigh by how surely the question asks for them (1 by a cue phrase).
     without = signals.without_comments if signals and signals.no_comments else frozenset()
+    no_comments = signals.no_comments if signals else 0.0
     endorsing = signals.endorsement_passages if signals else frozenset()
+    endorsing_w = signals.endorsing if signals else 0.0
     entity_z = _entity_z(signals)
     analysed = [_analysed(str(c.payload.get("text", ""))) for c in cands]
     rarity = _rarity(qterms, [terms for terms, _ in analysed])
@@ -205,11 +209,11 @@ def candidate_features(
             float(n10.get(c.doc, 0)),
             1.0 if types and actor_type in types else 0.0,
             1.0 if types and actor_type not in types else 0.0,
-            1.0 if without and c.payload.get("document_iri") in without else 0.0,
-            1.0
+            no_comments if without and c.payload.get("document_iri") in without else 0.0,
+            no_comments
             if without and c.payload.get("document_iri") in without and no_comments_pattern().search(text)
             else 0.0,
-            1.0 if endorsing and passage_of(c.payload) in endorsing else 0.0,
+            endorsing_w if endorsing and passage_of(c.payload) in endorsing else 0.0,
             _entity_feature(entity_z, c.payload),
             sum(rarity[t] for t in qterms & terms) / rarity_total if rarity_total > 0 else 0.0,
             len(qpairs & pairs) / len(qpairs) if qpairs else 0.0,

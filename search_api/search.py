@@ -37,6 +37,7 @@ from search_api.question import dense_query
 
 if TYPE_CHECKING:
     from search_api.question import QuestionReader
+    from search_api.question_kinds import KindModel
 
 __all__ = [
     "MODES",
@@ -162,12 +163,16 @@ class HybridSearcher:
         prefetch_limit: int = PREFETCH_LIMIT,
         params: FusionParams | None = None,
         reader: QuestionReader | None = None,
+        kind_model: KindModel | None = None,
     ) -> None:
+        """``reader`` reads the question against the graph; ``kind_model`` reads what it asks for by its
+        vector (:func:`search_api.question_kinds.load_kind_model`; None: the cue lists alone)."""
         self.index = index
         self.embedder = embedder
         self.prefetch_limit = prefetch_limit
         self.params = params or load_params()
         self.reader = reader
+        self.kind_model = kind_model
 
     def build_filter(self, filters: SearchFilters | None, kinds: Sequence[str] | None) -> qm.Filter:
         must = filters.conditions() if filters else []
@@ -219,7 +224,10 @@ class HybridSearcher:
                             query=sparse, using=LEXICAL, filter=flt, limit=limit, with_payload=True
                         )
                     )
-        signals = self.reader.read(question) if self.reader is not None else QuestionSignals()
+        # What the question asks for by its meaning (who had no comments / adopted another's response),
+        # read from the same query vector; the reader adds the cue phrases.
+        asked = self.kind_model.asked(dense[0]) if self.kind_model is not None and dense else {}
+        signals = self.reader.read(question, asked) if self.reader is not None else QuestionSignals()
         p = self.params
         # Only when something uses them: a boost, the learned ranker's features, a stance question's
         # positions, or a fit (variants).

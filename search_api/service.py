@@ -356,6 +356,7 @@ class PolicyKG:
                 graph_senders,
                 graph_without_comments,
             )
+            from search_api.question_kinds import load_kind_model
             from search_api.search import HybridSearcher
 
             try:
@@ -369,7 +370,9 @@ class PolicyKG:
                 graph_without_comments(self.store),
                 graph_endorsements(self.store),
             )
-            self._searcher = HybridSearcher(self.index, self.embedder, reader=reader)
+            self._searcher = HybridSearcher(
+                self.index, self.embedder, reader=reader, kind_model=load_kind_model(self.embedder)
+            )
         return self._searcher
 
     def _stances_for(self, document_iris: set[str]) -> dict[str, dict[str, str]]:

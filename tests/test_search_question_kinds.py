@@ -108,6 +108,7 @@ def test_reader_passes_the_graphs_endorsements_only_when_asked() -> None:
 def test_endorsement_marks_the_passage_that_adopts_the_response_and_its_windows() -> None:
     signals = QuestionSignals(
         question="Hvem slutter seg til svaret fra en annen organisasjon?",
+        endorsing=1.0,
         endorsing_letters=frozenset({"d1"}),
         endorsement_passages=frozenset({"d1/passage/3"}),
     )

@@ -60,7 +60,7 @@ def test_candidate_features_read_ranks_scores_and_the_graph() -> None:
     signals = QuestionSignals(
         question="Hvilken kommune støtter tilskudd?",
         actor_types=frozenset({"municipality"}),
-        no_comments=True,
+        no_comments=1.0,
         without_comments=frozenset({"d2"}),
     )
     x = candidate_features([a, b], signals)
