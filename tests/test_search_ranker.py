@@ -22,7 +22,7 @@ from search_api.fusion import (
     save_params,
 )
 from search_api.question import QuestionReader, asked_actor_types, asks_no_comments, sender_zone
-from search_api.ranker import FEATURES, LearnedRanker, candidate_features
+from search_api.ranker import FEATURES, MIN_ENTITIES, LearnedRanker, candidate_features
 from search_api.search import Candidates
 
 
@@ -343,14 +343,16 @@ def test_entity_feature_is_how_close_the_question_is_to_a_pilot_the_passage_name
         cand("c"),
         cand("d", pilots=["p2", "p1"]),
     ]
-    signals = QuestionSignals(
-        question="Hva viser forsøket?", entities=(("p1", 0.9), ("g1", 0.7), ("p2", 0.5))
-    )
+    sims = (("p1", 0.9), ("g1", 0.7), ("p2", 0.5), ("g2", 0.4), ("g3", 0.3))
+    signals = QuestionSignals(question="Hva viser forsøket?", entities=sims)
     col = candidate_features(cands, signals)[:, FEATURES.index("entity")]
-    z = (0.9 - 0.7) / np.std([0.9, 0.7, 0.5])
-    assert col.tolist() == pytest.approx([z, 0.0, -1.0, z])
-    # One entity or none: nothing to tell apart.
-    single = QuestionSignals(question="Hva viser forsøket?", entities=(("p1", 0.9),))
-    assert candidate_features(cands, single)[:, FEATURES.index("entity")].tolist() == [0.0] * 4
+    spread = [s for _, s in sims]
+    z = (0.9 - np.mean(spread)) / np.std(spread)
+    z_g1 = (0.7 - np.mean(spread)) / np.std(spread)
+    assert col.tolist() == pytest.approx([z, z_g1, -1.0, z])
+    # Fewer entities than MIN_ENTITIES: a z among them is not read (among two it is +-1 whatever is asked).
+    assert MIN_ENTITIES == 5
+    few = QuestionSignals(question="Hva viser forsøket?", entities=sims[: MIN_ENTITIES - 1])
+    assert candidate_features(cands, few)[:, FEATURES.index("entity")].tolist() == [0.0] * 4
     fused = fuse_candidates(cands, FusionParams(), signals, limit=4)
     assert {c.pid for c, _ in fused if "pilot or grant scheme" in c.why} == {"a", "d"}
