@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from graph.records import IndexItem
@@ -361,3 +362,32 @@ def test_live_search_ranks_like_the_evaluation_replay(searcher: HybridSearcher) 
         assert [h.iri for h in live] == [h.iri for h in replay]
         live_cands = searcher.candidates(q)
         assert live_cands.signals.proposals == cands.signals.proposals
+
+
+def test_the_kind_model_brings_the_graphs_letters_for_a_question_no_cue_reads(
+    searcher: HybridSearcher, items: list[IndexItem]
+) -> None:
+    """The searcher reads the question's kind from its query vector and the reader takes it: the
+    letters the graph has as «uten merknad» are fetched and weighed by the model's probability."""
+    from search_api.question import QuestionReader
+    from search_api.question_kinds import KindModel
+
+    dim = searcher.embedder.dim
+    # A model that reads every question as "no_comments" with probability e^1 / (e^1 + 2).
+    always = KindModel(
+        embedder=searcher.embedder.name,
+        dim=dim,
+        classes=("no_comments", "endorsing", "other"),
+        coef=((0.0,) * dim,) * 3,
+        intercept=(1.0, 0.0, 0.0),
+    )
+    letter = next(i.document_iri for i in items if i.kind == "passage" and i.document_iri)
+    reader = QuestionReader(without_comments=[letter])
+    question = "Hvilke instanser ga ikke uttrykk for noen meninger i sakene?"  # no cue phrase
+    plain = HybridSearcher(searcher.index, searcher.embedder, reader=reader)
+    assert plain.candidates(question).signals.no_comments == 0.0
+    assert plain.candidates(question).graph == []
+    read = HybridSearcher(searcher.index, searcher.embedder, reader=reader, kind_model=always)
+    cands = read.candidates(question)
+    assert cands.signals.no_comments == pytest.approx(np.e / (np.e + 2))
+    assert cands.graph and {pl["document_iri"] for _, pl, _ in cands.graph} == {letter}
