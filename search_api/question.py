@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -137,19 +138,27 @@ def _kind_cues() -> tuple[
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _ZoneCues:
+    """``sender_zone`` of ``question_cues.yaml``, and the kinds each ``actor_type_groups`` name stands for."""
+
+    ends: frozenset[str]  # words that close the zone
+    attributions: re.Pattern[str]  # "ifølge / according to": a zone opens after them
+    counted: re.Pattern[str]  # "Hvor mange kommuner": what follows is counted, not who answers
+    min_words: int  # the first word an end may close the zone at
+    groups: dict[str, tuple[str, ...]]
+
+
 @cache
-def _zone_cues() -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str], int, dict[str, tuple[str, ...]]]:
-    """``sender_zone`` of ``question_cues.yaml``: end words, attribution and counted phrases, the
-    first word an end may close the zone at; and the kinds each ``actor_type_groups`` name stands for."""
+def _zone_cues() -> _ZoneCues:
     data = _cue_data()
     zone = data["sender_zone"]
-    groups = {name: tuple(kinds) for name, kinds in data.get("actor_type_groups", {}).items()}
-    return (
-        frozenset(w.lower() for w in zone["ends"]),
-        _phrases(zone["attributions"]),
-        _phrases(zone["counted"]),
-        int(zone["zone_min_words"]),
-        groups,
+    return _ZoneCues(
+        ends=frozenset(w.lower() for w in zone["ends"]),
+        attributions=_phrases(zone["attributions"]),
+        counted=_phrases(zone["counted"]),
+        min_words=int(zone["zone_min_words"]),
+        groups={name: tuple(kinds) for name, kinds in data.get("actor_type_groups", {}).items()},
     )
 
 
@@ -162,8 +171,9 @@ def sender_zone(question: str) -> str:
     ``sender_zone``): from the start to the first comma or end word at or after word
     ``zone_min_words``, and after each attribution ("ifølge ...") to the next end. A counted phrase
     ("Hvor mange kommuner ...") closes the first zone: what follows it is counted, not who answers."""
-    ends, attributions, counted, min_words, _ = _zone_cues()
-    text = counted.sub(f" {_COUNTED} ", attributions.sub(f" {_ATTRIBUTION} ", question.lower()))
+    cues = _zone_cues()
+    ends, min_words = cues.ends, cues.min_words
+    text = cues.counted.sub(f" {_COUNTED} ", cues.attributions.sub(f" {_ATTRIBUTION} ", question.lower()))
     zone: list[str] = []
     open_, start = True, 0
     for i, token in enumerate(_ZONE_TOKEN.findall(text)):
@@ -193,7 +203,7 @@ def asked_actor_types(question: str) -> frozenset[str]:
     """The kinds of sender (ActorType values) a question asks about: "Hvilken kommune ...", "Which
     union ...", "..., ifølge embetet". Only the words of :func:`sender_zone` count."""
     phrases, endings, _ = _kind_cues()
-    groups = _zone_cues()[4]
+    groups = _zone_cues().groups
     text = sender_zone(question)
     found: set[str] = set()
     for pattern, kind in phrases:
