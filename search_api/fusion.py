@@ -35,8 +35,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from search_api.points import linked_entities
-from search_api.ranker import STANCE_MATCH as _STANCE_MATCH
-from search_api.ranker import LearnedRanker, passage_of
+from search_api.ranker import LearnedRanker, passage_of, stances_wanted
 from search_api.ranker import sender_id as _sender_id
 
 __all__ = [
@@ -165,6 +164,8 @@ class QuestionSignals:
     actors: frozenset[str] = frozenset()
     proposals: tuple[tuple[str, float], ...] = ()
     stance: str | None = None  # "supports" | "opposes" | "qualified" for "Hvem støtter ..." questions
+    # Every stance it asks for, the first being ``stance`` ("positive, fully or with reservations").
+    stances: tuple[str, ...] = ()
     # The graph's positions on the closest proposal: (document IRI, stance) per response.
     positions: tuple[tuple[str, str], ...] = ()
     question: str = ""  # the text asked (the learned ranker compares its words with a passage's)
@@ -248,7 +249,7 @@ def fuse_candidates(
         if signals and (params.proposal_boost or params.position_boost)
         else None
     )
-    wanted = _STANCE_MATCH.get(signals.stance or "", ()) if signals and proposal else ()
+    wanted = stances_wanted(signals) if signals and proposal else ()
     holds = {doc: st for doc, st in signals.positions if st in wanted} if signals and wanted else {}
     score: dict[str, float] = {}
     by_id: dict[str, Candidate] = {}

@@ -39,6 +39,7 @@ __all__ = [
     "QuestionReader",
     "asked_actor_types",
     "asked_stance",
+    "asked_stances",
     "asks_endorsement",
     "asks_no_comments",
     "dense_query",
@@ -71,20 +72,43 @@ def _cue_data() -> dict[str, Any]:
 
 
 @cache
-def _cues() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+def _cues() -> tuple[re.Pattern[str], tuple[tuple[re.Pattern[str], str], ...], tuple[str, ...]]:
+    """The "who" pattern; (phrase pattern, stance) longest phrase first; the stances in file order."""
     data = _cue_data()
-    return _phrases(data["who"]), tuple(
-        (stance, _phrases(words)) for stance, words in data["stances"].items()
+    phrases = sorted(
+        ((w.lower(), stance) for stance, words in data["stances"].items() for w in words),
+        key=lambda p: -len(p[0]),
+    )
+    return (
+        _phrases(data["who"]),
+        tuple((_phrases([w]), stance) for w, stance in phrases),
+        tuple(data["stances"]),
     )
 
 
-def asked_stance(question: str) -> str | None:
-    """The stance a "who supports / who opposes ..." question asks about, else None."""
-    who, stances = _cues()
+def asked_stances(question: str) -> tuple[str, ...]:
+    """Every stance a "who supports / who opposes ..." question asks about, in the cue file's order.
+
+    A question may ask for several ("Hvem er positive, helt eller med forbehold, til ...": supports
+    and qualified). The longest phrase is read first and taken out of the text, so "har ikke noe
+    imot" counts as support and its "imot" not also as opposition.
+    """
+    who, phrases, order = _cues()
     text = question.lower()
     if not who.search(text):
-        return None
-    return next((stance for stance, pat in stances if pat.search(text)), None)
+        return ()
+    found: set[str] = set()
+    for pattern, stance in phrases:
+        if pattern.search(text):
+            found.add(stance)
+            text = pattern.sub(" ", text)
+    return tuple(s for s in order if s in found)
+
+
+def asked_stance(question: str) -> str | None:
+    """The first stance :func:`asked_stances` reads in the question, else None."""
+    stances = asked_stances(question)
+    return stances[0] if stances else None
 
 
 @cache
@@ -316,6 +340,7 @@ class QuestionReader:
         or "endorsing" with its probability, :mod:`search_api.question_kinds`). A cue phrase counts as
         certain; the model catches the phrasings no cue list holds."""
         kinds = kinds or {}
+        stances = asked_stances(question)
         words = _words(question)
 
         def said(name_word: str) -> bool:
@@ -330,7 +355,8 @@ class QuestionReader:
             endorsing = 0.0
         return QuestionSignals(
             actors=frozenset(actors),
-            stance=asked_stance(question),
+            stance=stances[0] if stances else None,
+            stances=stances,
             question=question,
             actor_types=asked_actor_types(question),
             no_comments=no_comments,

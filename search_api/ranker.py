@@ -43,6 +43,7 @@ __all__ = [
     "LearnedRanker",
     "candidate_features",
     "passage_of",
+    "stances_wanted",
 ]
 
 # A list this deep is what search fetches (search.PREFETCH_LIMIT); an absent rank counts as beyond it.
@@ -95,6 +96,13 @@ STANCE_MATCH: dict[str, tuple[str, ...]] = {
     "qualified": ("qualified",),
     "opposes": ("opposes",),
 }
+
+
+def stances_wanted(signals: QuestionSignals) -> tuple[str, ...]:
+    """The positions that answer the question's stances (a supporter "with reservations" answers
+    "who supports"); ``signals.stance`` alone when no list was read."""
+    asked = signals.stances or ((signals.stance,) if signals.stance else ())
+    return tuple(dict.fromkeys(w for s in asked for w in STANCE_MATCH.get(s, ())))
 
 
 def passage_of(payload: dict[str, Any]) -> str | None:
@@ -171,7 +179,7 @@ def candidate_features(
     # by the margin: the graph's positions on it were fetched anyway, and a stance question whose
     # proposal is near a second one (0.001-0.02 apart) still gains (README "Evaluation").
     closest = signals.proposals[0][0] if signals and signals.proposals else None
-    wanted = STANCE_MATCH.get(signals.stance or "", ()) if signals and closest else ()
+    wanted = stances_wanted(signals) if signals and closest else ()
     holds = {doc for doc, st in signals.positions if st in wanted} if signals else set()
     types = signals.actor_types if signals else frozenset()
     # The graph's kind features weigh by how surely the question asks for them (1 by a cue phrase).

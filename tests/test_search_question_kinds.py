@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from search_api.fusion import Candidate, QuestionSignals
-from search_api.question import QuestionReader, asked_stance, asks_endorsement, dense_query
-from search_api.ranker import FEATURES, candidate_features
+from search_api.question import QuestionReader, asked_stance, asked_stances, asks_endorsement, dense_query
+from search_api.ranker import FEATURES, candidate_features, stances_wanted
 
 
 @pytest.mark.parametrize(
@@ -136,3 +136,37 @@ def test_endorsement_marks_the_passage_that_adopts_the_response_and_its_windows(
 )
 def test_the_dense_model_reads_the_question_without_its_interrogative_head(question: str, dense: str) -> None:
     assert dense_query(question) == dense
+
+
+@pytest.mark.parametrize(
+    ("question", "stances"),
+    [
+        # Invented questions; a question may ask for several stances.
+        ("Hvem støtter, helt eller på vilkår, at fristen forlenges?", ("qualified", "supports")),
+        ("Kven går imot eller set vilkår for den nye avgifta?", ("opposes", "qualified")),
+        ("Hvilke organisasjoner har innvendinger mot en ny avgift?", ("opposes",)),
+        # A negated objection is support: the longer phrase is read first and taken out.
+        ("Kven har ikkje noko imot at skulen blir flytta?", ("supports",)),
+        ("Which councils have no objections to the new toll road?", ("supports",)),
+        ("Hvem er imot bompenger?", ("opposes",)),
+        # No "who" word: not a question about who holds a stance.
+        ("Hvorfor er fylket imot bompenger?", ()),
+    ],
+)
+def test_every_stance_a_question_asks_for(question: str, stances: tuple[str, ...]) -> None:
+    assert asked_stances(question) == stances
+    assert asked_stance(question) == (stances[0] if stances else None)
+
+
+def test_the_positions_wanted_are_those_of_every_stance_asked() -> None:
+    assert stances_wanted(QuestionSignals(stance="supports")) == ("supports", "qualified")
+    both = QuestionSignals(stance="opposes", stances=("opposes", "qualified"))
+    assert stances_wanted(both) == ("opposes", "qualified")
+    assert set(stances_wanted(QuestionSignals(stance="qualified", stances=("qualified", "supports")))) == {
+        "supports",
+        "qualified",
+    }
+    assert stances_wanted(QuestionSignals()) == ()
+    # The reader fills both: the first stance and the list.
+    read = QuestionReader().read("Hvem støtter, helt eller på vilkår, at fristen forlenges?")
+    assert (read.stance, read.stances) == ("qualified", ("qualified", "supports"))
