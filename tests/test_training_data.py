@@ -124,10 +124,12 @@ def test_no_quote_shares_a_long_run_of_words_with_development_gold() -> None:
 QA_FILES = sorted(f for root in HEARINGS for f in (root / "gold").glob("qa*.yaml"))
 
 
-def test_every_training_hearing_has_both_question_sets() -> None:
-    """``qa.yaml`` (stop 19) and ``qa-fresh.yaml`` (stop 20, written after cue lists were widened from
-    ``qa.yaml``'s misses, so the unseen check has questions no rule has seen)."""
-    assert sorted(f.name for f in QA_FILES) == sorted(["qa.yaml", "qa-fresh.yaml"] * len(HEARINGS))
+def test_every_training_hearing_has_its_three_question_sets() -> None:
+    """``qa.yaml`` (stop 19), ``qa-fresh.yaml`` (stop 20, written after cue lists were widened from
+    ``qa.yaml``'s misses, so the unseen check has questions no rule has seen) and ``qa-fresh2.yaml``
+    (stop 21, written after stop 21's question readings were taken from ``qa-fresh.yaml``)."""
+    names = ["qa.yaml", "qa-fresh.yaml", "qa-fresh2.yaml"]
+    assert sorted(f.name for f in QA_FILES) == sorted(names * len(HEARINGS))
 
 
 @pytest.mark.parametrize("qa_file", QA_FILES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
