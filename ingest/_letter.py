@@ -23,7 +23,15 @@ import yaml
 from ingest.errors import InputError
 from ingest.model import Passage
 
-__all__ = ["Field", "letter_date", "lexicon", "parse_date", "passage_fields", "phrase_pattern"]
+__all__ = [
+    "Field",
+    "is_field_passage",
+    "letter_date",
+    "lexicon",
+    "parse_date",
+    "passage_fields",
+    "phrase_pattern",
+]
 
 _LEXICON_PATH = Path(__file__).parent / "lexicon" / "metadata.yaml"
 
@@ -182,6 +190,19 @@ def _fields_in(text: str, index: int) -> list[Field]:
             value = cell[m.end() : nxt.start() if nxt else len(cell)].strip(" |·")
             out.append(Field(kinds.get(label, "other"), label, value, index))
     return out
+
+
+_FIELD_PASSAGE_MAX = 300  # the longest field block in the development and training letters is 203
+
+
+def is_field_passage(text: str) -> bool:
+    """A block of labelled fields, as a letterhead, e-mail header or web form has it ("Fra: ...",
+    "Høringssvar til: ... Avsender: ... Dato: ..."): it starts with a known label and is short.
+    It says who wrote and when, which the graph holds as metadata; it states nothing a question asks."""
+    if len(text) > _FIELD_PASSAGE_MAX:
+        return False
+    head = text.lstrip().lower()
+    return any(head.startswith(f.label) for f in _fields_in(text, 0))
 
 
 def _is_filler(text: str) -> bool:

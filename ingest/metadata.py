@@ -19,7 +19,15 @@ from typing import Any
 import yaml
 
 from ingest._language import detect_language
-from ingest._letter import Field, letter_date, lexicon, parse_date, passage_fields, phrase_pattern
+from ingest._letter import (
+    Field,
+    is_field_passage,
+    letter_date,
+    lexicon,
+    parse_date,
+    passage_fields,
+    phrase_pattern,
+)
 from ingest._sender import find_sender
 from ingest.errors import DocumentReadError
 from ingest.lexicon import no_comments_pattern
@@ -29,6 +37,7 @@ __all__ = [
     "apply_sidecar",
     "detect_language",
     "extract_metadata",
+    "is_field_passage",
     "normalise_name",
     "parse_date",
     "sidecar_path",

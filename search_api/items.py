@@ -7,7 +7,8 @@ in the segmenter (stance reading depends on the passages as they are):
 - **a heading alone is never a hit**: heading passages are left out of the index; the
   heading gives context to the passages under it instead (``headings`` of each item, put in
   front of the embedded and lexical text when ``ItemOptions.heading_context``). Nor is a bare
-  name line ("Østmark kommune", a signature): a few words with no digit and no sentence end;
+  name line ("Østmark kommune", a signature): a few words with no digit and no sentence end,
+  nor a block of header fields ("Fra: ...", "Høringssvar til: ... Avsender: ... Dato: ...");
 - **short list items can travel with their lead-in** (``list_lead_in``, off: measured, it
   lost a little): a paragraph ending in ":" and the short list items right after it become
   one item that spans them all;
@@ -32,6 +33,7 @@ from graph.queries import index_items
 from graph.records import IndexItem
 from graph.sparql import Clause, iri, named, values
 from graph.store import GraphStore
+from ingest.metadata import is_field_passage
 from ingest.segment import sentence_spans
 
 __all__ = [
@@ -55,6 +57,9 @@ class ItemOptions:
 
     drop_headings: bool = True
     drop_bare_lines: bool = True  # "Østmark kommune", a signature: a line that is no statement
+    # "Fra: ...", "Høringssvar til: ... Avsender: ... Dato: ...": a letter's header fields
+    # (ingest.metadata.is_field_passage); the graph holds them as metadata.
+    drop_field_lines: bool = True
     heading_context: bool = False
     # Off: lead-in groups lost a little on the six hearings (README "Evaluation"): a group's longer
     # text ranks below its one matching item.
@@ -183,8 +188,10 @@ def reshape(
         while i < len(passages):
             p = passages[i]
             kind = kinds.get(p.iri, "paragraph")
-            if (kind == "heading" and options.drop_headings) or (
-                options.drop_bare_lines and kind == "paragraph" and is_bare_line(p.text)
+            if (
+                (kind == "heading" and options.drop_headings)
+                or (options.drop_bare_lines and kind == "paragraph" and is_bare_line(p.text))
+                or (options.drop_field_lines and is_field_passage(p.text))
             ):
                 i += 1
                 continue

