@@ -397,6 +397,11 @@ def _collect_hearing(gold: Path) -> HearingRun:
             searcher.candidates(q.question, stop_word_variants=(False, True), limit=searcher.prefetch_limit)
             for q in questions
         ]
+        # The plain dense baseline reads the question with the senders' names it holds.
+        baseline = [
+            searcher.candidates(q.question, mode="dense", keep_names=True, limit=searcher.prefetch_limit)
+            for q in questions
+        ]
         ask_ms, embed_ms = [], []
         model = getattr(kg.embedder, "inner", kg.embedder)
         for q in questions:
@@ -414,6 +419,7 @@ def _collect_hearing(gold: Path) -> HearingRun:
             answers_outside_index=sum(1 for g in questions for f, _ in g.answers if f not in indexed),
             ask_ms=ask_ms,
             embed_ms=embed_ms,
+            dense_baseline=baseline,
         )
     finally:
         kg.close()

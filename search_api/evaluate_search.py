@@ -150,6 +150,9 @@ class HearingRun:
     answers_outside_index: int = 0
     ask_ms: list[float] = field(default_factory=list)  # the whole ask per question
     embed_ms: list[float] = field(default_factory=list)  # one query embedding, raw model
+    # The dense baseline's lists: the question as asked, senders' names kept (hybrid's dense list
+    # reads it without them, HybridSearcher.dense_text); None: the dense mode uses ``candidates``.
+    dense_baseline: list[Candidates] | None = None
 
     @property
     def n_answers(self) -> int:
@@ -160,9 +163,10 @@ def score_run(run: HearingRun, mode: str, params: FusionParams) -> ModeResult:
     """Recall@5 and MRR@10 of one hearing's questions in one mode under ``params``."""
     if mode not in MODES:
         raise InputError(f"unknown search mode '{mode}'; use {', '.join(MODES)}")
+    lists = run.dense_baseline if mode == "dense" and run.dense_baseline is not None else run.candidates
     per_q = [
         score_hits(g, rank(c, mode=mode, top_k=MRR_AT, params=params))
-        for g, c in zip(run.gold, run.candidates, strict=True)
+        for g, c in zip(run.gold, lists, strict=True)
     ]
     return ModeResult(
         mode=mode,

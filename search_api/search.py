@@ -189,11 +189,14 @@ class HybridSearcher:
         kinds: Sequence[str] | None = ("passage",),
         limit: int | None = None,
         stop_word_variants: Sequence[bool] | None = None,
+        keep_names: bool = False,
     ) -> Candidates:
         """Both candidate lists (only the one a single-list mode needs) and the question's signals.
 
         ``stop_word_variants`` fetches the lexical list for each setting (evaluation fits it);
-        by default only the one the constants use.
+        by default only the one the constants use. ``keep_names``: the dense model reads the
+        senders' names the question holds (:meth:`dense_text` leaves them out); evaluation's plain
+        dense baseline.
         """
         if mode not in MODES:
             raise SearchQueryError(f"unknown search mode '{mode}'; use one of {', '.join(MODES)}")
@@ -207,7 +210,8 @@ class HybridSearcher:
         if mode in ("hybrid", "dense"):
             # "dense" is a MaxSim multivector: a one-row query scores each point by its best row.
             started = time.perf_counter()
-            dense = [self.embedder.embed_queries([dense_query(question)])[0].tolist()]
+            text = dense_query(question) if keep_names else self.dense_text(question)
+            dense = [self.embedder.embed_queries([text])[0].tolist()]
             embed_ms = (time.perf_counter() - started) * 1000.0
             requests.append(
                 qm.QueryRequest(query=dense, using=DENSE, filter=flt, limit=limit, with_payload=True)
@@ -279,6 +283,10 @@ class HybridSearcher:
         return Candidates(
             question, dense_list, dict(zip(variants, lists, strict=True)), signals, embed_ms, graph_list
         )
+
+    def dense_text(self, question: str) -> str:
+        """What the dense model reads (:meth:`QuestionReader.dense_text`; :func:`dense_query` without a reader)."""
+        return self.reader.dense_text(question) if self.reader is not None else dense_query(question)
 
     def _entities(self, dense: list[list[float]], wanted: bool) -> tuple[tuple[str, float], ...]:
         """Pilots and grant schemes by the question's cosine to their centroids, closest first."""

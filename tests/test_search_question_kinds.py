@@ -170,3 +170,21 @@ def test_the_positions_wanted_are_those_of_every_stance_asked() -> None:
     # The reader fills both: the first stance and the list.
     read = QuestionReader().read("Hvem støtter, helt eller på vilkår, at fristen forlenges?")
     assert (read.stance, read.stances) == ("qualified", ("qualified", "supports"))
+
+
+def test_the_dense_model_reads_the_question_without_the_senders_it_names() -> None:
+    reader = QuestionReader(
+        [("lia", "Lia kommune"), ("kystby", "Kystby kommune"), ("bondelag", "Vestdal Bondelag")]
+    )
+    assert reader.naming_words("Hvorfor er Lia kritisk til Kystbys plan?") == ["lia", "kystbys"]
+    assert (
+        reader.dense_text("Hvorfor er Lia kommune kritisk til fristen?")
+        == "Hvorfor er kommune kritisk til fristen?"
+    )
+    # Too little would be left ("viser til?"): the question as dense_query gives it.
+    assert (
+        reader.dense_text("Hvilke høringsinstanser viser til Vestdal Bondelag?")
+        == "viser til Vestdal Bondelag?"
+    )
+    # A word several senders share ("kommune") names none of them; nothing named, nothing removed.
+    assert reader.dense_text("Hva mener kommunene om fristen?") == "Hva mener kommunene om fristen?"
