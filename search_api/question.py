@@ -47,6 +47,7 @@ __all__ = [
     "graph_positions",
     "graph_senders",
     "graph_without_comments",
+    "kind_words",
     "sender_zone",
 ]
 
@@ -246,6 +247,21 @@ def asked_actor_types(question: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def kind_words(question: str) -> list[str]:
+    """The words of the question's sender zone that name a kind of sender ("kommune", "fagetat",
+    "county council"): the ones :func:`asked_actor_types` reads (not the genitive elsewhere)."""
+    phrases, endings, _ = _kind_cues()
+    text = sender_zone(question)
+    single = _single_word_kinds()
+    found: list[str] = []
+    for pattern, _ in phrases:
+        if m := pattern.search(text):
+            found.append(m.group(0))
+            text = pattern.sub(" ", text)  # "trade union" is not also a "union"
+    found += [w for w in _WORD.findall(text) if w in single or any(w.endswith(e) for e, _ in endings)]
+    return list(dict.fromkeys(found))
+
+
 def asks_no_comments(question: str) -> bool:
     """Does the question ask who answered without comments ("Hvem har ingen merknader ...")?"""
     return bool(_kind_cues()[2].search(question.lower()))
@@ -346,15 +362,17 @@ class QuestionReader:
         return out
 
     def dense_text(self, question: str) -> str:
-        """What the dense model reads: :func:`dense_query` without the words that name a sender.
+        """What the dense model reads: :func:`dense_query` without the words that name a sender or
+        the kind of sender asked about (:func:`kind_words`).
 
         "Hvorfor er Lia kommune kritisk til ..." is answered in Lia's letter, which the ranker's
-        sender feature finds; left in, the name draws the passage where the letter presents itself
-        ("Lia kommune har 4 000 innbyggjarar") rather than what it says on the matter. Still one
-        embedding. Measured leave-one-hearing-out (README "Evaluation").
+        sender feature finds, and "Hvilken statlig fagetat sier ..." in a state agency's, which its
+        kind-of-sender feature finds; left in, such words draw the passage where a letter presents
+        itself ("Lia kommune har 4 000 innbyggjarar") rather than what it says on the matter. Still
+        one embedding. Measured leave-one-hearing-out (README "Evaluation").
         """
         text = dense_query(question)
-        for word in self.naming_words(question):
+        for word in [*self.naming_words(question), *kind_words(question)]:
             text = re.sub(rf"(?i)(?<![\w-]){re.escape(word)}(?![\w-])", " ", text)
         text = re.sub(r"\s+([?.!,;:])", r"\1", " ".join(text.split()))
         return text if len(text) > 10 else dense_query(question)

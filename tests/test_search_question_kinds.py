@@ -179,7 +179,7 @@ def test_the_dense_model_reads_the_question_without_the_senders_it_names() -> No
     assert reader.naming_words("Hvorfor er Lia kritisk til Kystbys plan?") == ["lia", "kystbys"]
     assert (
         reader.dense_text("Hvorfor er Lia kommune kritisk til fristen?")
-        == "Hvorfor er kommune kritisk til fristen?"
+        == "Hvorfor er kritisk til fristen?"
     )
     # Too little would be left ("viser til?"): the question as dense_query gives it.
     assert (
@@ -188,3 +188,17 @@ def test_the_dense_model_reads_the_question_without_the_senders_it_names() -> No
     )
     # A word several senders share ("kommune") names none of them; nothing named, nothing removed.
     assert reader.dense_text("Hva mener kommunene om fristen?") == "Hva mener kommunene om fristen?"
+
+
+def test_the_dense_model_reads_the_question_without_the_kind_of_sender_asked_about() -> None:
+    from search_api.question import kind_words
+
+    assert kind_words("Hvilken kommune vil ha ferjer?") == ["kommune"]
+    assert kind_words("Which trade union warns against the rule?") == ["trade union"]
+    # Only the sender zone counts: "kommunene" later in the question is the topic.
+    assert kind_words("Hva mener forbundet om at kommunene skal betale?") == []
+    reader = QuestionReader()
+    assert (
+        reader.dense_text("Hvilken statlig fagetat sier at fristen er for kort?")
+        == "sier at fristen er for kort?"
+    )
