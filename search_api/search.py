@@ -195,8 +195,8 @@ class HybridSearcher:
 
         ``stop_word_variants`` fetches the lexical list for each setting (evaluation fits it);
         by default only the one the constants use. ``keep_names``: the dense model reads the
-        senders' names the question holds (:meth:`dense_text` leaves them out); evaluation's plain
-        dense baseline.
+        question as :func:`dense_query` gives it, the senders and kinds of sender it names kept
+        (:meth:`dense_text` leaves them out); evaluation's plain dense baseline.
         """
         if mode not in MODES:
             raise SearchQueryError(f"unknown search mode '{mode}'; use one of {', '.join(MODES)}")
