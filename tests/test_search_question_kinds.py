@@ -178,8 +178,7 @@ def test_the_dense_model_reads_the_question_without_the_senders_it_names() -> No
     )
     assert reader.naming_words("Hvorfor er Lia kritisk til Kystbys plan?") == ["lia", "kystbys"]
     assert (
-        reader.dense_text("Hvorfor er Lia kommune kritisk til fristen?")
-        == "Hvorfor er kritisk til fristen?"
+        reader.dense_text("Hvorfor er Lia kommune kritisk til fristen?") == "Hvorfor er kritisk til fristen?"
     )
     # Too little would be left ("viser til?"): the question as dense_query gives it.
     assert (
