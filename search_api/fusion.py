@@ -158,13 +158,14 @@ class QuestionSignals:
 
     ``actors``: ids of senders it names; ``proposals``: the proposals closest to it by the dense
     model, (id, cosine) best first, of which :meth:`proposal` picks one when it stands out;
-    ``stance``: the stance a "who supports / who opposes ..." question asks for.
+    ``stances``: the stances a "who supports / who opposes ..." question asks for, ``stance``
+    the first of them.
     """
 
     actors: frozenset[str] = frozenset()
     proposals: tuple[tuple[str, float], ...] = ()
-    stance: str | None = None  # "supports" | "opposes" | "qualified" for "Hvem støtter ..." questions
-    # Every stance it asks for, the first being ``stance`` ("positive, fully or with reservations").
+    # "supports" | "opposes" | "qualified" for "Hvem støtter ..." questions; several for "positive,
+    # fully or with reservations".
     stances: tuple[str, ...] = ()
     # The graph's positions on the closest proposal: (document IRI, stance) per response.
     positions: tuple[tuple[str, str], ...] = ()
@@ -181,6 +182,11 @@ class QuestionSignals:
     # Pilots and grant schemes by the cosine of the question to what the letters say about each
     # (PassageIndex.entity_centroids), closest first.
     entities: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def stance(self) -> str | None:
+        """The first stance the question asks for (it orders the /ask positions answer)."""
+        return self.stances[0] if self.stances else None
 
     def graph_letters(self) -> frozenset[str]:
         """The letters whose passages the graph brings as candidates for this question."""

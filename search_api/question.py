@@ -224,42 +224,45 @@ def _single_word_kinds() -> dict[str, str]:
     return {w.lower(): k for k, words in _cue_data()["actor_types"].items() for w in words if " " not in w}
 
 
+def _word_kind(word: str) -> str | None:
+    """The kind of sender one word names: the longest compound ending it has, else the word itself."""
+    _, endings, _ = _kind_cues()
+    return next((k for ending, k in endings if word.endswith(ending)), None) or _single_word_kinds().get(word)
+
+
+def _zone_kinds(question: str) -> tuple[list[tuple[str, str]], str]:
+    """(words, kind) naming a kind of sender in the question's sender zone, phrases first and taken
+    out ("county governor" is not also a "county"), then single words; and the zone left after."""
+    phrases, _, _ = _kind_cues()
+    text = sender_zone(question)
+    found: list[tuple[str, str]] = []
+    for pattern, kind in phrases:
+        if m := pattern.search(text):
+            found.append((m.group(0), kind))
+            text = pattern.sub(" ", text)
+    found += [(w, k) for w in _WORD.findall(text) if (k := _word_kind(w)) is not None]
+    return found, text
+
+
 def asked_actor_types(question: str) -> frozenset[str]:
     """The kinds of sender (ActorType values) a question asks about: "Hvilken kommune ...", "Which
-    union ...", "..., ifølge embetet". Only the words of :func:`sender_zone` count."""
-    phrases, endings, _ = _kind_cues()
+    union ...", "..., ifølge embetet". Only the words of :func:`sender_zone` count, and a kind in
+    the genitive anywhere ("i fylkets prøveprosjekt", "kommunens plan"): a definite singular
+    ("fylket", "kommunen") with an "s"."""
     groups = _zone_cues().groups
-    text = sender_zone(question)
-    found: set[str] = set()
-    for pattern, kind in phrases:
-        if pattern.search(text):
-            found.update(groups.get(kind, (kind,)))
-            text = pattern.sub(" ", text)  # "county governor" is not also a "county"
-    words = _WORD.findall(text)
-    # A kind in the genitive names its owner anywhere in the question ("i fylkets prøveprosjekt",
-    # "kommunens plan"): a definite singular ("fylket", "kommunen") with an "s".
-    words += [w[:-1] for w in _WORD.findall(question.lower()) if w.endswith(("ens", "ets", "as"))]
-    single = _single_word_kinds()
-    for word in words:
-        ending_kind = next((k for ending, k in endings if word.endswith(ending)), None) or single.get(word)
-        if ending_kind is not None:
-            found.update(groups.get(ending_kind, (ending_kind,)))
-    return frozenset(found)
+    kinds = [k for _, k in _zone_kinds(question)[0]]
+    kinds += [
+        k
+        for w in _WORD.findall(question.lower())
+        if w.endswith(("ens", "ets", "as")) and (k := _word_kind(w[:-1])) is not None
+    ]
+    return frozenset(g for k in kinds for g in groups.get(k, (k,)))
 
 
 def kind_words(question: str) -> list[str]:
     """The words of the question's sender zone that name a kind of sender ("kommune", "fagetat",
     "county council"): the ones :func:`asked_actor_types` reads (not the genitive elsewhere)."""
-    phrases, endings, _ = _kind_cues()
-    text = sender_zone(question)
-    single = _single_word_kinds()
-    found: list[str] = []
-    for pattern, _ in phrases:
-        if m := pattern.search(text):
-            found.append(m.group(0))
-            text = pattern.sub(" ", text)  # "trade union" is not also a "union"
-    found += [w for w in _WORD.findall(text) if w in single or any(w.endswith(e) for e, _ in endings)]
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(w for w, _ in _zone_kinds(question)[0]))
 
 
 def asks_no_comments(question: str) -> bool:
@@ -351,15 +354,24 @@ class QuestionReader:
         )
         return {m.entity_id for m in self._linker.link(doc) if m.kind is EntityKind.ACTOR}
 
+    def _named(self, question: str) -> dict[str, list[str]]:
+        """Actor id -> the question's words naming it, for every sender the question names by all
+        the distinctive words of its name (each may be inflected by a short ending: "Kystbys")."""
+        words = _words(question)
+
+        def naming(name_word: str) -> list[str]:
+            return [w for w in words if w.startswith(name_word) and len(w) - len(name_word) <= _MAX_SUFFIX]
+
+        out: dict[str, list[str]] = {}
+        for actor_id, name_words in self._distinctive.items():
+            hits = [naming(n) for n in name_words]
+            if name_words and all(hits):
+                out[actor_id] = [w for w in words if any(w in h for h in hits)]
+        return out
+
     def naming_words(self, question: str) -> list[str]:
         """The words of the question that name a sender of the index ("Kystbys", "Landbruksforbundet")."""
-        words = _words(question)
-        out: list[str] = []
-        for ws in self._distinctive.values():
-            hits = [w for w in words for n in ws if w.startswith(n) and len(w) - len(n) <= _MAX_SUFFIX]
-            if ws and all(any(w.startswith(n) for w in hits) for n in ws):
-                out += hits
-        return out
+        return [w for hits in self._named(question).values() for w in hits]
 
     def dense_text(self, question: str) -> str:
         """What the dense model reads: :func:`dense_query` without the words that name a sender or
@@ -383,12 +395,7 @@ class QuestionReader:
         certain; the model catches the phrasings no cue list holds."""
         kinds = kinds or {}
         stances = asked_stances(question)
-        words = _words(question)
-
-        def said(name_word: str) -> bool:
-            return any(w.startswith(name_word) and len(w) - len(name_word) <= _MAX_SUFFIX for w in words)
-
-        actors = {a for a, ws in self._distinctive.items() if ws and all(said(w) for w in ws)}
+        actors = set(self._named(question))
         # Only senders of indexed letters matter for ranking; other linked actors are kept for "why".
         actors |= self._linked(question) & self._known
         no_comments = 1.0 if asks_no_comments(question) else kinds.get("no_comments", 0.0)
@@ -397,7 +404,6 @@ class QuestionReader:
             endorsing = 0.0
         return QuestionSignals(
             actors=frozenset(actors),
-            stance=stances[0] if stances else None,
             stances=stances,
             question=question,
             actor_types=asked_actor_types(question),

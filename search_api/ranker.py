@@ -100,9 +100,8 @@ STANCE_MATCH: dict[str, tuple[str, ...]] = {
 
 def stances_wanted(signals: QuestionSignals) -> tuple[str, ...]:
     """The positions that answer the question's stances (a supporter "with reservations" answers
-    "who supports"); ``signals.stance`` alone when no list was read."""
-    asked = signals.stances or ((signals.stance,) if signals.stance else ())
-    return tuple(dict.fromkeys(w for s in asked for w in STANCE_MATCH.get(s, ())))
+    "who supports")."""
+    return tuple(dict.fromkeys(w for s in signals.stances for w in STANCE_MATCH.get(s, ())))
 
 
 def passage_of(payload: dict[str, Any]) -> str | None:

@@ -49,7 +49,7 @@ def test_position_reads_the_closest_proposal_even_when_a_second_one_is_near() ->
     signals = QuestionSignals(
         question="Hvilke kommuner vil ikke at ordningen endres?",
         proposals=(("R1", 0.800), ("R2", 0.795)),
-        stance="opposes",
+        stances=("opposes",),
         positions=(("d1", "opposes"), ("d2", "supports"), ("d3", "opposes")),
     )
     cands = [
@@ -67,7 +67,7 @@ def test_position_reads_the_closest_proposal_even_when_a_second_one_is_near() ->
     assert clear[:, FEATURES.index("proposal")].tolist() == [1.0, 1.0, 0.0, 0.0]
     assert clear[:, FEATURES.index("position")].tolist() == [1.0, 0.0, 0.0, 0.0]
     # No stance asked: no position.
-    plain = candidate_features(cands, replace(signals, stance=None))
+    plain = candidate_features(cands, replace(signals, stances=()))
     assert plain[:, FEATURES.index("position")].tolist() == [0.0, 0.0, 0.0, 0.0]
 
 
@@ -159,10 +159,10 @@ def test_every_stance_a_question_asks_for(question: str, stances: tuple[str, ...
 
 
 def test_the_positions_wanted_are_those_of_every_stance_asked() -> None:
-    assert stances_wanted(QuestionSignals(stance="supports")) == ("supports", "qualified")
-    both = QuestionSignals(stance="opposes", stances=("opposes", "qualified"))
+    assert stances_wanted(QuestionSignals(stances=("supports",))) == ("supports", "qualified")
+    both = QuestionSignals(stances=("opposes", "qualified"))
     assert stances_wanted(both) == ("opposes", "qualified")
-    assert set(stances_wanted(QuestionSignals(stance="qualified", stances=("qualified", "supports")))) == {
+    assert set(stances_wanted(QuestionSignals(stances=("qualified", "supports")))) == {
         "supports",
         "qualified",
     }
