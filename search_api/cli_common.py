@@ -21,9 +21,10 @@ from ingest.errors import PolicykgError
 from search_api.settings import Settings
 
 if TYPE_CHECKING:
+    from ingest.embedding_cache import CachedEmbedder
     from search_api.service import PolicyKG
 
-__all__ = ["console", "err", "friendly_errors", "open_kg", "settings", "state"]
+__all__ = ["cached_embedder", "console", "err", "friendly_errors", "open_kg", "settings", "state"]
 
 # Piped output (files, scripts, tests) is not wrapped at 80 columns: a name or a path stays whole.
 console = Console(width=None if sys.stdout.isatty() else 200)
@@ -48,6 +49,17 @@ def settings() -> Settings:
     if state.embedder:
         overrides["embedder"] = state.embedder
     return Settings(**overrides)
+
+
+def cached_embedder() -> CachedEmbedder:
+    """The configured embedder behind the shared embedding cache (the data dir is made if need be),
+    for commands that embed without opening the service: evaluation and training."""
+    from ingest.embedding import create_embedder
+    from ingest.embedding_cache import CachedEmbedder
+
+    s = settings()
+    s.data_dir.mkdir(parents=True, exist_ok=True)
+    return CachedEmbedder(create_embedder(s.embedder), s.embedding_cache_path)
 
 
 def friendly_errors(func: F) -> F:

@@ -17,7 +17,7 @@ import typer
 
 from ingest.errors import InputError
 from ingest.model import ResponseDocument
-from search_api.cli_common import console, err, friendly_errors, settings
+from search_api.cli_common import cached_embedder, console, err, friendly_errors, settings
 
 if TYPE_CHECKING:
     from search_api.evaluate_search import HearingRun
@@ -52,13 +52,7 @@ def _analyse_corpus(root: Path) -> list[ResponseDocument]:
     from ingest.pipeline import Analyser, discover_files
     from ingest.reference import load_reference
 
-    s = settings()
-    from ingest.embedding import create_embedder
-    from ingest.embedding_cache import CachedEmbedder
-
-    s.data_dir.mkdir(parents=True, exist_ok=True)
-    embedder = CachedEmbedder(create_embedder(s.embedder), s.embedding_cache_path)
-    analyser = Analyser(load_reference(root / "reference"), embedder)
+    analyser = Analyser(load_reference(root / "reference"), cached_embedder())
     docs = []
     for path in discover_files([root]):
         try:
@@ -70,13 +64,10 @@ def _analyse_corpus(root: Path) -> list[ResponseDocument]:
 
 def _stance_hearings(golds: list[Path]) -> list[Any]:
     """Feature rows and gold labels per hearing, cached in the data dir (keyed by code, data and embedder)."""
-    from ingest.embedding import create_embedder
-    from ingest.embedding_cache import CachedEmbedder
     from ingest.stance_train import hearing_rows
 
     s = settings()
-    s.data_dir.mkdir(parents=True, exist_ok=True)
-    embedder = CachedEmbedder(create_embedder(s.embedder), s.embedding_cache_path)
+    embedder = cached_embedder()
     out = []
     for gold in golds:
         _gold_file(gold, "stances.csv")

@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from search_api.cli_common import console, friendly_errors, open_kg
+from search_api.cli_common import cached_embedder, console, friendly_errors, open_kg
 from search_api.cli_evaluate import _stance_hearings
 
 __all__ = ["app"]
@@ -79,10 +79,7 @@ def train_question_kinds_cmd(
     """Fit the question-kind model (who had no comments / who adopted another's response) and write it."""
     from rich.table import Table
 
-    from ingest.embedding import create_embedder
-    from ingest.embedding_cache import CachedEmbedder
     from ingest.errors import InputError
-    from search_api.cli_common import settings
     from search_api.question_kinds import (
         DEFAULT_KIND_MODEL,
         KIND_QUESTIONS,
@@ -98,9 +95,7 @@ def train_question_kinds_cmd(
         examples = kind_examples(source)
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    s = settings()
-    s.data_dir.mkdir(parents=True, exist_ok=True)
-    embedder = CachedEmbedder(create_embedder(s.embedder), s.embedding_cache_path)
+    embedder = cached_embedder()
     table = Table(
         "writer", "kind", "found", "false alarms", title="Each writer read by a model fitted on the others"
     )
