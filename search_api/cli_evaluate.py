@@ -359,6 +359,7 @@ def _print_misses(scores: list[Any]) -> None:
 def _collect_hearing(gold: Path) -> HearingRun:
     """Ingest one hearing into its eval data dir, ask every question once, time ask and embedding."""
     from search_api.evaluate_search import HearingRun, load_gold_questions
+    from search_api.question import dense_query
     from search_api.service import PolicyKG
 
     gold_yaml = _gold_file(gold, "qa.yaml")
@@ -388,10 +389,13 @@ def _collect_hearing(gold: Path) -> HearingRun:
             searcher.candidates(q.question, stop_word_variants=(False, True), limit=searcher.prefetch_limit)
             for q in questions
         ]
-        # The plain dense baseline reads the question with the senders' names it holds.
+        # The plain dense baseline reads the question with the senders and kinds of sender it names;
+        # where the searcher's dense text leaves nothing out, hybrid's dense list is that list already.
         baseline = [
-            searcher.candidates(q.question, mode="dense", keep_names=True, limit=searcher.prefetch_limit)
-            for q in questions
+            c
+            if searcher.dense_text(q.question) == dense_query(q.question)
+            else searcher.candidates(q.question, mode="dense", keep_names=True, limit=searcher.prefetch_limit)
+            for q, c in zip(questions, cands, strict=True)
         ]
         ask_ms, embed_ms = [], []
         model = getattr(kg.embedder, "inner", kg.embedder)
