@@ -93,13 +93,15 @@ def train_question_kinds_cmd(
         raise InputError(f"{source}: question file not found")
     try:
         examples = kind_examples(source)
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
-    embedder = cached_embedder()
+        embedder = cached_embedder()  # after the file is read: a wrong entry costs no model load
+        scores = cross_writer(examples, embedder)
+        model = fit_kind_model(examples, embedder)
+    except ValueError as exc:  # a wrong entry, one writer only, a kind without questions
+        raise InputError(f"{source}: {exc}") from exc
     table = Table(
         "writer", "kind", "found", "false alarms", title="Each writer read by a model fitted on the others"
     )
-    for score in cross_writer(examples, embedder):
+    for score in scores:
         table.add_row(
             score.writer,
             score.kind,
@@ -107,7 +109,6 @@ def train_question_kinds_cmd(
             f"{score.false_alarms}/{score.others}",
         )
     console.print(table)
-    model = fit_kind_model(examples, embedder)
     path = output or DEFAULT_KIND_MODEL
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(model.to_json(), encoding="utf-8")

@@ -155,3 +155,18 @@ def test_the_shipped_model_reads_questions_it_was_not_trained_on() -> None:
     read = [next(iter(model.asked(np.asarray(v))), None) for v in vectors]
     wrong = [(q, kind, got) for (q, kind), got in zip(_UNSEEN, read, strict=True) if got != kind]
     assert len(wrong) <= 1, wrong
+
+
+def test_training_on_a_file_with_one_writer_says_what_is_wrong(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from search_api.cli import app
+
+    path = tmp_path / "kinds.yaml"
+    path.write_text('- {question: "Hvem har ingen merknader?", kind: no_comments, language: nb, writer: a}\n')
+    result = CliRunner().invoke(
+        app, ["--data-dir", str(tmp_path / "data"), "train", "question-kinds", "--questions", str(path)]
+    )
+    assert result.exit_code == 1
+    assert "kinds.yaml" in result.output and "two writers or more" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
