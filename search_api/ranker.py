@@ -238,6 +238,16 @@ def candidate_features(
     return out
 
 
+def _standardised(x: np.ndarray, features: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Columns ``features`` of ``x`` standardised, with their mean and scale (fits on the same rows
+    share them exactly, so they can be averaged)."""
+    sub = x[:, [FEATURES.index(f) for f in features]]
+    mean = sub.mean(axis=0)
+    scale = sub.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    return (sub - mean) / scale, mean, scale
+
+
 def _entity_feature(entity_z: dict[str, float], payload: dict[str, Any]) -> float:
     """The best z-score of the entities the passage names; -1 when it names none (0: no entities)."""
     if not entity_z:
@@ -257,6 +267,7 @@ class LearnedRanker:
     intercept: float
     c: float  # the inverse regularisation strength it was fitted with (0 for an average of fits)
     balanced: bool = False  # fitted with the two classes weighing the same (answers are rare)
+    listwise: bool = False  # fitted by the listwise loss (:meth:`fit_listwise`)
     # An average of fits (:meth:`average`): each fit's "C=..." with ", balanced" when it was.
     averaged: tuple[str, ...] = ()
 
@@ -290,23 +301,87 @@ class LearnedRanker:
         ``balanced`` weighs answering and other candidates the same in total."""
         from sklearn.linear_model import LogisticRegression
 
-        cols = [FEATURES.index(f) for f in features]
-        sub = x[:, cols]
-        mean = sub.mean(axis=0)
-        scale = sub.std(axis=0)
-        scale = np.where(scale > 1e-9, scale, 1.0)
+        sub, mean, scale = _standardised(x, features)
         if len(set(y.tolist())) < 2:
             raise ValueError("fitting the ranker needs answering and non-answering candidates")
         model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced" if balanced else None)
-        model.fit((sub - mean) / scale, y)
+        model.fit(sub, y)
+        return cls._fitted(
+            features, mean, scale, model.coef_[0], float(model.intercept_[0]), c, balanced=balanced
+        )
+
+    @classmethod
+    def fit_listwise(
+        cls, x: np.ndarray, y: np.ndarray, sizes: Sequence[int], features: Sequence[str], c: float
+    ) -> LearnedRanker:
+        """A linear score fitted to put an answer first in each question's list, then Platt-scaled.
+
+        ``x`` holds the questions' candidates one question after another, ``sizes`` how many each
+        has. The loss is the listwise softmax (conditional logit) of "any of the question's answers
+        comes first", -log(sum over answers of exp(s) / sum over candidates of exp(s)), plus
+        ||w||^2 / (2c); questions whose candidates are all answers or none teach nothing and are
+        left out. Only differences within a question move the fit, which is what a question's
+        ranking (and MRR) depends on; the pointwise fit also learns what makes a candidate an answer
+        at all, which is what recall rewards. A one-feature logistic regression of the labels on
+        the fitted score then turns it into a probability (the per-letter decay multiplies
+        probabilities), so the result is one more linear ranker, averageable with pointwise fits.
+        """
+        from scipy.optimize import minimize
+        from sklearn.linear_model import LogisticRegression
+
+        sub, mean, scale = _standardised(x, features)
+        if len(set(y.tolist())) < 2:
+            raise ValueError("fitting the ranker needs answering and non-answering candidates")
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        if int(np.sum(sizes)) != len(y):
+            raise ValueError("the questions' sizes must add up to the rows")
+        answers = np.add.reduceat(y, starts)
+        keep = np.repeat((answers > 0) & (answers < np.asarray(sizes)), sizes)
+        kept_sizes = [n for n, a in zip(sizes, answers, strict=True) if 0 < a < n]
+        if not kept_sizes:
+            raise ValueError(
+                "fitting the ranker listwise needs a question with answering and other candidates"
+            )
+        z, pos = sub[keep], y[keep].astype(bool)
+        kept_starts = np.concatenate([[0], np.cumsum(kept_sizes)[:-1]]).astype(np.int64)
+        group = np.repeat(np.arange(len(kept_sizes)), kept_sizes)
+
+        def loss_and_gradient(w: np.ndarray) -> tuple[float, np.ndarray]:
+            s = z @ w
+            e = np.exp(s - np.maximum.reduceat(s, kept_starts)[group])
+            total = np.add.reduceat(e, kept_starts)
+            e_pos = np.where(pos, e, 0.0)
+            total_pos = np.add.reduceat(e_pos, kept_starts)
+            loss = float(np.sum(np.log(total) - np.log(total_pos))) + 0.5 * float(w @ w) / c
+            return loss, z.T @ (e / total[group] - e_pos / total_pos[group]) + w / c
+
+        w = minimize(loss_and_gradient, np.zeros(z.shape[1]), jac=True, method="L-BFGS-B").x
+        platt = LogisticRegression(C=1e6, max_iter=5000).fit((sub @ w).reshape(-1, 1), y)
+        a = float(platt.coef_[0][0])
+        return cls._fitted(features, mean, scale, w * a, float(platt.intercept_[0]), c, listwise=True)
+
+    @classmethod
+    def _fitted(
+        cls,
+        features: Sequence[str],
+        mean: np.ndarray,
+        scale: np.ndarray,
+        coef: np.ndarray,
+        intercept: float,
+        c: float,
+        *,
+        balanced: bool = False,
+        listwise: bool = False,
+    ) -> LearnedRanker:
         return cls(
             features=tuple(features),
             mean=tuple(round(float(v), 8) for v in mean),
             scale=tuple(round(float(v), 8) for v in scale),
-            coef=tuple(round(float(v), 8) for v in model.coef_[0]),
-            intercept=round(float(model.intercept_[0]), 8),
+            coef=tuple(round(float(v), 8) for v in coef),
+            intercept=round(intercept, 8),
             c=float(c),
             balanced=balanced,
+            listwise=listwise,
         )
 
     @classmethod
@@ -328,7 +403,15 @@ class LearnedRanker:
             coef=tuple(round(float(v), 8) for v in np.mean([f.coef for f in fits], axis=0)),
             intercept=round(float(np.mean([f.intercept for f in fits])), 8),
             c=0.0,
-            averaged=tuple(f"C={f.c:g}" + (", balanced" if f.balanced else "") for f in fits),
+            averaged=tuple(f.describe() for f in fits),
+        )
+
+    def describe(self) -> str:
+        """How a single fit was made: "C=0.1", "C=1, balanced", "C=10, listwise"."""
+        return (
+            f"C={self.c:g}"
+            + (", balanced" if self.balanced else "")
+            + (", listwise" if self.listwise else "")
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -340,6 +423,7 @@ class LearnedRanker:
             "intercept": self.intercept,
             "c": self.c,
             "balanced": self.balanced,
+            "listwise": self.listwise,
             "averaged": list(self.averaged),
         }
 
@@ -354,6 +438,7 @@ class LearnedRanker:
                 intercept=float(data["intercept"]),
                 c=float(data["c"]),
                 balanced=bool(data.get("balanced", False)),
+                listwise=bool(data.get("listwise", False)),
                 averaged=tuple(str(a) for a in data.get("averaged", ())),
             )
         except (KeyError, TypeError) as exc:

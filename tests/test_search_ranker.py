@@ -122,20 +122,26 @@ def test_ranker_learns_the_kind_of_sender_asked_for_and_round_trips(tmp_path: Pa
         load_params(path)
 
 
-def test_the_default_ranker_averages_fits_over_c_and_class_weighting(tmp_path: Path) -> None:
-    """An averaged configuration's ranker scores each row by the mean of its fits' log-odds, is one
-    linear ranker (same features and standardisation), round-trips, and still learns the kind of
-    sender asked for."""
+def test_the_default_ranker_averages_pointwise_and_listwise_fits(tmp_path: Path) -> None:
+    """An averaged configuration's ranker scores each row by the mean of its fits' log-odds (the
+    pointwise fits over C and class weighting, and the listwise fits), is one linear ranker (same
+    features and standardisation), round-trips, and still learns the kind of sender asked for."""
     run = _typed_run("a")
     config = RankerConfig("ranks+text+graph", None, 1.0)
     assert config in evaluate_ranker.default_configs() and "average of fits" in config.describe()
+    assert "listwise" in config.describe()
     replay = evaluate_ranker._Replay([run])
     averaged = replay.fit([run], config)
     fits = [
         replay.fit([run], RankerConfig("ranks+text+graph", c, 1.0, b)) for c, b in evaluate_ranker.AVERAGED
     ]
-    assert len(averaged.averaged) == len(fits) == 6 and "C=1, balanced" in averaged.averaged
     x = np.vstack([q.x for q in replay.questions["a"]])
+    y = np.concatenate([q.y for q in replay.questions["a"]])
+    sizes = [len(q.y) for q in replay.questions["a"]]
+    features = averaged.features
+    fits += [LearnedRanker.fit_listwise(x, y, sizes, features, c) for c in evaluate_ranker.LISTWISE]
+    assert len(averaged.averaged) == len(fits) == 9
+    assert "C=1, balanced" in averaged.averaged and "C=10, listwise" in averaged.averaged
 
     def log_odds(p: np.ndarray) -> np.ndarray:
         return np.log(p / (1.0 - p))
@@ -146,6 +152,44 @@ def test_the_default_ranker_averages_fits_over_c_and_class_weighting(tmp_path: P
     assert LearnedRanker.from_json(json.loads(json.dumps(averaged.to_json()))) == averaged
     with pytest.raises(ValueError, match="same rows"):
         LearnedRanker.average([fits[0], replay.fit([run], RankerConfig("ranks+text", 0.1, 1.0))])
+
+
+def test_the_listwise_fit_learns_only_from_differences_within_a_question() -> None:
+    """Two features: one orders the candidates inside each question (the answer has the most),
+    one is the same for every candidate of a question but higher in the questions whose answer
+    is also a candidate elsewhere. The pointwise fit leans on both; the listwise fit, whose loss
+    sees only each question's own list, gives the second no weight, puts every question's answer
+    first, and its Platt-scaled scores are probabilities of the right size."""
+    rng = np.random.default_rng(0)
+    rows, labels, sizes = [], [], []
+    for q in range(40):
+        n = 8
+        inside = rng.normal(size=n)
+        answer = int(np.argmax(inside))
+        level = 1.0 if q % 2 else -1.0
+        x = np.zeros((n, len(FEATURES)))
+        x[:, FEATURES.index("coverage")] = inside
+        x[:, FEATURES.index("letter_n10")] = level
+        rows.append(x)
+        labels.append(np.array([1 if i == answer else 0 for i in range(n)]))
+        if q % 2:  # these questions also hold a second answer, so their level predicts answers
+            labels[-1][int(np.argsort(inside)[-2])] = 1
+        sizes.append(n)
+    x, y = np.vstack(rows), np.concatenate(labels)
+    features = ("coverage", "letter_n10")
+    listwise = LearnedRanker.fit_listwise(x, y, sizes, features, 1.0)
+    pointwise = LearnedRanker.fit(x, y, features, 1.0)
+    assert listwise.listwise and listwise.describe() == "C=1, listwise"
+    assert listwise.coef[1] == pytest.approx(0.0, abs=1e-6) and listwise.coef[0] > 0
+    assert pointwise.coef[1] > 0.1
+    p = listwise.probabilities(x)
+    start = 0
+    for n, labels_q in zip(sizes, labels, strict=True):
+        assert labels_q[int(np.argmax(p[start : start + n]))] == 1
+        start += n
+    assert 0.5 * y.mean() < p.mean() < 2 * y.mean()
+    with pytest.raises(ValueError, match="add up"):
+        LearnedRanker.fit_listwise(x, y, sizes[:-1], features, 1.0)
 
 
 def test_learned_method_needs_a_ranker() -> None:
