@@ -7,7 +7,7 @@ that hearing's reference data, labels are the four stance classes, every quote i
 readers extract, the trainer's own loader yields every gold position as a labelled row, the
 committed gold is what ``training/build.py`` makes from the sources, and no quote shares a long run
 of words with the development gold (which the model is scored on). The search questions
-(``qa.yaml`` and ``qa-fresh.yaml``) name letters that exist, and each quote lies inside one passage as
+(``qa*.yaml``) name letters that exist, and each quote lies inside one passage as
 the readers segment the letter (else no hit could ever answer it).
 """
 
@@ -124,11 +124,12 @@ def test_no_quote_shares_a_long_run_of_words_with_development_gold() -> None:
 QA_FILES = sorted(f for root in HEARINGS for f in (root / "gold").glob("qa*.yaml"))
 
 
-def test_every_training_hearing_has_its_three_question_sets() -> None:
+def test_every_training_hearing_has_its_four_question_sets() -> None:
     """``qa.yaml`` (stop 19), ``qa-fresh.yaml`` (stop 20, written after cue lists were widened from
-    ``qa.yaml``'s misses, so the unseen check has questions no rule has seen) and ``qa-fresh2.yaml``
-    (stop 21, written after stop 21's question readings were taken from ``qa-fresh.yaml``)."""
-    names = ["qa.yaml", "qa-fresh.yaml", "qa-fresh2.yaml"]
+    ``qa.yaml``'s misses, so the unseen check has questions no rule has seen), ``qa-fresh2.yaml``
+    (stop 21, written after stop 21's question readings were taken from ``qa-fresh.yaml``) and
+    ``qa-fresh3.yaml`` (stop 22, written after the listwise fits were kept)."""
+    names = ["qa.yaml", "qa-fresh.yaml", "qa-fresh2.yaml", "qa-fresh3.yaml"]
     assert sorted(f.name for f in QA_FILES) == sorted(names * len(HEARINGS))
 
 
