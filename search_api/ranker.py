@@ -15,7 +15,8 @@ gives replaces the RRF score in :func:`search_api.fusion.fuse_candidates`, whose
 decay and campaign-copy grouping still apply. Weights, feature set, regularisation and decay
 are fitted from gold questions by :mod:`search_api.evaluate_ranker` (feature set and decay by an
 inner leave-one-hearing-out over the training hearings only; the shipped weights are the average of
-fits over several regularisations and class weightings, :meth:`LearnedRanker.average`).
+pointwise fits over several regularisations and class weightings and of listwise fits,
+:meth:`LearnedRanker.fit_listwise`, :meth:`LearnedRanker.average`).
 """
 
 from __future__ import annotations
@@ -189,7 +190,8 @@ def candidate_features(
     entity_z = _entity_z(signals)
     analysed = [_analysed(str(c.payload.get("text", ""))) for c in cands]
     rarity = _rarity(qterms, [terms for terms, _ in analysed])
-    rarity_total = sum(rarity.values())
+    # fsum: a set's order changes with the process's string hashing; an exact sum does not.
+    rarity_total = math.fsum(rarity.values())
     best: dict[str, int] = {}
     n10: dict[str, int] = {}
     for c in cands:
@@ -232,7 +234,7 @@ def candidate_features(
             else 0.0,
             endorsing_w if endorsing and passage_of(c.payload) in endorsing else 0.0,
             _entity_feature(entity_z, c.payload),
-            sum(rarity[t] for t in qterms & terms) / rarity_total if rarity_total > 0 else 0.0,
+            math.fsum(rarity[t] for t in qterms & terms) / rarity_total if rarity_total > 0 else 0.0,
             len(qpairs & pairs) / len(qpairs) if qpairs else 0.0,
         )
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -400,3 +401,34 @@ def test_entity_feature_is_how_close_the_question_is_to_a_pilot_the_passage_name
     assert candidate_features(cands, few)[:, FEATURES.index("entity")].tolist() == [0.0] * 4
     fused = fuse_candidates(cands, FusionParams(), signals, limit=4)
     assert {c.pid for c, _ in fused if "pilot or grant scheme" in c.why} == {"a", "d"}
+
+
+def test_features_do_not_depend_on_the_process_string_hashing() -> None:
+    """The rarity-weighted coverage sums over a set of terms, whose order changes with
+    PYTHONHASHSEED; a plain float sum then differs in the last bits between processes and the
+    refitted ranker (``evaluate search --fit``) in its stored digits. The exact sum does not."""
+    import subprocess
+    import sys
+
+    code = (
+        "from search_api.fusion import Candidate, QuestionSignals\n"
+        "from search_api.ranker import candidate_features\n"
+        "texts = ['Nattevakt og fast lønn for legene i distriktet hver uke.', 'Skolen gir fast lønn.',"
+        " 'Legevakt i distriktet, nattevakt, turnus og lønn.', 'Skolen ligger sentralt.']\n"
+        "cands = [Candidate(str(i), {'kind': 'passage', 'document_iri': f'd{i}', 'text': t}, 0.8, i + 1,"
+        " None, None) for i, t in enumerate(texts)]\n"
+        "q = QuestionSignals(question='Hvor ofte har legene i distriktet nattevakt, og får de fast lønn?')\n"
+        "print(candidate_features(cands, q).tobytes().hex())\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(outputs) == 1 and next(iter(outputs)).strip()
