@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -230,9 +230,11 @@ def _word_kind(word: str) -> str | None:
     return next((k for ending, k in endings if word.endswith(ending)), None) or _single_word_kinds().get(word)
 
 
-def _zone_kinds(question: str) -> tuple[list[tuple[str, str]], str]:
+@lru_cache(maxsize=1024)
+def _zone_kinds(question: str) -> tuple[tuple[tuple[str, str], ...], str]:
     """(words, kind) naming a kind of sender in the question's sender zone, phrases first and taken
-    out ("county governor" is not also a "county"), then single words; and the zone left after."""
+    out ("county governor" is not also a "county"), then single words; and the zone left after.
+    Cached: each question is read for the dense text and again for its signals."""
     phrases, _, _ = _kind_cues()
     text = sender_zone(question)
     found: list[tuple[str, str]] = []
@@ -241,7 +243,7 @@ def _zone_kinds(question: str) -> tuple[list[tuple[str, str]], str]:
             found.append((m.group(0), kind))
             text = pattern.sub(" ", text)
     found += [(w, k) for w in _WORD.findall(text) if (k := _word_kind(w)) is not None]
-    return found, text
+    return tuple(found), text
 
 
 def asked_actor_types(question: str) -> frozenset[str]:
