@@ -148,7 +148,7 @@ class HearingRun:
     gold: list[GoldQuestion]
     candidates: list[Candidates]
     answers_outside_index: int = 0
-    ask_ms: list[float] = field(default_factory=list)  # the whole ask per question
+    ask_ms: list[float] = field(default_factory=list)  # the whole ask, per question and round
     embed_ms: list[float] = field(default_factory=list)  # one query embedding, raw model
     # The dense baseline's lists: the question as asked, senders' names kept (hybrid's dense list
     # reads it without them, HybridSearcher.dense_text); None: the dense mode uses ``candidates``.
