@@ -270,7 +270,7 @@ class LearnedRanker:
     c: float  # the inverse regularisation strength it was fitted with (0 for an average of fits)
     balanced: bool = False  # fitted with the two classes weighing the same (answers are rare)
     listwise: bool = False  # fitted by the listwise loss (:meth:`fit_listwise`)
-    # An average of fits (:meth:`average`): each fit's "C=..." with ", balanced" when it was.
+    # An average of fits (:meth:`average`): how each fit was made (:meth:`describe`).
     averaged: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
