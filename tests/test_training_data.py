@@ -121,6 +121,7 @@ def test_no_quote_shares_a_long_run_of_words_with_development_gold() -> None:
     assert shared == []
 
 
+STOP_23 = {"havbruk-2028", "barnevern-2028"}
 QA_FILES = sorted(f for root in HEARINGS for f in (root / "gold").glob("qa*.yaml"))
 
 
@@ -128,9 +129,13 @@ def test_every_training_hearing_has_its_four_question_sets() -> None:
     """``qa.yaml`` (stop 19), ``qa-fresh.yaml`` (stop 20, written after cue lists were widened from
     ``qa.yaml``'s misses, so the unseen check has questions no rule has seen), ``qa-fresh2.yaml``
     (stop 21, written after stop 21's question readings were taken from ``qa-fresh.yaml``) and
-    ``qa-fresh3.yaml`` (stop 22, written after the listwise fits were kept)."""
+    ``qa-fresh3.yaml`` (stop 22, written after the listwise fits were kept). The two hearings of stop
+    23 have ``qa.yaml`` only."""
     names = ["qa.yaml", "qa-fresh.yaml", "qa-fresh2.yaml", "qa-fresh3.yaml"]
-    assert sorted(f.name for f in QA_FILES) == sorted(names * len(HEARINGS))
+    for root in HEARINGS:
+        have = sorted(f.name for f in (root / "gold").glob("qa*.yaml"))
+        # The stop-23 hearings, written as the clean check of stance, have one set so far.
+        assert have == (["qa.yaml"] if root.name in STOP_23 else sorted(names)), root.name
 
 
 @pytest.mark.parametrize("qa_file", QA_FILES, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
