@@ -12,6 +12,7 @@ the time on hearings the model was not trained on.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,9 +62,17 @@ class StanceModel:
     intercept: npt.NDArray[np.float64]
     calibration: tuple[tuple[float, ...], tuple[float, ...]]  # probability knots -> observed accuracy
     info: dict[str, Any]
+    # The range of each feature in the training rows. A row is clipped to it before it is scored: a
+    # linear model extrapolates past what it has seen (a two-sentence letter, shorter than any in
+    # training, read as mentioning every proposal), and a value beyond the range is no more evidence.
+    low: npt.NDArray[np.float64] | None = None
+    high: npt.NDArray[np.float64] | None = None
 
     def predict_proba(self, rows: Matrix) -> Matrix:
-        z = (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
+        x = np.asarray(rows, dtype=np.float64)
+        if self.low is not None and self.high is not None:
+            x = np.clip(x, self.low, self.high)
+        z = (x - self.mean) / self.scale
         logits = z @ self.coef.T + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
@@ -88,6 +97,9 @@ class StanceModel:
             "calibration": {"p": list(self.calibration[0]), "accuracy": list(self.calibration[1])},
             "info": self.info,
         }
+        if self.low is not None and self.high is not None:
+            data["low"] = [round(float(x), 6) for x in self.low]
+            data["high"] = [round(float(x), 6) for x in self.high]
         return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
     @classmethod
@@ -104,6 +116,8 @@ class StanceModel:
                 intercept=np.asarray(d["intercept"], dtype=np.float64),
                 calibration=(tuple(d["calibration"]["p"]), tuple(d["calibration"]["accuracy"])),
                 info=dict(d.get("info", {})),
+                low=np.asarray(d["low"], dtype=np.float64) if "low" in d else None,
+                high=np.asarray(d["high"], dtype=np.float64) if "high" in d else None,
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(
@@ -150,7 +164,10 @@ def fit_model(
     for k, cls_index in enumerate(clf.classes_):
         coef[cls_index] = clf.coef_[k]
         intercept[cls_index] = clf.intercept_[k]
-    return StanceModel(version, CLASSES, FEATURE_NAMES, mean, scale, coef, intercept, ((), ()), info or {})
+    return StanceModel(
+        version, CLASSES, FEATURE_NAMES, mean, scale, coef, intercept, ((), ()), info or {},
+        low=x.min(axis=0), high=x.max(axis=0),
+    )  # fmt: skip
 
 
 def fit_grid_model(
@@ -176,6 +193,8 @@ def fit_grid_model(
         np.mean([m.intercept for m in models], axis=0),
         ((), ()),
         {**(info or {}), "C_grid_averaged": list(C_GRID)},
+        low=first.low,
+        high=first.high,
     )
 
 
@@ -201,14 +220,4 @@ def fit_calibration(
 def with_calibration(
     model: StanceModel, calibration: tuple[tuple[float, ...], tuple[float, ...]]
 ) -> StanceModel:
-    return StanceModel(
-        model.version,
-        model.classes,
-        model.features,
-        model.mean,
-        model.scale,
-        model.coef,
-        model.intercept,
-        calibration,
-        model.info,
-    )
+    return dataclasses.replace(model, calibration=calibration)

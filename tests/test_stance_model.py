@@ -52,6 +52,25 @@ def test_model_json_round_trip_predicts_the_same() -> None:
     assert sum(p == g for p, g in zip(predicted, h.labels, strict=True)) >= 0.9 * len(h.labels)
 
 
+def test_a_row_beyond_the_training_range_is_scored_at_its_edge() -> None:
+    """A feature value past anything seen in training (a letter shorter than any trained on) is read
+    as the nearest value seen, not extrapolated; the range is stored with the weights."""
+    h = _synthetic("a", 1)
+    model = fit_model(h.rows, h.labels, version="t")
+    again = StanceModel.from_json(model.to_json())
+    assert again.low is not None and again.high is not None
+    assert np.allclose(again.low, h.rows.min(axis=0), atol=1e-5)
+    col = FEATURE_NAMES.index("letter_sentences")
+    row = h.rows[:1].copy()
+    far, edge = row.copy(), row.copy()
+    far[0, col] = h.rows[:, col].min() - 50.0
+    edge[0, col] = h.rows[:, col].min()
+    assert np.allclose(again.predict_proba(far), again.predict_proba(edge), atol=1e-6)
+    inside = row.copy()
+    inside[0, col] = float(np.median(h.rows[:, col]))
+    assert not np.allclose(again.predict_proba(inside), again.predict_proba(edge), atol=1e-6)
+
+
 def test_a_model_for_another_feature_set_is_refused() -> None:
     data = json.loads(fit_model(_synthetic("a", 1).rows, _synthetic("a", 1).labels, version="t").to_json())
     data["features"] = data["features"][:-1]
