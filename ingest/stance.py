@@ -128,6 +128,11 @@ class StanceClassifier:
             ):
                 # "Vi er enige med kommisjonen i at ... . Kommisjonen mener X": the agreement is about X.
                 row = np.maximum(row, rel[nxt] * 0.8)
+            prev = ev.cues[i - 1] if i > 0 and sentences[i - 1].passage_index == s.passage_index else None
+            if cue.stance is None and prev is not None and prev.stance is Stance.SUPPORTS:
+                # "Vi stør framlegget. Fristen må likevel ...": a reservation right after a support in the
+                # same paragraph limits that support, whatever words it uses for the topic.
+                row = np.maximum(row, rel[i - 1])
             if cue.kind in ("explicit", "evaluative") and float(row.max()) < MIN_RELEVANCE:
                 # "... . Vi går derfor imot forslaget.": a verdict without a topic of its own is about
                 # what the sentences before it in the same paragraph discussed.

@@ -134,3 +134,38 @@ def test_support_for_an_assessment_still_counts(tmp_path: Path, reference: objec
     )
     rules = classifier.rule_positions(classifier.evidence(read_response(path)))
     assert rules["V1"].stance is Stance.SUPPORTS
+
+
+@pytest.mark.parametrize(
+    ("support", "limit"),
+    [
+        (
+            "Kommunen støtter at rapporterings- og prosedyrekravene reduseres.",
+            "Fristen for omleggingen må likevel gi fagsystemene tid til å bli tilpasset.",
+        ),
+        (
+            "Kommunen stør at rapporterings- og prosedyrekrava vert reduserte.",
+            "Samstundes må overgangstida gje fagsystema tid til å bli tilpassa.",
+        ),
+    ],
+    ids=["nb", "nn"],
+)
+def test_a_reservation_right_after_a_support_limits_it(
+    support: str, limit: str, tmp_path: Path, reference: object
+) -> None:
+    """"Vi stør X. Fristen må likevel ...": the reservation names none of the proposal's words, but it
+    follows the support in the same paragraph, so the rules read the support as qualified."""
+    from ingest.reference import ReferenceData
+
+    assert isinstance(reference, ReferenceData)
+    classifier = StanceClassifier(reference)
+    path = tmp_path / "brev.txt"
+    path.write_text(f"Fjelldal kommune\n\nHøringssvar\n\n{support} {limit}\n", encoding="utf-8")
+    ev = classifier.evidence(read_response(path))
+    assert ev.cues[-1] is not None and ev.cues[-1].stance is None  # a reservation only
+    ids = [t.id for t in classifier.targets]
+    assert float(ev.relevance[-1, ids.index("R5")]) < 0.5  # not about R5 by its own words
+    assert classifier.rule_positions(ev)["R5"].stance is Stance.QUALIFIED
+    # As its own paragraph, the same reservation limits nothing.
+    path.write_text(f"Fjelldal kommune\n\nHøringssvar\n\n{support}\n\n{limit}\n", encoding="utf-8")
+    assert classifier.rule_positions(classifier.evidence(read_response(path)))["R5"].stance is Stance.SUPPORTS
