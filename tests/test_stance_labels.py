@@ -153,7 +153,7 @@ def test_support_for_an_assessment_still_counts(tmp_path: Path, reference: objec
 def test_a_reservation_right_after_a_support_limits_it(
     support: str, limit: str, tmp_path: Path, reference: object
 ) -> None:
-    """"Vi stør X. Fristen må likevel ...": the reservation names none of the proposal's words, but it
+    """A support then "Vi stør X. Fristen må likevel ...": the reservation names none of the proposal's words, but it
     follows the support in the same paragraph, so the rules read the support as qualified."""
     from ingest.reference import ReferenceData
 
