@@ -203,6 +203,10 @@ CASES: list[tuple[str, Stance | None, str]] = [
     ("Hamnestyret ser ikkje trong for eit nytt kairegister.", OPP, "explicit"),
     ("Havnestyret vil advare mot å legge ned fergeleiet.", OPP, "explicit"),
     ("Hamnestyret vil åtvare mot å leggje ned ferjeleiet.", OPP, "explicit"),
+    # the infinitive after a modal
+    ("En felles bokbuss kan kommunen gå inn for.", S, "explicit"),
+    ("Hamnestyret vil stille seg bak framlegget om nye kaiar.", S, "explicit"),
+    ("Kommunen kan ikkje gå inn for ein felles bokbuss.", OPP, "explicit"),
     # a limit stated after the support, in its own sentence: a reservation
     ("Ordningen må likevel gjelde alle kommunene i regionen.", None, "reservation"),
     ("Ordninga må likevel gjelde alle kommunane i regionen.", None, "reservation"),
