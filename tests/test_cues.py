@@ -207,6 +207,28 @@ CASES: list[tuple[str, Stance | None, str]] = [
     ("En felles bokbuss kan kommunen gå inn for.", S, "explicit"),
     ("Hamnestyret vil stille seg bak framlegget om nye kaiar.", S, "explicit"),
     ("Kommunen kan ikkje gå inn for ein felles bokbuss.", OPP, "explicit"),
+    # more verbs and idioms of agreement and objection
+    ("Styret tilslutter seg forslaget om felles lånekort.", S, "explicit"),
+    ("Forslaget om felles lånekort får full tilslutnad frå styret.", S, "explicit"),
+    ("Havnestyret tiltrer forslaget om nye gjestebrygger.", S, "explicit"),
+    ("Vi sier ja til flere avganger over fjellet.", S, "explicit"),
+    ("Me seier nei til bompengar på fjellvegen.", OPP, "explicit"),
+    ("Vi har sansen for en bokbuss i hver kommune.", S, "explicit"),
+    ("Hamnestyret er nøgd med framlegget om nye kaiar.", S, "evaluative"),
+    ("Havnestyret vender seg mot forslaget om å flytte kaien.", OPP, "explicit"),
+    ("Me protesterer mot at ferjeleiet vert lagt ned.", OPP, "explicit"),
+    ("Vegetaten kan ikkje tilrå at ferjeleiet vert flytta.", OPP, "explicit"),
+    ("Styret er mot forslaget om bompenger.", OPP, "explicit"),
+    ("Det er lite ønskelig at kaien flyttes.", OPP, "evaluative"),
+    ("Det er ikkje føremålstenleg å flytte kaien.", OPP, "evaluative"),
+    ("Havnestyret har store innvendinger mot forslaget.", OPP, "explicit"),
+    ("Vi har ingen store innvendinger mot forslaget.", S, "explicit"),
+    ("Vi støtter forslaget om nye kaier under tvil.", Q, "explicit"),
+    # a doubt or a question raised: a reservation; no view taken: a deferral
+    ("Me er usikre på om bokbussen vil nå dei minste bygdene.", None, "reservation"),
+    ("Havnestyret stiller spørsmål ved om kaiene trengs.", None, "reservation"),
+    ("Bompengesatsene har styret ikkje teke stilling til.", M, "defer"),
+    ("Biblioteket har ikke tatt stilling til åpningstidene.", M, "defer"),
     # a limit stated after the support, in its own sentence: a reservation
     ("Ordningen må likevel gjelde alle kommunene i regionen.", None, "reservation"),
     ("Ordninga må likevel gjelde alle kommunane i regionen.", None, "reservation"),
@@ -229,6 +251,12 @@ def test_cue_kind(sentence: str, stance: Stance | None, kind: str) -> None:
     cue = detect_cue(sentence)
     assert cue is not None, sentence
     assert (cue.stance, cue.kind) == (stance, kind)
+
+
+def test_an_indirect_question_states_no_verdict() -> None:
+    """ "Hva som er hensiktsmessig" asks; the evaluative word is no verdict there."""
+    assert detect_cue("Spørsmålet er hva som er hensiktsmessig for å støtte bibliotekene.") is None
+    assert detect_cue("Vi undrast på kva som er rett for dei minste hamnene.") is None
 
 
 @pytest.mark.parametrize(
