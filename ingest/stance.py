@@ -47,7 +47,7 @@ from ingest.stance_model import NO_POSITION, Matrix, StanceModel, load_default_m
 
 __all__ = ["STANCE_EXTRACTOR_VERSION", "StanceClassifier", "is_without_comments"]
 
-STANCE_EXTRACTOR_VERSION = "model-6"
+STANCE_EXTRACTOR_VERSION = "model-7"
 
 MENTION_RELEVANCE = 0.8  # a proposal only reported, not judged, must be named clearly
 WEAK_MIN_RELEVANCE = 0.7  # evaluative / normative cues need a clearer topic than explicit ones
