@@ -45,6 +45,11 @@ def _corpus_root(gold: Path) -> Path:
     )
 
 
+def _hearing_of(run_name: str) -> str:
+    """The hearing a run's questions belong to ("digital-2028/qa-fresh" -> "digital-2028")."""
+    return run_name.split("/", 1)[0]
+
+
 def _gold_file(gold: Path, name: str) -> Path:
     path = gold / name if gold.is_dir() else gold
     if not path.is_file():
@@ -289,10 +294,18 @@ def evaluate_search_cmd(
         raise InputError("--fit needs the gold questions of at least two hearings")
     runs = [_collect_hearing(g) for g in gold]
     names = [r.name for r in runs]
-    if len(set(names)) != len(names):
-        raise InputError(f"the same hearing is given twice: {', '.join(names)}")
+    fit_hearings = [_hearing_of(r.name) for r in runs]
+    if len(set(fit_hearings)) != len(fit_hearings):
+        raise InputError(
+            f"the same hearing is given twice: {', '.join(names)}; leave-one-hearing-out needs one question "
+            "file per hearing (score further sets with --unseen)"
+        )
     unseen_runs = [_collect_hearing(g) for g in unseen or []]
-    both = sorted(set(names) & {r.name for r in unseen_runs})
+    unseen_names = [r.name for r in unseen_runs]
+    twice = sorted({n for n in unseen_names if unseen_names.count(n) > 1})
+    if twice:
+        raise InputError(f"{', '.join(twice)}: given twice as --unseen")
+    both = sorted(set(fit_hearings) & {_hearing_of(n) for n in unseen_names})
     if both:
         raise InputError(f"{', '.join(both)}: given both to fit on and as --unseen")
     loho = len(runs) > 1
@@ -414,7 +427,9 @@ def _collect_hearing(gold: Path) -> HearingRun:
                 ask_ms.append((t1 - t0) * 1000.0)
                 embed_ms.append((t2 - t1) * 1000.0)
         return HearingRun(
-            name=root.name,
+            # A question file other than qa.yaml is named with it: several sets of one hearing can be scored
+            # in one run ("digital-2028/qa-fresh"), each its own row.
+            name=root.name if gold_yaml.name == "qa.yaml" else f"{root.name}/{gold_yaml.stem}",
             gold=questions,
             candidates=cands,
             answers_outside_index=sum(1 for g in questions for f, _ in g.answers if f not in indexed),

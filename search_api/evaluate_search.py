@@ -294,7 +294,8 @@ def format_scores(scores: Sequence[HearingScore], *, loho: bool, title: str | No
 
     ``title`` replaces the first line, which otherwise says how the constants were chosen."""
     modes = list(scores[0].modes) if scores else []
-    head = f"{'hearing':<16} {'qs':>3} " + " ".join(f"{m + ' R@5':>12} {'MRR':>6}" for m in modes)
+    w = max([16, *(len(s.name) for s in scores)])  # "samferdsel-2028/qa-fresh3" is wider than a hearing
+    head = f"{'hearing':<{w}} {'qs':>3} " + " ".join(f"{m + ' R@5':>12} {'MRR':>6}" for m in modes)
     head += f" {'ask p50':>8} {'p95':>6} {'embed':>6}"
     lines = [
         title
@@ -307,7 +308,7 @@ def format_scores(scores: Sequence[HearingScore], *, loho: bool, title: str | No
         head,
     ]
     for s in scores:
-        row = f"{s.name:<16} {s.n_questions:>3} " + " ".join(
+        row = f"{s.name:<{w}} {s.n_questions:>3} " + " ".join(
             f"{s.modes[m].recall_at_5:>12.3f} {s.modes[m].mrr_at_10:>6.3f}" for m in modes
         )
         row += f" {s.ask_p50_ms:>8.1f} {s.ask_p95_ms:>6.1f} {s.embed_ms:>6.1f}"
@@ -315,7 +316,7 @@ def format_scores(scores: Sequence[HearingScore], *, loho: bool, title: str | No
             row += f"  ({s.answers_outside_index} answers in files missing from the index)"
         lines.append(row)
     if len(scores) > 1:
-        row = f"{'mean':<16} {sum(s.n_questions for s in scores):>3} " + " ".join(
+        row = f"{'mean':<{w}} {sum(s.n_questions for s in scores):>3} " + " ".join(
             f"{np.mean([s.modes[m].recall_at_5 for s in scores]):>12.3f} "
             f"{np.mean([s.modes[m].mrr_at_10 for s in scores]):>6.3f}"
             for m in modes

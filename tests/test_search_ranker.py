@@ -360,7 +360,7 @@ def test_evaluate_search_command_with_one_and_with_several_hearings(monkeypatch:
     from search_api import cli_evaluate
 
     runs = {name: _typed_run(name) for name in ("a", "b", "c")}
-    monkeypatch.setattr(cli_evaluate, "_collect_hearing", lambda gold: runs[Path(gold).name])
+    monkeypatch.setattr(cli_evaluate, "_collect_hearing", lambda gold: runs[Path(gold).as_posix()])
     runner = CliRunner()
     one = runner.invoke(cli_evaluate.app, ["search", "a"])
     assert one.exit_code == 0, one.output
@@ -376,6 +376,21 @@ def test_evaluate_search_command_with_one_and_with_several_hearings(monkeypatch:
     assert re.search(r"^u\s+\d+\s", with_unseen.output, re.MULTILINE)
     overlap = runner.invoke(cli_evaluate.app, ["search", "a", "b", "--unseen", "b"])
     assert overlap.exit_code != 0 and "given both to fit on and as --unseen" in overlap.output
+    # Several question sets of one unseen hearing in one run: each its own row (they had shared one
+    # replay cache by hearing name, and a set of another size crashed the run).
+    runs["u/qa-fresh"] = _typed_run("u/qa-fresh", n=4)
+    sets = runner.invoke(
+        cli_evaluate.app, ["search", "a", "b", "c", "--unseen", "u", "--unseen", "u/qa-fresh"]
+    )
+    assert sets.exit_code == 0, sets.output
+    assert re.search(r"^u\s+6\s", sets.output, re.MULTILINE)
+    assert re.search(r"^u/qa-fresh\s+4\s", sets.output, re.MULTILINE)
+    twice = runner.invoke(cli_evaluate.app, ["search", "a", "b", "--unseen", "u", "--unseen", "u"])
+    assert twice.exit_code != 0 and "u: given twice as --unseen" in twice.output
+    # Another set of a hearing fitted on is no unseen check.
+    runs["a/qa-fresh"] = _typed_run("a/qa-fresh")
+    same = runner.invoke(cli_evaluate.app, ["search", "a", "b", "--unseen", "a/qa-fresh"])
+    assert same.exit_code != 0 and "a: given both to fit on and as --unseen" in same.output
 
 
 def test_entity_feature_is_how_close_the_question_is_to_a_pilot_the_passage_names() -> None:
