@@ -322,11 +322,13 @@ def detect_cue(sentence: str, *, others: Iterable[str] = ()) -> Cue | None:
     if evaluative is not None:
         if _negated(text, evaluative.start(), evaluative.end()):  # "det er heller ikke riktig at"
             return Cue(Stance.OPPOSES, 0.6, "evaluative", reservation, evaluative.group(0))
+        # "Tilskotet er bra, men ...": a limit after the evaluation qualifies it, as after a support verb.
+        limited = condition or _CONCESSION.search(text, evaluative.end()) is not None
         return Cue(
-            Stance.QUALIFIED if condition else Stance.SUPPORTS,
+            Stance.QUALIFIED if limited else Stance.SUPPORTS,
             0.6,
             "evaluative",
-            reservation,
+            reservation or limited,
             evaluative.group(0),
         )
     against_eval = _OPPOSE_EVALUATIVE.search(text)

@@ -229,6 +229,32 @@ CASES: list[tuple[str, Stance | None, str]] = [
     ("Havnestyret stiller spørsmål ved om kaiene trengs.", None, "reservation"),
     ("Bompengesatsene har styret ikkje teke stilling til.", M, "defer"),
     ("Biblioteket har ikke tatt stilling til åpningstidene.", M, "defer"),
+    # stop 23, second round: past tense, agreeing the report is right, confirmed, welcome, relief, speaks for
+    ("Styret gikk enstemmig inn for nye gjestebrygger.", S, "explicit"),
+    ("Departementet har heilt rett i at ferjene går for sjeldan.", S, "explicit"),
+    ("Tellingene våre bekrefter departementets vurdering av fergetrafikken.", S, "explicit"),
+    ("Hamnestyret ønskjer dei nye gjestebryggene velkomne.", S, "explicit"),
+    ("Bompengar på fjellvegen kan me leve med.", S, "explicit"),
+    ("Ein felles bokbuss er heilt naudsynt for dei minste bygdene.", S, "evaluative"),
+    ("Flere avganger over fjellet er et etterlengtet tiltak.", S, "evaluative"),
+    ("Endelig kommer det flere avganger over fjellet!", S, "evaluative"),
+    ("Tellingene taler klart for en ny fergerute.", S, "evaluative"),
+    ("Det er med glede vi leser at kaiene skal rustes opp.", S, "evaluative"),
+    ("Bokbussen har vi venta lenge på.", S, "evaluative"),
+    ("Hamnestyret tek gjerne på seg å vere med i forsøket.", S, "evaluative"),
+    ("Nye gjestebrygger: Positivt, men bare med en lengre frist.", Q, "evaluative"),
+    # an evaluation with a limit after it is qualified, as a support verb is
+    ("Bokbussen er bra, men den må også kjøre om sommeren.", Q, "evaluative"),
+    ("Bokbussen er eit godt tiltak, men han må også køyre om sommaren.", Q, "evaluative"),
+    # against: shelve it, harm it, does not fit, not documented, data give no support
+    ("Vegetaten ber departementet legge forslaget bort.", OPP, "explicit"),
+    ("Ein slik avgift vil etter vårt syn svekkje dei minste hamnene.", OPP, "evaluative"),
+    ("Beskrivelsen passer dårlig med det vi ser på kaiene.", OPP, "evaluative"),
+    ("Utvalet har ikkje dokumentert at store hamner er billegare i drift.", OPP, "explicit"),
+    ("Tellingene våre gir ikke støtte til antakelsen om mindre trafikk.", OPP, "explicit"),
+    ("Teljingane våre gjev lite grunnlag for påstanden om mindre trafikk.", OPP, "explicit"),
+    # reported: a minority of the committee in the past tense
+    ("Et mindretall i utvalget gikk inn for at staten skulle eie kaiene.", M, "commission"),
     # a limit stated after the support, in its own sentence: a reservation
     ("Ordningen må likevel gjelde alle kommunene i regionen.", None, "reservation"),
     ("Ordninga må likevel gjelde alle kommunane i regionen.", None, "reservation"),
