@@ -75,6 +75,7 @@ CONCESSION = _LEX.groups["concession"]
 RESERVATION = _LEX.groups["reservation"]
 RETAIN = _LEX.groups["retain"]
 DEFER = _LEX.groups["defer"]
+EVIDENCE = _LEX.groups["evidence"]
 NO_BASIS = _LEX.groups["no_basis"]
 # What a proposal does, read from its own title and text.
 REMOVAL = re.compile("|".join(_LEX.removal))
@@ -124,6 +125,7 @@ _CONCESSION = _compile(CONCESSION)
 _RESERVATION = _compile(RESERVATION)
 _RETAIN = _compile(RETAIN)
 _DEFER = _compile(DEFER)
+_EVIDENCE = _compile(EVIDENCE)
 _NO_BASIS = _compile(NO_BASIS)
 _CLAUSE_BREAK = re.compile(r"[,;:]| men | og at | og ")
 
@@ -132,7 +134,7 @@ _CLAUSE_BREAK = re.compile(r"[,;:]| men | og at | og ")
 class Cue:
     stance: Stance | None  # None: only a reservation, no stance of its own
     strength: float  # 1.0 explicit statement ... 0.3 only reports what someone else says
-    # explicit | evaluative | deontic | retain | problem | reservation | defer | commission (reported
+    # explicit | evaluative | deontic | retain | problem | reservation | defer | evidence | commission (reported
     # speech: the commission, part of it, the ministry, another named body)
     kind: str
     reservation: bool = False  # a condition or concern is stated too
@@ -344,4 +346,6 @@ def detect_cue(sentence: str, *, others: Iterable[str] = ()) -> Cue | None:
     problems = [m for m in _PROBLEM.finditer(text) if not _negated(text, m.start(), m.end())]
     if len(problems) >= 2:  # one complaint word is a description; two are a complaint
         return Cue(Stance.SUPPORTS, 0.35, "problem")
+    if _EVIDENCE.search(text):  # "Undersøkinga vår viser at ...": reported, not judged
+        return Cue(Stance.MENTIONS, 0.3, "evidence")
     return None

@@ -260,8 +260,8 @@ class StanceClassifier:
         return positions
 
     def _decide(self, target_id: str, cands: list[_Candidate], engaged: set[int]) -> Position | None:
-        stated = [c for c in cands if c.cue.kind not in ("commission", "defer", "reservation")]
-        reported = [c for c in cands if c.cue.kind in ("commission", "defer")]
+        stated = [c for c in cands if c.cue.kind not in ("commission", "defer", "evidence", "reservation")]
+        reported = [c for c in cands if c.cue.kind in ("commission", "defer", "evidence")]
         if stated:
             best = max(stated, key=lambda c: c.score)
             stance = best.stance

@@ -253,6 +253,9 @@ CASES: list[tuple[str, Stance | None, str]] = [
     ("Utvalet har ikkje dokumentert at store hamner er billegare i drift.", OPP, "explicit"),
     ("Tellingene våre gir ikke støtte til antakelsen om mindre trafikk.", OPP, "explicit"),
     ("Teljingane våre gjev lite grunnlag for påstanden om mindre trafikk.", OPP, "explicit"),
+    # evidence the sender reports without a verdict (a survey, its figures): what a "mentions" says
+    ("Undersøkelsen vår viser at bokbussen når 60 prosent av bygdene.", M, "evidence"),
+    ("I ei spørjeundersøking svara to av tre hamner at dei manglar straum til båtane.", M, "evidence"),
     # reported: a minority of the committee in the past tense
     ("Et mindretall i utvalget gikk inn for at staten skulle eie kaiene.", M, "commission"),
     # a limit stated after the support, in its own sentence: a reservation

@@ -232,6 +232,7 @@ CUE_GROUPS = (
     "retain",
     "defer",
     "no_basis",
+    "evidence",
 )
 
 
