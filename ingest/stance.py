@@ -15,7 +15,7 @@ For every sentence of the letter (``ingest.segment.sentence_spans``):
 
 Per proposal the strongest relevant statement wins; a supporting statement plus a separate
 reservation about the same proposal makes it qualified. A proposal that is only reported
-or deferred is "mentions". A sentence that agrees with the commission and is followed by
+or deferred (or only reports the sender's own survey or figures) is "mentions". A sentence that agrees with the commission and is followed by
 the commission's proposal ("Vi er enige i at ... . Kommisjonen mener ...") counts for that
 proposal. Summary bullets and body often say the same: the body's own statement is
 preferred as the quote at equal strength. No network, no GPU.
