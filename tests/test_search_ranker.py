@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hashseeds import outputs_under_hash_seeds
 
 from search_api import evaluate_ranker
 from search_api.evaluate_ranker import RankerConfig, leave_one_hearing_out_learned, select_and_fit
@@ -422,9 +422,6 @@ def test_features_do_not_depend_on_the_process_string_hashing() -> None:
     """The rarity-weighted coverage sums over a set of terms, whose order changes with
     PYTHONHASHSEED; a plain float sum then differs in the last bits between processes and the
     refitted ranker (``evaluate search --fit``) in its stored digits. The exact sum does not."""
-    import subprocess
-    import sys
-
     code = (
         "from search_api.fusion import Candidate, QuestionSignals\n"
         "from search_api.ranker import candidate_features\n"
@@ -435,15 +432,5 @@ def test_features_do_not_depend_on_the_process_string_hashing() -> None:
         "q = QuestionSignals(question='Hvor ofte har legene i distriktet nattevakt, og får de fast lønn?')\n"
         "print(candidate_features(cands, q).tobytes().hex())\n"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            env={**os.environ, "PYTHONHASHSEED": str(seed)},
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).resolve().parent.parent,
-        ).stdout
-        for seed in range(6)
-    }
+    outputs = outputs_under_hash_seeds(code)
     assert len(outputs) == 1 and next(iter(outputs)).strip()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hashseeds import outputs_under_hash_seeds
 from typer.testing import CliRunner
 
 from ingest import stance_train
@@ -183,10 +184,6 @@ def test_relevance_does_not_depend_on_the_process_string_hashing() -> None:
     """Which word of a sentence a proposal's term matches decides whether two terms share one word;
     read from a set, that followed PYTHONHASHSEED, and the held-out stance scores with it (nou-2026-1
     0.756 or 0.808 by the seed). The words are now taken in text order."""
-    import os
-    import subprocess
-    import sys
-
     code = (
         "from pathlib import Path\n"
         "import numpy as np\n"
@@ -200,17 +197,7 @@ def test_relevance_does_not_depend_on_the_process_string_hashing() -> None:
         "         for s in sentences(read_response(p)) for t in (s.text, s.heading)]\n"
         "print(np.stack([index.lexical(t) for t in texts]).tobytes().hex())\n"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            env={**os.environ, "PYTHONHASHSEED": str(seed)},
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=EXAMPLES.parent,
-        ).stdout
-        for seed in range(6)
-    }
+    outputs = outputs_under_hash_seeds(code)
     assert len(outputs) == 1 and next(iter(outputs)).strip()
 
 
