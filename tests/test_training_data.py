@@ -122,14 +122,9 @@ def test_no_quote_shares_a_long_run_of_words_with_development_gold() -> None:
 
 
 STOP_23 = {
-    "havbruk-2028",
-    "barnevern-2028",
-    "kulturskule-2028",
-    "vatn-2028",
-    "tannhelse-2028",
-    "skogbruk-2028",
-    "reiseliv-2028",
-}
+    "havbruk-2028", "barnevern-2028", "kulturskule-2028", "vatn-2028", "tannhelse-2028", "skogbruk-2028", "reiseliv-2028",
+    "fiskehamn-2028", "eldreomsorg-2028", "idrett-2028",
+}  # fmt: skip
 QA_FILES = sorted(f for root in HEARINGS for f in (root / "gold").glob("qa*.yaml"))
 
 
