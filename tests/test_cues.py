@@ -256,23 +256,6 @@ CASES: list[tuple[str, Stance | None, str]] = [
     # evidence the sender reports without a verdict (a survey, its figures): what a "mentions" says
     ("Undersøkelsen vår viser at bokbussen når 60 prosent av bygdene.", M, "evidence"),
     ("I ei spørjeundersøking svara to av tre hamner at dei manglar straum til båtane.", M, "evidence"),
-    # stop 23, third round
-    ("Havnestyret stiller seg positivt til nye gjestebrygger.", S, "explicit"),
-    ("Hamnestyret takkar ja til å vere med i forsøket med bokbuss.", S, "explicit"),
-    ("Vi har samme erfaring som departementet når det gjelder fergetrafikken.", S, "explicit"),
-    ("Beskrivinga stemmer godt med det me sjølve ser på kaiane.", S, "explicit"),
-    ("Ei felles bokbussordning er ein god idé.", S, "evaluative"),
-    ("Forsøket med bokbuss er verdt å prøve, berre det ikkje går ut over filialane.", Q, "evaluative"),
-    ("Styret har ikke noe imot nye gjestebrygger.", S, "explicit"),
-    ("Hamnestyret har ikkje noko imot nye gjestebryggjer, så lenge kommunen tek kostnaden.", Q, "explicit"),
-    ("En dobling av kaiavgiften er ikke noe styret kan anbefale.", OPP, "explicit"),
-    ("Forslaget går etter vårt syn altfor langt.", OPP, "explicit"),
-    ("Ein felles bompengeselskap er ikkje vegen å gå.", OPP, "explicit"),
-    ("Kommunen ønsker ikke å overta kaiene.", OPP, "explicit"),
-    ("Nye bomstasjoner trenger vi ikke.", OPP, "explicit"),
-    ("Dette bør departementet ikkje gå vidare med.", OPP, "explicit"),
-    ("Påstanden om mindre trafikk har ikke dekning i tellingene.", OPP, "explicit"),
-    ("Det er likevel ein føresetnad at fylket betaler for kaiane.", None, "reservation"),
     # reported: a minority of the committee in the past tense
     ("Et mindretall i utvalget gikk inn for at staten skulle eie kaiene.", M, "commission"),
     # a limit stated after the support, in its own sentence: a reservation
