@@ -39,8 +39,8 @@ _SUMMARY = re.compile(
     re.IGNORECASE,
 )
 STANCE_ORDER = (Stance.SUPPORTS, Stance.QUALIFIED, Stance.OPPOSES, Stance.MENTIONS)
-# Cues that report or defer: no view of the sender's own.
-_REPORTED = ("commission", "defer", "evidence")
+# Cues that report or defer: no view of the sender's own (the rules read them as "mentions").
+REPORTED_KINDS = ("commission", "defer", "evidence")
 # What the sender asks to be done: evidence about a measure, not about an assessment (a claim).
 _DEMANDS = ("deontic", "problem")
 CUE_KINDS = (
@@ -231,7 +231,7 @@ def pair_features(
     rel = ev.relevance.astype(np.float64) if n else np.zeros((0, k))
     cos = ev.signals.centred_cosine().astype(np.float64) if n else np.zeros((0, k))
     has_cue = np.array([c is not None for c in ev.cues], dtype=bool)
-    stated = np.array([c is not None and c.kind not in _REPORTED for c in ev.cues], dtype=bool)
+    stated = np.array([c is not None and c.kind not in REPORTED_KINDS for c in ev.cues], dtype=bool)
     cue_rel = np.where(has_cue[:, None], rel, 0.0) if n else rel
     per_target = cue_rel.max(axis=0) if n else np.zeros(k)
     per_cos = cos.max(axis=0) if n else np.zeros(k)

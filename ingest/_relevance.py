@@ -84,13 +84,12 @@ def _match(term: str, word: str) -> float:
     return 0.0
 
 
-def _split_match(term: str, words: Sequence[str]) -> str:
+def _split_match(term: str, words: dict[str, None]) -> str:
     """A compound term written as separate words: "krav til kompetanse" for "kompetansekrav".
-    ``words`` in a fixed order (the first modifier found is returned)."""
-    present = set(words)
+    ``words`` in text order (the first modifier found is returned), a dict for the membership test."""
     for i in range(5, len(term) - 3):
         head, modifier = term[i:], term[:i]
-        if head in present:
+        if head in words:
             stem_mod = modifier[:-1] if modifier.endswith("s") and len(modifier) > 5 else modifier
             for w in words:
                 if w != head and len(w) >= 5 and (w.startswith(stem_mod) or stem_mod.startswith(w)):
@@ -177,7 +176,7 @@ class TargetIndex:
         # In text order, not a set's: which word a term matches decides whether two terms share one
         # word, and a set's order changed with PYTHONHASHSEED (the stance features, and so the
         # held-out scores, differed from run to run).
-        words = list(dict.fromkeys([*_stems(text), *_parts(text)]))
+        words = dict.fromkeys([*_stems(text), *_parts(text)])
         # Each term's best word, the first in text order that reaches the best score (as a scan
         # of the words per term would pick it); terms without a word at 0.8 may match split up.
         best: dict[str, tuple[float, str]] = {}

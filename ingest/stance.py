@@ -14,11 +14,11 @@ For every sentence of the letter (``ingest.segment.sentence_spans``):
    the commission's proposal (→ mentions).
 
 Per proposal the strongest relevant statement wins; a supporting statement plus a separate
-reservation about the same proposal makes it qualified. A proposal that is only reported
-or deferred (or only reports the sender's own survey or figures) is "mentions". A sentence that agrees with the commission and is followed by
-the commission's proposal ("Vi er enige i at ... . Kommisjonen mener ...") counts for that
-proposal. Summary bullets and body often say the same: the body's own statement is
-preferred as the quote at equal strength. No network, no GPU.
+reservation about the same proposal makes it qualified. A proposal that is only reported,
+deferred or given the sender's own survey or figures about it is "mentions". A sentence that
+agrees with the commission and is followed by the commission's proposal ("Vi er enige i at ... .
+Kommisjonen mener ...") counts for that proposal. Summary bullets and body often say the same:
+the body's own statement is preferred as the quote at equal strength. No network, no GPU.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import numpy as np
 from ingest._cues import Cue
 from ingest._features import (
     MIN_RELEVANCE,
+    REPORTED_KINDS,
     TOP_MARGIN,
     LetterEvidence,
     Sentence,
@@ -260,8 +261,8 @@ class StanceClassifier:
         return positions
 
     def _decide(self, target_id: str, cands: list[_Candidate], engaged: set[int]) -> Position | None:
-        stated = [c for c in cands if c.cue.kind not in ("commission", "defer", "evidence", "reservation")]
-        reported = [c for c in cands if c.cue.kind in ("commission", "defer", "evidence")]
+        stated = [c for c in cands if c.cue.kind not in (*REPORTED_KINDS, "reservation")]
+        reported = [c for c in cands if c.cue.kind in REPORTED_KINDS]
         if stated:
             best = max(stated, key=lambda c: c.score)
             stance = best.stance
